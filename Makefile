@@ -1,0 +1,38 @@
+# The two commands of the Quick start (`make demo`, `make test`) and the rest of the
+# developer loop. Each target creates .venv itself; uv is installed with pip when missing.
+
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+BIN := .venv/bin
+export UV_PYTHON_DOWNLOADS ?= never
+
+.PHONY: demo test lint bench venv clean
+
+venv: $(UV)
+	@$(UV) sync --frozen --quiet
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+## make demo [KEEP=1]: the release story against the built-in simulators (SQLite)
+demo: venv
+	$(BIN)/releasegate demo $(if $(KEEP),--keep)
+
+## make test [PYTEST_ARGS=...]: the test suite (DATABASE_URL picks the database; SQLite by default)
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make lint: formatting, lint, types and migrations
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy releasegate bench
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make bench: benchmarks, each printing JSON
+bench: venv
+	$(BIN)/python bench/catalog_sync.py
+
+clean:
+	rm -rf .venv .tools .demo .mypy_cache .ruff_cache .pytest_cache

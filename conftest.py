@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: simulators on real loopback sockets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from releasegate.integrations.jenkins.client import ApiTokenAuth, JenkinsClient
+from releasegate.lib.http import Timeouts
+from releasegate.simulators.jenkins.control import SimulatorControl
+from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
+from releasegate.simulators.jenkins.server import JenkinsSimulator
+
+DEMO_USER = "releasegate"
+DEMO_TOKEN = "releasegate-demo-token"
+
+
+@pytest.fixture
+def start_jenkins() -> Iterator[Callable[..., JenkinsSimulator]]:
+    """Start a simulated Jenkins: `start_jenkins()` for the demo scenario,
+    `start_jenkins(scenario)` for a Scenario, or keyword overrides of the demo's fields."""
+    started: list[JenkinsSimulator] = []
+
+    def start(
+        scenario: Scenario | dict[str, Any] | None = None, **overrides: Any
+    ) -> JenkinsSimulator:
+        if isinstance(scenario, dict):
+            scenario = parse_scenario(scenario)
+        base = scenario or load_scenario("demo")
+        if overrides:
+            base = parse_scenario({**base.model_dump(), **overrides})
+        simulator = JenkinsSimulator(base).start()
+        started.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in started:
+        simulator.stop()
+
+
+@pytest.fixture
+def jenkins(start_jenkins: Callable[..., JenkinsSimulator]) -> JenkinsSimulator:
+    """The demo Jenkins, running."""
+    return start_jenkins()
+
+
+@pytest.fixture
+def sim(jenkins: JenkinsSimulator) -> Iterator[SimulatorControl]:
+    """The demo Jenkins' control API (clock, faults, recorded builds)."""
+    control = SimulatorControl(jenkins.url)
+    yield control
+    control.close()
+
+
+@pytest.fixture
+def client(jenkins: JenkinsSimulator) -> Iterator[JenkinsClient]:
+    """A client for the demo Jenkins, authenticated with the API token."""
+    with JenkinsClient(
+        jenkins.url, ApiTokenAuth(DEMO_USER, DEMO_TOKEN), timeouts=Timeouts.uniform(5)
+    ) as jenkins_client:
+        yield jenkins_client

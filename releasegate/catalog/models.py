@@ -1,0 +1,127 @@
+"""The catalog: what can be released, as Jenkins last described it.
+
+Projects are top-level Jenkins folders; applications are the deployable jobs inside them
+(at any depth), with their parameter definitions. Rows are never deleted by a sync: a
+job that disappears is marked `present=False`, so releases that refer to it keep their
+history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from releasegate.integrations.jenkins.models import ParameterKind
+
+DEFAULT_SERVER = "default"
+
+
+class Project(models.Model):
+    server = models.CharField(max_length=100, default=DEFAULT_SERVER)
+    # The top-level folder's name; "" collects jobs that are not inside any folder.
+    key = models.CharField(max_length=255, blank=True)
+    display_name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    present = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["server", "key"], name="project_unique_key")]
+        ordering = ["server", "key"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Application(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="applications")
+    server = models.CharField(max_length=100, default=DEFAULT_SERVER)
+    # Jenkins' full name, folders included: "mall/order-service".
+    full_name = models.CharField(max_length=1000)
+    display_name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+    kind = models.CharField(max_length=20)
+    jenkins_class = models.CharField(max_length=255)
+    # False for disabled jobs: hidden from the form until enabled again.
+    buildable = models.BooleanField(default=True)
+    # Whether the configured include/exclude globs let users release this job.
+    exposed = models.BooleanField(default=True)
+    present = models.BooleanField(default=True)
+    first_seen_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["server", "full_name"], name="application_unique_job")
+        ]
+        ordering = ["server", "full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.full_name})"
+
+    @property
+    def offered(self) -> bool:
+        """Whether users can request a release of it now."""
+        return self.present and self.exposed and self.buildable
+
+
+class ParameterDefinition(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="parameters"
+    )
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in ParameterKind])
+    jenkins_class = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    default = models.JSONField(null=True, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    # Jenkins never exports password defaults; the job has one we cannot see.
+    default_hidden = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "name"], name="parameter_unique_name")
+        ]
+        ordering = ["application", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "jenkins_class": self.jenkins_class,
+            "description": self.description,
+            "default": self.default,
+            "choices": list(self.choices),
+            "default_hidden": self.default_hidden,
+        }
+
+
+class CatalogSync(models.Model):
+    """One run of `releasegate sync`: when, how it went, and what it changed."""
+
+    server = models.CharField(max_length=100, default=DEFAULT_SERVER)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    jobs_seen = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    # [{"application": full name, "change": "added" | "removed" | "changed", "details": {...}}]
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.succeeded else "failed"
+        return f"sync of {self.server} at {self.started_at:%Y-%m-%d %H:%M:%S} ({outcome})"

@@ -1,0 +1,85 @@
+"""`releasegate check`: validate every setting; `--connect` also reaches each service."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.console import Console
+
+from releasegate.cli.base import config, setup_django, unapplied_migrations
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("check", help="validate the configuration (exit 1 on problems)")
+    parser.add_argument(
+        "--connect", action="store_true", help="also connect to the database and Jenkins"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    setup_django()
+    console = Console(highlight=False)
+    settings = config()
+    problems = [str(problem) for problem in settings.problems]
+    console.print(f"data directory   {settings.data_dir}")
+    console.print(f"database         {masked_database_url(settings.database_url)}")
+    console.print(f"config file      {settings.config_path or '(none: defaults)'}")
+    if settings.jenkins:
+        how = "API token" if settings.jenkins.token else "password + CSRF crumb"
+        console.print(f"Jenkins          {settings.jenkins.url} as {settings.jenkins.user} ({how})")
+    problems += _django_problems()
+    if args.connect and not settings.problems:
+        problems += _connection_problems(console)
+    for problem in problems:
+        console.print(f"[red]✗[/red] {problem}")
+    if problems:
+        console.print(f"{len(problems)} problem(s); see docs/configuration.md")
+        return 1
+    console.print("[green]✓[/green] configuration is valid")
+    return 0
+
+
+def masked_database_url(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _django_problems() -> list[str]:
+    from django.core import checks
+
+    return [
+        f"{message.id}: {message.msg}"
+        for message in checks.run_checks()
+        if message.level >= checks.ERROR and not message.is_silenced()
+    ]
+
+
+def _connection_problems(console: Console) -> list[str]:
+    from django.db import DatabaseError
+
+    from releasegate.connections import jenkins_client
+    from releasegate.lib.http import OutboundError
+
+    problems = []
+    try:
+        pending = unapplied_migrations()
+        console.print("database         reachable")
+        if pending:
+            problems.append(
+                f"DATABASE_URL: {len(pending)} migration(s) to apply: run `releasegate migrate`"
+            )
+    except DatabaseError as exc:
+        problems.append(f"DATABASE_URL: cannot connect: {exc}")
+    try:
+        with jenkins_client(config()) as client:
+            console.print(f"Jenkins          reachable, version {client.server_version()}")
+    except OutboundError as exc:
+        problems.append(f"JENKINS_URL: {exc}")
+    return problems

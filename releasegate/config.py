@@ -1,0 +1,209 @@
+"""ReleaseGate's configuration: secrets and addresses from the environment, everything
+else from a TOML file (`RELEASEGATE_CONFIG`).
+
+Loading never raises: every problem is collected with the name of the setting it is
+about, so `releasegate check` can list them all at once and the services can refuse to
+start with the same messages.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEMO_SECRET_KEY_FILE = "demo-secret-key"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JenkinsOptions(_Section):
+    timeout_seconds: float = Field(15.0, gt=0, le=300)
+    # Folder levels one listing request reaches; deeper folders cost one request each.
+    folder_levels_per_request: int = Field(5, ge=1, le=20)
+    verify_tls: bool = True
+
+
+class CatalogOptions(_Section):
+    # Globs on job full names ("mall/*"); `*` also matches "/". Exclude wins.
+    include: list[str] = ["*"]
+    exclude: list[str] = []
+    # Readable project names by top-level folder, overriding Jenkins' display names.
+    project_names: dict[str, str] = {}
+    # Name of the project that collects jobs not inside any folder.
+    root_project_name: str = "未分组"
+
+
+class FileConfig(_Section):
+    jenkins: JenkinsOptions = JenkinsOptions()
+    catalog: CatalogOptions = CatalogOptions()
+
+
+@dataclass(frozen=True)
+class Problem:
+    setting: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.message}"
+
+
+@dataclass(frozen=True)
+class JenkinsSettings:
+    url: str
+    user: str
+    token: str | None
+    password: str | None
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    demo: bool
+    debug: bool
+    allowed_hosts: tuple[str, ...]
+    log_level: str
+    jenkins: JenkinsSettings | None
+    options: FileConfig
+    config_path: Path | None
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def load(environ: Mapping[str, str]) -> Config:
+    """Read the configuration from `environ` (and the files it names)."""
+    problems: list[Problem] = []
+    demo = _flag(environ, "RELEASEGATE_DEMO", problems)
+    data_dir = Path(environ.get("RELEASEGATE_DATA_DIR") or "data").resolve()
+    config_path, options = _file_config(environ, problems)
+    log_level = (environ.get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        problems.append(Problem("LOG_LEVEL", f"{log_level!r} is not a log level"))
+        log_level = "INFO"
+    return Config(
+        data_dir=data_dir,
+        database_url=_database_url(environ, data_dir, problems),
+        secret_key=_secret_key(environ, data_dir, demo, problems),
+        demo=demo,
+        debug=_flag(environ, "RELEASEGATE_DEBUG", problems),
+        allowed_hosts=tuple(
+            host.strip()
+            for host in (environ.get("RELEASEGATE_ALLOWED_HOSTS") or "localhost,127.0.0.1").split(
+                ","
+            )
+            if host.strip()
+        ),
+        log_level=log_level,
+        jenkins=_jenkins(environ, problems),
+        options=options,
+        config_path=config_path,
+        problems=tuple(problems),
+    )
+
+
+def _flag(environ: Mapping[str, str], name: str, problems: list[Problem]) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    problems.append(Problem(name, f"{raw!r} is not a yes/no value (use 1 or 0)"))
+    return False
+
+
+def _database_url(environ: Mapping[str, str], data_dir: Path, problems: list[Problem]) -> str:
+    default = f"sqlite:///{data_dir / 'releasegate.sqlite3'}"
+    url = environ.get("DATABASE_URL") or default
+    try:
+        engine = dj_database_url.parse(url)["ENGINE"]
+    except (ValueError, KeyError) as exc:
+        problems.append(Problem("DATABASE_URL", f"cannot be used: {exc}"))
+        return default
+    if engine not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+        problems.append(Problem("DATABASE_URL", "only sqlite:// and postgres:// are supported"))
+        return default
+    return url
+
+
+def _secret_key(
+    environ: Mapping[str, str], data_dir: Path, demo: bool, problems: list[Problem]
+) -> str:
+    key = environ.get("SECRET_KEY") or ""
+    if key:
+        if len(key) < 32:
+            problems.append(Problem("SECRET_KEY", "must be at least 32 characters"))
+        return key
+    if demo:
+        stored = data_dir / DEMO_SECRET_KEY_FILE
+        return stored.read_text().strip() if stored.is_file() else ""
+    problems.append(
+        Problem(
+            "SECRET_KEY",
+            "not set (generate one: python -c 'import secrets; print(secrets.token_urlsafe(50))')",
+        )
+    )
+    return ""
+
+
+def _jenkins(environ: Mapping[str, str], problems: list[Problem]) -> JenkinsSettings | None:
+    url = (environ.get("JENKINS_URL") or "").strip()
+    user = (environ.get("JENKINS_USER") or "").strip()
+    token = environ.get("JENKINS_TOKEN") or None
+    password = environ.get("JENKINS_PASSWORD") or None
+    found = len(problems)
+    if not url:
+        problems.append(Problem("JENKINS_URL", "not set (e.g. https://jenkins.example.com/)"))
+    else:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problems.append(Problem("JENKINS_URL", f"{url!r} is not an http(s) URL"))
+        elif parts.username or parts.password:
+            problems.append(
+                Problem(
+                    "JENKINS_URL",
+                    "must not contain credentials; use JENKINS_USER and JENKINS_TOKEN",
+                )
+            )
+    if not user:
+        problems.append(Problem("JENKINS_USER", "not set (the Jenkins user ReleaseGate acts as)"))
+    if not token and not password:
+        problems.append(
+            Problem(
+                "JENKINS_TOKEN", "not set (an API token of JENKINS_USER; or set JENKINS_PASSWORD)"
+            )
+        )
+    if len(problems) > found:
+        return None
+    return JenkinsSettings(url=url, user=user, token=token, password=password)
+
+
+def _file_config(
+    environ: Mapping[str, str], problems: list[Problem]
+) -> tuple[Path | None, FileConfig]:
+    raw_path = environ.get("RELEASEGATE_CONFIG")
+    if not raw_path:
+        return None, FileConfig()
+    path = Path(raw_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problems.append(Problem("RELEASEGATE_CONFIG", f"cannot read {path}: {exc.strerror}"))
+        return path, FileConfig()
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem("RELEASEGATE_CONFIG", f"{path} is not valid TOML: {exc}"))
+        return path, FileConfig()
+    try:
+        return path, FileConfig.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            problems.append(Problem(f"{path.name}: {where}", error["msg"]))
+        return path, FileConfig()

@@ -1,0 +1,38 @@
+"""Clients for the external systems ReleaseGate is configured to talk to."""
+
+from __future__ import annotations
+
+from releasegate.config import Config
+from releasegate.integrations.jenkins.client import (
+    ApiTokenAuth,
+    JenkinsAuth,
+    JenkinsClient,
+    PasswordAuth,
+)
+from releasegate.lib.http import Timeouts
+
+
+class NotConfigured(Exception):
+    """A setting the requested client needs is missing or invalid."""
+
+
+def jenkins_client(config: Config) -> JenkinsClient:
+    """A client for the configured Jenkins; API token preferred over password."""
+    settings = config.jenkins
+    if settings is None:
+        raise NotConfigured(
+            "Jenkins is not configured: set JENKINS_URL, JENKINS_USER and JENKINS_TOKEN"
+        )
+    auth: JenkinsAuth = (
+        ApiTokenAuth(settings.user, settings.token)
+        if settings.token
+        else PasswordAuth(settings.user, settings.password or "")
+    )
+    options = config.options.jenkins
+    return JenkinsClient(
+        settings.url,
+        auth,
+        timeouts=Timeouts.uniform(options.timeout_seconds),
+        verify_tls=options.verify_tls,
+        folder_levels=options.folder_levels_per_request,
+    )

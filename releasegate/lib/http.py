@@ -1,0 +1,137 @@
+"""The one seam every outbound HTTP call goes through.
+
+It sets timeouts on every request, turns transport failures into `OutboundError` with a
+permanent/transient verdict (transient: worth retrying later; permanent: retrying cannot
+help), counts requests, and keeps secrets out of what it logs and raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from releasegate.lib.redact import redact
+
+logger = logging.getLogger("releasegate.http")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds allowed for each phase of a request; none of them is ever unlimited."""
+
+    connect: float = 5.0
+    read: float = 15.0
+    write: float = 15.0
+    pool: float = 5.0
+
+    @classmethod
+    def uniform(cls, seconds: float) -> Timeouts:
+        return cls(connect=min(seconds, 5.0), read=seconds, write=seconds, pool=seconds)
+
+    def as_httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+class OutboundError(Exception):
+    """A call to an external service failed.
+
+    `permanent` says whether repeating the same call can succeed: a timeout or a 503 is
+    transient, a 404 for a job or a refused credential is permanent. `status` is the HTTP
+    status when the service answered at all.
+    """
+
+    def __init__(
+        self, message: str, *, service: str, permanent: bool, status: int | None = None
+    ) -> None:
+        self.message = redact(message)
+        self.service = service
+        self.permanent = permanent
+        self.status = status
+        super().__init__(f"{service}: {self.message}")
+
+
+# Statuses that say "try again later" rather than "this request is wrong".
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+class OutboundClient:
+    """An httpx client bound to one service's base URL, with timeouts and error verdicts."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        base_url: str,
+        timeouts: Timeouts,
+        auth: httpx.Auth | tuple[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        verify: bool = True,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.service = service
+        self.request_count = 0
+        self._client = httpx.Client(
+            base_url=base_url,
+            auth=auth,
+            headers=dict(headers or {}),
+            timeout=timeouts.as_httpx(),
+            verify=verify,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._client.base_url
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._client.cookies
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request and return the response, whatever its status.
+
+        Raises `OutboundError` (transient) when no response arrived: a timeout, a refused
+        or reset connection, or a connection closed before the answer.
+        """
+        self.request_count += 1
+        started = time.monotonic()
+        try:
+            response = self._client.request(method, url, params=params, data=data, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise self._failure(method, url, f"timed out ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise self._failure(method, url, f"connection failed: {exc}") from None
+        logger.debug(
+            "%s %s %s -> %s in %.0f ms",
+            self.service,
+            method,
+            redact(str(response.request.url)),
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return response
+
+    def _failure(self, method: str, url: str, what: str) -> OutboundError:
+        return OutboundError(f"{method} {url} {what}", service=self.service, permanent=False)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> OutboundClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

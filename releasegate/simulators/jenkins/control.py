@@ -1,0 +1,56 @@
+"""A small client for the simulator's `/_sim/` control API (tests, demo, benchmarks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class SimulatorControl:
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        self._http = httpx.Client(base_url=base_url.rstrip("/") + "/_sim/", timeout=timeout)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, path, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def advance(self, seconds: float) -> int:
+        """Move the simulator's clock forward; returns its new time in milliseconds."""
+        return int(self._call("POST", "clock", json={"advance": seconds})["now_ms"])
+
+    def now_ms(self) -> int:
+        return int(self._call("GET", "clock")["now_ms"])
+
+    def builds(self, job: str | None = None) -> list[dict[str, Any]]:
+        builds: list[dict[str, Any]] = self._call("GET", "builds")
+        return [b for b in builds if job is None or b["job"] == job]
+
+    def queue(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self._call("GET", "queue")
+        return items
+
+    def set_faults(self, **faults: Any) -> dict[str, Any]:
+        applied: dict[str, Any] = self._call("POST", "faults", json=faults)
+        return applied
+
+    def requests(self) -> dict[str, int]:
+        counts: dict[str, int] = self._call("GET", "requests")
+        return counts
+
+    def reset_requests(self) -> None:
+        self._call("POST", "requests/reset")
+
+    def put_job(self, **job: Any) -> None:
+        """Add a job, or replace its definition (keeping its builds)."""
+        self._call("POST", "jobs", json=job)
+
+    def remove_job(self, path: str) -> bool:
+        return bool(self._call("DELETE", "jobs", params={"path": path})["removed"])
+
+    def expire_sessions(self) -> None:
+        self._call("POST", "sessions/expire")
+
+    def close(self) -> None:
+        self._http.close()

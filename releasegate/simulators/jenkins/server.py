@@ -1,0 +1,293 @@
+"""The simulated Jenkins on a real socket, with faults, and its control API.
+
+`/_sim/...` is the control API for tests, the demo and benchmarks; it is kept apart from
+the Jenkins API, needs no credentials and never suffers faults. Bind it to loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import ValidationError
+
+from releasegate.simulators.jenkins.app import JenkinsApp, Request, Response, json_response
+from releasegate.simulators.jenkins.export import ms
+from releasegate.simulators.jenkins.scenario import FaultSpec, JobSpec, Scenario
+from releasegate.simulators.jenkins.state import World
+
+logger = logging.getLogger("releasegate.simulators.jenkins")
+Fault = Literal["none", "error", "timeout", "reset", "lost"]
+MAX_BODY = 10 * 1024 * 1024
+
+
+class FaultPlan:
+    """Decides, per request, which misbehaviour (if any) it suffers."""
+
+    def __init__(self, spec: FaultSpec, seed: int) -> None:
+        self.spec = spec
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def pick(self, method: str, path: str) -> Fault:
+        spec = self.spec
+        if spec.methods is not None and method not in spec.methods:
+            return "none"
+        if spec.paths is not None and not any(part in path for part in spec.paths):
+            return "none"
+        with self._lock:
+            roll = self._random.random()
+        for fault, rate in (
+            ("reset", spec.reset_rate),
+            ("error", spec.error_rate),
+            ("timeout", spec.timeout_rate),
+            ("lost", spec.lost_response_rate),
+        ):
+            if roll < rate:
+                return fault  # type: ignore[return-value]
+            roll -= rate
+        return "none"
+
+
+@dataclass
+class RequestLog:
+    total: int = 0
+    faults: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, "faults": self.faults}
+
+
+class JenkinsSimulator:
+    """A simulated Jenkins serving on `host:port` (port 0 picks a free one)."""
+
+    def __init__(self, scenario: Scenario, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.world = World(scenario)
+        self.faults = FaultPlan(scenario.faults, scenario.seed)
+        self.requests = RequestLog()
+        self._log_lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.simulator = self  # type: ignore[attr-defined]
+        self.url = f"http://{host}:{self._httpd.server_port}/"
+        self.app = JenkinsApp(self.world, scenario.root_url or self.url)
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> JenkinsSimulator:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> JenkinsSimulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def count(self, fault: Fault) -> None:
+        with self._log_lock:
+            self.requests.total += 1
+            self.requests.faults += fault != "none"
+
+    # -- control API --------------------------------------------------------------
+
+    def control(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Response:
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError:
+            return _control_error(400, "body is not JSON")
+        try:
+            return self._control(method, path, query, payload)
+        except (ValidationError, ValueError, TypeError) as exc:
+            return _control_error(400, str(exc))
+
+    def _control(
+        self, method: str, path: str, query: dict[str, list[str]], payload: Any
+    ) -> Response:
+        world = self.world
+        with world.lock:
+            world.advance()
+            if (method, path) == ("GET", "/_sim/builds"):
+                return json_response([_build_record(b) for b in world.all_builds()])
+            if (method, path) == ("GET", "/_sim/queue"):
+                return json_response([_item_record(i) for i in world.queue.values()])
+            if (method, path) == ("GET", "/_sim/faults"):
+                return json_response(self.faults.spec.model_dump())
+            if (method, path) == ("POST", "/_sim/faults"):
+                self.faults = FaultPlan(FaultSpec.model_validate(payload), world.scenario.seed)
+                return json_response(self.faults.spec.model_dump())
+            if (method, path) == ("POST", "/_sim/clock"):
+                world.clock.advance(float(payload.get("advance", 0)))
+                world.advance()
+                return json_response({"now_ms": ms(world.clock.now())})
+            if (method, path) == ("GET", "/_sim/clock"):
+                return json_response({"now_ms": ms(world.clock.now())})
+            if (method, path) == ("GET", "/_sim/requests"):
+                return json_response(self.requests.as_dict())
+            if (method, path) == ("POST", "/_sim/requests/reset"):
+                self.requests = RequestLog()
+                return json_response(self.requests.as_dict())
+            if (method, path) == ("POST", "/_sim/jobs"):
+                job = world.add_job(JobSpec.model_validate(payload))
+                return json_response({"path": job.full_name})
+            if (method, path) == ("DELETE", "/_sim/jobs"):
+                removed = world.remove((query.get("path") or [""])[0])
+                return json_response({"removed": removed})
+            if (method, path) == ("POST", "/_sim/sessions/expire"):
+                self.app.sessions.clear()
+                return json_response({"expired": True})
+        return _control_error(404, f"no control endpoint {method} {path}")
+
+
+def _control_error(status: int, message: str) -> Response:
+    response = json_response({"error": message})
+    response.status = status
+    return response
+
+
+def _build_record(build: Any) -> dict[str, Any]:
+    return {
+        "job": build.job.full_name,
+        "number": build.number,
+        "queue_id": build.queue_id,
+        "parameters": {spec.name: value for spec, value in build.parameters or []},
+        "causes": [cause["shortDescription"] for cause in build.causes],
+        "building": build.building,
+        "result": build.result,
+        "started_ms": ms(build.started_at),
+        "finished_ms": ms(build.finished_at) if build.finished_at else None,
+        "input": {
+            "state": build.input_state,
+            "values": build.input_values,
+            "by": build.input_by,
+        },
+    }
+
+
+def _item_record(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "job": item.job.full_name,
+        "state": item.state,
+        "cancelled": item.cancelled,
+        "parameters": {spec.name: value for spec, value in item.parameters or []},
+        "causes": len(item.causes),
+        "build": item.build.number if item.build else None,
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Jetty(12.0.16)"
+    sys_version = ""
+
+    @property
+    def simulator(self) -> JenkinsSimulator:
+        return self.server.simulator  # type: ignore[attr-defined,no-any-return]
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self.address_string(), format % args)
+
+    def _handle(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send(Response(413, b"Request too large"), method)
+            return
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        query = parse_qs(split.query, keep_blank_values=True)
+        simulator = self.simulator
+        if split.path.startswith("/_sim/"):
+            self._send(simulator.control(method, split.path, query, body), method)
+            return
+        fault = simulator.faults.pick(method, split.path)
+        simulator.count(fault)
+        if simulator.faults.spec.latency_ms:
+            time.sleep(simulator.faults.spec.latency_ms / 1000)
+        if fault == "reset":
+            self._reset()
+            return
+        if fault == "error":
+            self._send(
+                Response(
+                    503, b"<html><body><h2>HTTP ERROR 503 Service Unavailable</h2></body></html>"
+                ),
+                method,
+            )
+            return
+        if fault == "timeout":
+            time.sleep(simulator.faults.spec.timeout_seconds)
+            self.close_connection = True
+            return
+        response = simulator.app.handle(self._request(method, split.path, query, body))
+        if fault == "lost":
+            # The request took effect; the answer never arrives.
+            self.close_connection = True
+            return
+        self._send(response, method)
+
+    def _request(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Request:
+        content_type = self.headers.get("Content-Type", "")
+        form = (
+            parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if content_type.startswith("application/x-www-form-urlencoded")
+            else {}
+        )
+        cookies = SimpleCookie()
+        cookies.load(self.headers.get("Cookie", ""))
+        return Request(
+            method=method,
+            path=path,
+            query=query,
+            form=form,
+            headers={name.lower(): value for name, value in self.headers.items()},
+            cookies={name: morsel.value for name, morsel in cookies.items()},
+        )
+
+    def _send(self, response: Response, method: str) -> None:
+        simulator = self.simulator
+        self.send_response(response.status)
+        self.send_header("X-Jenkins", simulator.world.scenario.jenkins_version)
+        self.send_header("X-Jenkins-Session", "5e8d2c1b")
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(response.body)
+
+    def _reset(self) -> None:
+        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
