@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 
+from releasegate.cli.demo import DEMO_TOKEN, DEMO_USER
 from releasegate.integrations.jenkins.client import ApiTokenAuth, JenkinsClient
 from releasegate.lib.http import Timeouts
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
-
-DEMO_USER = "releasegate"
-DEMO_TOKEN = "releasegate-demo-token"
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     database: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
     if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets readers (the web pages) run while the worker writes; IMMEDIATE takes
         # the write lock at BEGIN so two writers queue instead of failing mid-transaction.
         database["CONN_MAX_AGE"] = 0

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from releasegate.catalog.models import Application, CatalogSync, ParameterDefinition, Project
+from releasegate.catalog.models import Application, CatalogSync, Project
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -18,17 +20,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ParameterInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = ParameterDefinition
-    fields = ["position", "name", "kind", "default", "choices", "description"]
-    readonly_fields = ["position", "name", "kind", "default", "choices", "description"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -51,7 +42,30 @@ class ApplicationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["project", "kind", "buildable", "exposed", "present"]
     search_fields = ["display_name", "full_name", "description"]
-    inlines = [ParameterInline]
+    exclude = ["parameters"]
+    readonly_fields = ["parameter_table"]
+
+    @admin.display(description="Parameters")
+    def parameter_table(self, app: Application) -> SafeString:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    p["name"],
+                    p["kind"],
+                    "(hidden)" if p.get("default_hidden") else p.get("default"),
+                    " | ".join(p.get("choices") or ()),
+                    p.get("description") or "",
+                )
+                for p in app.parameters
+            ),
+        )
+        return format_html(
+            "<table><tr><th>Name</th><th>Kind</th><th>Default</th><th>Choices</th>"
+            "<th>Description</th></tr>{}</table>",
+            rows,
+        )
 
 
 @admin.register(CatalogSync)

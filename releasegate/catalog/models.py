@@ -1,18 +1,14 @@
 """The catalog: what can be released, as Jenkins last described it.
 
 Projects are top-level Jenkins folders; applications are the deployable jobs inside them
-(at any depth), with their parameter definitions. Rows are never deleted by a sync: a
+(at any depth), each carrying its parameter definitions. Rows are never deleted by a sync: a
 job that disappears is marked `present=False`, so releases that refer to it keep their
 history.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
-
-from releasegate.integrations.jenkins.models import ParameterKind
 
 DEFAULT_SERVER = "default"
 
@@ -48,6 +44,11 @@ class Application(models.Model):
     # Whether the configured include/exclude globs let users release this job.
     exposed = models.BooleanField(default=True)
     present = models.BooleanField(default=True)
+    # The job's parameter definitions, in Jenkins' order, each as
+    # `integrations.jenkins.models.ParameterDefinition.to_dict()` writes it. They are a
+    # value of the application, read and replaced together with it; one row per parameter
+    # would multiply the rows a sync writes (22,000 for a 5,000-job Jenkins) for nothing.
+    parameters = models.JSONField(default=list, blank=True)
     first_seen_at = models.DateTimeField()
     changed_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -65,41 +66,6 @@ class Application(models.Model):
     def offered(self) -> bool:
         """Whether users can request a release of it now."""
         return self.present and self.exposed and self.buildable
-
-
-class ParameterDefinition(models.Model):
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="parameters"
-    )
-    position = models.PositiveIntegerField()
-    name = models.CharField(max_length=255)
-    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in ParameterKind])
-    jenkins_class = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
-    default = models.JSONField(null=True, blank=True)
-    choices = models.JSONField(default=list, blank=True)
-    # Jenkins never exports password defaults; the job has one we cannot see.
-    default_hidden = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["application", "name"], name="parameter_unique_name")
-        ]
-        ordering = ["application", "position"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "jenkins_class": self.jenkins_class,
-            "description": self.description,
-            "default": self.default,
-            "choices": list(self.choices),
-            "default_hidden": self.default_hidden,
-        }
 
 
 class CatalogSync(models.Model):

@@ -7,6 +7,8 @@ record. Each run records what it added, removed and changed, parameter by parame
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,33 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from releasegate.catalog import snapshot
-from releasegate.catalog.models import (
-    DEFAULT_SERVER,
-    Application,
-    CatalogSync,
-    ParameterDefinition,
-    Project,
-)
+from releasegate.catalog.models import DEFAULT_SERVER, Application, CatalogSync, Project
 from releasegate.config import CatalogOptions
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.integrations.jenkins.models import Folder, Job, JobListing
+from releasegate.lib.collector import cyclic_gc_paused
 from releasegate.lib.http import OutboundError
-
-# Fields compared between syncs; a difference in any of them is a "changed" entry.
-_TRACKED = (
-    "project_key",
-    "display_name",
-    "description",
-    "url",
-    "kind",
-    "jenkins_class",
-    "buildable",
-    "exposed",
-)
 
 
 @dataclass(frozen=True)
 class DesiredApplication:
+    """An application as the latest listing describes it."""
+
     full_name: str
     project_key: str
     display_name: str
@@ -52,13 +39,35 @@ class DesiredApplication:
     jenkins_class: str
     buildable: bool
     exposed: bool
-    parameters: tuple[dict[str, Any], ...]
+    parameters: list[dict[str, Any]]
+
+
+# Compared between syncs; a difference in any of them is a "changed" entry.
+TRACKED = (
+    "display_name",
+    "description",
+    "url",
+    "kind",
+    "jenkins_class",
+    "buildable",
+    "exposed",
+    "parameters",
+)
+_CURRENT = ("id", "full_name", "project__key", "present", *TRACKED)
 
 
 def is_exposed(full_name: str, options: CatalogOptions) -> bool:
     """Included by a glob and not excluded by one (exclude wins)."""
-    included = any(fnmatch.fnmatchcase(full_name, glob) for glob in options.include)
-    return included and not any(fnmatch.fnmatchcase(full_name, glob) for glob in options.exclude)
+    include, exclude = _patterns(tuple(options.include)), _patterns(tuple(options.exclude))
+    return bool(include.match(full_name)) and not exclude.match(full_name)
+
+
+@functools.lru_cache(maxsize=64)
+def _patterns(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation of the globs, matched once per job."""
+    if not globs:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs))
 
 
 def project_key(full_name: str) -> str:
@@ -74,24 +83,20 @@ def readable_name(display_name: str, name: str, description: str) -> str:
     return first_line if 0 < len(first_line) <= 60 else name
 
 
-def desired_applications(jobs: Iterable[Job], options: CatalogOptions) -> list[DesiredApplication]:
-    return [
-        DesiredApplication(
-            full_name=job.full_name,
-            project_key=project_key(job.full_name),
-            display_name=readable_name(
-                job.display_name, job.full_name.rsplit("/", 1)[-1], job.description
-            )[:255],
-            description=job.description,
-            url=job.url,
-            kind=job.kind.value,
-            jenkins_class=job.jenkins_class,
-            buildable=job.buildable,
-            exposed=is_exposed(job.full_name, options),
-            parameters=tuple(p.to_dict() for p in job.parameters),
-        )
-        for job in jobs
-    ]
+def desired_application(job: Job, options: CatalogOptions) -> DesiredApplication:
+    name = job.full_name.rsplit("/", 1)[-1]
+    return DesiredApplication(
+        full_name=job.full_name,
+        project_key=project_key(job.full_name),
+        display_name=readable_name(job.display_name, name, job.description)[:255],
+        description=job.description,
+        url=job.url,
+        kind=job.kind.value,
+        jenkins_class=job.jenkins_class,
+        buildable=job.buildable,
+        exposed=is_exposed(job.full_name, options),
+        parameters=[parameter.to_dict() for parameter in job.parameters],
+    )
 
 
 def run_sync(
@@ -106,7 +111,20 @@ def run_sync(
     A Jenkins failure is recorded on the returned (unsuccessful) record and re-raised as
     the `OutboundError` it was, after nothing in the catalog has been touched.
     """
+    previous = _latest_successful_sync(server)
     record = CatalogSync.objects.create(server=server, started_at=now())
+    with cyclic_gc_paused():
+        return _sync(client, options, record, server, now, previous)
+
+
+def _sync(
+    client: JenkinsClient,
+    options: CatalogOptions,
+    record: CatalogSync,
+    server: str,
+    now: Callable[[], datetime],
+    previous: int | None,
+) -> CatalogSync:
     before = client.request_count
     try:
         listing = client.list_jobs()
@@ -126,107 +144,101 @@ def run_sync(
         record.succeeded = True
         record.finished_at = now()
         record.save()
-    snapshot.refresh()
+    snapshot.after_sync(record.pk, record.finished_at, changed=bool(changes), previous=previous)
     return record
+
+
+def _latest_successful_sync(server: str) -> int | None:
+    return (
+        CatalogSync.objects.filter(server=server, succeeded=True)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def apply_listing(
     listing: JobListing, options: CatalogOptions, *, server: str, now: datetime
 ) -> list[dict[str, Any]]:
-    """Write the listing into the catalog; return the changes made."""
-    desired = {app.full_name: app for app in desired_applications(listing.jobs, options)}
+    """Write the listing into the catalog; return the changes made.
+
+    Unchanged applications are recognised from one narrow query; only the ones that
+    changed are loaded as objects, so a sync where little changed stays cheap.
+    """
+    desired = {job.full_name: desired_application(job, options) for job in listing.jobs}
     projects = _sync_projects(listing.folders, desired.values(), options, server)
-    existing = {
-        app.full_name: app
-        for app in Application.objects.filter(server=server).select_related("project")
+    current = {
+        row["full_name"]: row for row in Application.objects.filter(server=server).values(*_CURRENT)
     }
-    parameters = _parameters_by_application(existing.values())
-    changes: list[dict[str, Any]] = []
     plan = _WritePlan()
-    for full_name, want in desired.items():
-        app = existing.get(full_name)
-        if app is None:
-            app = Application(server=server, full_name=full_name, first_seen_at=now)
-            _assign(app, want, projects, now)
-            plan.created.append((app, want))
-            changes.append({"application": full_name, "change": "added", "details": {}})
-            continue
-        details = _differences(app, parameters.get(app.pk, []), want)
-        if not details and app.present:
-            continue
-        changes.append(
-            {
-                "application": full_name,
-                "change": "changed" if app.present else "added",
-                "details": details,
-            }
-        )
-        _assign(app, want, projects, now)
-        plan.updated.append(app)
-        if "parameters" in details:
-            plan.new_parameters.append((app, want))
-    for full_name, app in existing.items():
-        if full_name not in desired and app.present:
-            app.present, app.removed_at, app.changed_at = False, now, now
-            plan.updated.append(app)
-            changes.append({"application": full_name, "change": "removed", "details": {}})
+    stale = [
+        name for name in desired if name in current and not _unchanged(current[name], desired[name])
+    ]
+    gone = [name for name, row in current.items() if name not in desired and row["present"]]
+    instances = Application.objects.select_related("project").in_bulk(
+        [current[name]["id"] for name in [*stale, *gone]]
+    )
+    for name, want in desired.items():
+        if name not in current:
+            app = Application(server=server, full_name=name, first_seen_at=now)
+            plan.create(_assign(app, want, projects, now), "added", {})
+    for name in stale:
+        app = instances[current[name]["id"]]
+        details = differences(app, desired[name])
+        change = "changed" if app.present else "added"
+        plan.update(_assign(app, desired[name], projects, now), change, details)
+    for name in gone:
+        app = instances[current[name]["id"]]
+        app.present, app.removed_at, app.changed_at = False, now, now
+        plan.update(app, "removed", {})
     plan.write()
     live = [project.pk for project in projects.values()]
     Project.objects.filter(server=server, present=True).exclude(pk__in=live).update(present=False)
-    return changes
+    return plan.changes
 
 
 @dataclass
 class _WritePlan:
-    created: list[tuple[Application, DesiredApplication]] = field(default_factory=list)
+    created: list[Application] = field(default_factory=list)
     updated: list[Application] = field(default_factory=list)
-    new_parameters: list[tuple[Application, DesiredApplication]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def create(self, app: Application, change: str, details: dict[str, Any]) -> None:
+        self.created.append(app)
+        self._record(app, change, details)
+
+    def update(self, app: Application, change: str, details: dict[str, Any]) -> None:
+        self.updated.append(app)
+        self._record(app, change, details)
+
+    def _record(self, app: Application, change: str, details: dict[str, Any]) -> None:
+        self.changes.append({"application": app.full_name, "change": change, "details": details})
 
     def write(self) -> None:
         """Apply the plan in a handful of bulk statements, whatever the catalog's size."""
-        Application.objects.bulk_create([app for app, _ in self.created], batch_size=500)
+        Application.objects.bulk_create(self.created, batch_size=500)
         Application.objects.bulk_update(self.updated, _ASSIGNED, batch_size=500)
-        replaced = [app.pk for app, _ in self.new_parameters]
-        ParameterDefinition.objects.filter(application_id__in=replaced).delete()
-        ParameterDefinition.objects.bulk_create(
-            [
-                ParameterDefinition(application=app, position=position, **definition)
-                for app, want in [*self.created, *self.new_parameters]
-                for position, definition in enumerate(want.parameters)
-            ],
-            batch_size=1000,
-        )
 
 
-_ASSIGNED = [
-    "project",
-    "display_name",
-    "description",
-    "url",
-    "kind",
-    "jenkins_class",
-    "buildable",
-    "exposed",
-    "present",
-    "removed_at",
-    "changed_at",
-]
+_ASSIGNED = ["project", *TRACKED, "present", "removed_at", "changed_at"]
+
+
+def _unchanged(row: dict[str, Any], want: DesiredApplication) -> bool:
+    return (
+        row["present"]
+        and row["project__key"] == want.project_key
+        and all(row[name] == getattr(want, name) for name in TRACKED)
+    )
 
 
 def _assign(
     app: Application, want: DesiredApplication, projects: dict[str, Project], now: datetime
-) -> None:
+) -> Application:
     app.project = projects[want.project_key]
-    app.display_name = want.display_name
-    app.description = want.description
-    app.url = want.url
-    app.kind = want.kind
-    app.jenkins_class = want.jenkins_class
-    app.buildable = want.buildable
-    app.exposed = want.exposed
-    app.present = True
-    app.removed_at = None
-    app.changed_at = now
+    for name in TRACKED:
+        setattr(app, name, getattr(want, name))
+    app.present, app.removed_at, app.changed_at = True, None, now
+    return app
 
 
 def _sync_projects(
@@ -243,44 +255,30 @@ def _sync_projects(
         display_name = options.project_names.get(key) or (
             (folder.display_name if folder else key) if key else options.root_project_name
         )
-        description = folder.description if folder else ""
+        wanted = (display_name[:255], folder.description if folder else "", True)
         project = existing.get(key) or Project(server=server, key=key)
-        if project.pk is None or (project.display_name, project.description, project.present) != (
-            display_name,
-            description,
-            True,
+        if (
+            project.pk is None
+            or (project.display_name, project.description, project.present) != wanted
         ):
-            project.display_name, project.description, project.present = (
-                display_name[:255],
-                description,
-                True,
-            )
+            project.display_name, project.description, project.present = wanted
             project.save()
         projects[key] = project
     return projects
 
 
-def _parameters_by_application(apps: Iterable[Application]) -> dict[int, list[dict[str, Any]]]:
-    by_application: dict[int, list[dict[str, Any]]] = {app.pk: [] for app in apps}
-    rows = ParameterDefinition.objects.filter(application_id__in=list(by_application))
-    for row in rows.order_by("application_id", "position"):
-        by_application[row.application_id].append(row.as_dict())
-    return by_application
-
-
-def _differences(
-    app: Application, parameters: list[dict[str, Any]], want: DesiredApplication
-) -> dict[str, Any]:
-    fields = {}
-    for name in _TRACKED:
-        old = app.project.key if name == "project_key" else getattr(app, name)
-        new = getattr(want, name)
-        if old != new:
-            fields[name] = [old, new]
-    details: dict[str, Any] = {}
-    if fields:
-        details["fields"] = fields
-    parameter_changes = _parameter_differences(parameters, list(want.parameters))
+def differences(app: Application, want: DesiredApplication) -> dict[str, Any]:
+    """What changed between the stored application and the listing's, field by field
+    and, for parameters, name by name."""
+    fields = {
+        name: [getattr(app, name), getattr(want, name)]
+        for name in TRACKED
+        if name != "parameters" and getattr(app, name) != getattr(want, name)
+    }
+    if app.project.key != want.project_key:
+        fields["project"] = [app.project.key, want.project_key]
+    details: dict[str, Any] = {"fields": fields} if fields else {}
+    parameter_changes = _parameter_differences(app.parameters, want.parameters)
     if parameter_changes:
         details["parameters"] = parameter_changes
     return details
@@ -300,11 +298,11 @@ def _parameter_differences(old: list[dict[str, Any]], new: list[dict[str, Any]])
         for name in after
         if name in before and before[name] != after[name]
     }
-    differences: dict[str, Any] = {
+    found: dict[str, Any] = {
         "added": [name for name in after if name not in before],
         "removed": [name for name in before if name not in after],
         "changed": changed,
     }
-    if not any(differences.values()):
-        differences["reordered"] = [p["name"] for p in new]
-    return {key: value for key, value in differences.items() if value}
+    if not any(found.values()):
+        found["reordered"] = [p["name"] for p in new]
+    return {key: value for key, value in found.items() if value}

@@ -10,65 +10,51 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
-
-import httpx
-from pydantic import BaseModel, ValidationError
+from collections.abc import Mapping
+from urllib.parse import quote, unquote, urlsplit
 
 from releasegate.integrations.jenkins import errors
-from releasegate.integrations.jenkins.listing import list_all_jobs, listing_tree
+from releasegate.integrations.jenkins.listing import list_all_jobs
 from releasegate.integrations.jenkins.models import (
-    QUEUE_STATES,
     Build,
-    BuildResult,
-    Cause,
     ConsoleChunk,
     JobListing,
-    ParameterDefinition,
     ParameterValue,
     PendingInput,
     QueueItem,
     QueueState,
-    RawAction,
+    Triggered,
+    value_as_text,
+)
+from releasegate.integrations.jenkins.parsing import (
+    build_from,
+    carries,
+    pending_input_from,
+    pending_input_from_stage_view,
+    queue_item_from,
+    task_job_path,
+    validated,
+)
+from releasegate.integrations.jenkins.raw import (
+    RAW_JOB,
     RawBuild,
+    RawBuildActions,
     RawBuildList,
-    RawInput,
-    RawParameterDefinition,
+    RawJob,
     RawPendingInputActions,
     RawQueue,
     RawQueueItem,
-    RawStageViewDefinition,
-    RawStageViewInput,
-    Triggered,
-    plain_value,
-    value_as_text,
 )
-from releasegate.lib.http import OutboundClient, Timeouts
-from releasegate.lib.redact import register_secret
+from releasegate.integrations.jenkins.session import (
+    ApiTokenAuth,
+    JenkinsAuth,
+    JenkinsSession,
+    PasswordAuth,
+    job_path,
+)
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["ApiTokenAuth", "JenkinsAuth", "JenkinsClient", "PasswordAuth", "job_path"]
 
-
-@dataclass(frozen=True)
-class ApiTokenAuth:
-    """User + API token over Basic auth: the recommended way; no crumb is needed."""
-
-    user: str
-    token: str
-
-
-@dataclass(frozen=True)
-class PasswordAuth:
-    """User + password: POSTs need a CSRF crumb bound to the session cookie."""
-
-    user: str
-    password: str
-
-
-JenkinsAuth = ApiTokenAuth | PasswordAuth
 
 _QUEUE_LOCATION = re.compile(r"/queue/item/(\d+)/?$")
 _BUILD_FIELDS = (
@@ -88,120 +74,9 @@ _QUEUE_ITEM_FIELDS = (
 _POST_DONE = (200, 302, 303)
 
 
-def job_path(full_name: str) -> str:
-    """The URL path of a job: each folder segment quoted on its own.
-
-    Multibranch names already contain `%2F`; quoting again (to `%252F`) is what Jenkins
-    expects. Empty, `.` and `..` segments are refused so a name cannot walk elsewhere.
-    """
-    segments = full_name.split("/")
-    if any(segment in ("", ".", "..") for segment in segments):
-        raise ValueError(f"not a Jenkins job name: {full_name!r}")
-    return "/job/" + "/job/".join(quote(segment, safe="") for segment in segments)
-
-
-class JenkinsClient:
-    """One Jenkins server. Not thread-safe: give each thread its own client."""
-
-    def __init__(
-        self,
-        base_url: str,
-        auth: JenkinsAuth,
-        *,
-        timeouts: Timeouts | None = None,
-        verify_tls: bool = True,
-        folder_levels: int = 5,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        secret = auth.token if isinstance(auth, ApiTokenAuth) else auth.password
-        register_secret(secret, user=auth.user)
-        self._auth = auth
-        self._listing_tree = listing_tree(folder_levels)
-        self._crumb: dict[str, str] | None = None
-        self.version: str | None = None
-        self._http = OutboundClient(
-            service=errors.SERVICE,
-            base_url=base_url.rstrip("/") + "/",
-            timeouts=timeouts or Timeouts(),
-            auth=(auth.user, secret),
-            verify=verify_tls,
-            transport=transport,
-        )
-
-    @property
-    def request_count(self) -> int:
-        return self._http.request_count
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> JenkinsClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # -- plumbing -------------------------------------------------------------------
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        what: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        data: Mapping[str, str] | None = None,
-        ok: Iterable[int] = (200,),
-    ) -> httpx.Response:
-        """Send a request; raise the typed error unless the status is in `ok`."""
-        response = self._request(method, path, params, data)
-        if (
-            response.status_code == 403
-            and isinstance(self._auth, PasswordAuth)
-            and "crumb" in response.text.lower()
-        ):
-            # Crumbs are bound to the HTTP session, which Jenkins may have expired.
-            self._crumb = None
-            response = self._request(method, path, params, data)
-        self.version = response.headers.get("X-Jenkins", self.version)
-        if response.status_code not in ok:
-            raise errors.error_for(response, what)
-        return response
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str] | None,
-        data: Mapping[str, str] | None,
-    ) -> httpx.Response:
-        headers = self._crumb_header() if method == "POST" else None
-        return self._http.request(method, path, params=params, data=data, headers=headers)
-
-    def _get(self, model: type[M], path: str, what: str, **params: str) -> M:
-        response = self._send("GET", path, what, params=params)
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as exc:
-            where = ".".join(str(part) for part in exc.errors()[0]["loc"])
-            raise errors.UnexpectedResponse(
-                f"{what}: Jenkins answered an unexpected shape (at {where or 'the top'})"
-            ) from None
-
-    def _crumb_header(self) -> dict[str, str] | None:
-        if isinstance(self._auth, ApiTokenAuth):
-            return None  # API tokens are exempt from CSRF (ApiCrumbExclusion, JENKINS-22474).
-        if self._crumb is None:
-            # The crumb is bound to the session cookie this same client keeps.
-            response = self._http.request("GET", "crumbIssuer/api/json")
-            if response.status_code == 404:
-                self._crumb = {}  # CSRF protection is switched off on this Jenkins.
-            elif response.status_code != 200:
-                raise errors.error_for(response, "the crumb issuer")
-            else:
-                body: dict[str, Any] = response.json()
-                self._crumb = {str(body["crumbRequestField"]): str(body["crumb"])}
-        return self._crumb
+class JenkinsClient(JenkinsSession):
+    """The operations ReleaseGate performs on one Jenkins. Not thread-safe: give each
+    thread its own client."""
 
     # -- jobs -----------------------------------------------------------------------
 
@@ -217,17 +92,11 @@ class JenkinsClient:
         folder depth allows: one, plus one per folder deeper than the tree reaches."""
         before = self.request_count
 
-        def fetch(path: str) -> Any:
-            return self._send(
-                "GET", path, "the job list", params={"tree": self._listing_tree}
-            ).json()
+        def fetch(path: str) -> RawJob:
+            response = self._send("GET", path, "the job list", params={"tree": self._listing_tree})
+            return validated(RAW_JOB, response, "the job list")
 
-        try:
-            folders, jobs = list_all_jobs(fetch, job_path)
-        except (ValidationError, ValueError) as exc:
-            raise errors.UnexpectedResponse(
-                f"the job list has an unexpected shape: {exc}"
-            ) from None
+        folders, jobs = list_all_jobs(fetch, job_path)
         return JobListing(folders=folders, jobs=jobs, requests=self.request_count - before)
 
     # -- triggering -----------------------------------------------------------------
@@ -245,6 +114,7 @@ class JenkinsClient:
         empty one, uses `buildWithParameters`, where Jenkins fills in defaults for the
         names left out. Values travel in the form body, not the URL, so they stay out of
         proxy logs. `delay` carries its unit: Jenkins reads a bare number as milliseconds.
+        Raises `TriggerRefused` when Jenkins declines to queue it (302 to the job page).
         """
         what = f"job {full_name}"
         endpoint = "build" if parameters is None else "buildWithParameters"
@@ -255,8 +125,12 @@ class JenkinsClient:
             what,
             params={"delay": f"{delay_seconds}sec"},
             data=form or None,
-            ok=(201, 303),
+            ok=(201, 302, 303),
         )
+        if response.status_code == 302:
+            # A QueueDecisionHandler refused to schedule it: Jenkins redirects to the job
+            # page instead of a queue item (ParameterizedJobMixIn.doBuildWithParameters).
+            raise errors.TriggerRefused(f"{what}: Jenkins refused to queue the build", status=302)
         location = response.headers.get("Location", "")
         match = _QUEUE_LOCATION.search(urlsplit(location).path)
         if match is None:
@@ -277,7 +151,7 @@ class JenkinsClient:
             )
         except errors.NotFound:
             return None
-        return _queue_item(raw)
+        return queue_item_from(raw)
 
     def resolve_queue_item(self, full_name: str, queue_id: int) -> QueueItem:
         """Where a triggered build stands: still queued, started (with its number),
@@ -316,11 +190,11 @@ class JenkinsClient:
         raw = self._get(
             RawQueue, "queue/api/json", "the queue", tree=f"items[{_QUEUE_ITEM_FIELDS}]"
         )
-        suffix = job_path(full_name) + "/"
+        wanted = unquote(job_path(full_name) + "/")
         return [
-            _queue_item(entry)
+            queue_item_from(entry)
             for entry in raw.items
-            if entry.task and urlsplit(entry.task.url or "").path.endswith(suffix)
+            if entry.task and task_job_path(entry.task.url) == wanted
         ]
 
     # -- builds ---------------------------------------------------------------------
@@ -333,7 +207,7 @@ class JenkinsClient:
             f"job {full_name}",
             tree=f"builds[{_BUILD_FIELDS}]{{0,{limit}}}",
         )
-        return [_build(entry) for entry in raw.builds or []]
+        return [build_from(entry) for entry in raw.builds or []]
 
     def build(self, full_name: str, number: int) -> Build:
         raw = self._get(
@@ -342,7 +216,7 @@ class JenkinsClient:
             f"build {full_name} #{number}",
             tree=_BUILD_FIELDS,
         )
-        return _build(raw)
+        return build_from(raw)
 
     def find_matching(
         self, full_name: str, parameters: Mapping[str, ParameterValue], *, since_ms: int
@@ -357,12 +231,12 @@ class JenkinsClient:
         items = [
             item
             for item in self.queued_items(full_name)
-            if (item.in_queue_since_ms or 0) >= since_ms and _carries(item.parameters, wanted)
+            if (item.in_queue_since_ms or 0) >= since_ms and carries(item.parameters, wanted)
         ]
         builds = [
             build
             for build in self.builds(full_name)
-            if build.timestamp_ms >= since_ms and _carries(build.parameters, wanted)
+            if build.timestamp_ms >= since_ms and carries(build.parameters, wanted)
         ]
         return items, builds
 
@@ -416,7 +290,7 @@ class JenkinsClient:
                     return self._pending_inputs_from_stage_view(full_name, number)
                 return []
             return [
-                _pending_input(execution.input)
+                pending_input_from(execution.input)
                 for execution in action.executions
                 if not execution.settled and execution.input is not None
             ]
@@ -428,7 +302,7 @@ class JenkinsClient:
             f"{job_path(full_name)}/{number}/wfapi/pendingInputActions",
             f"pending inputs of {full_name} #{number}",
         )
-        return [_pending_input_from_stage_view(entry) for entry in raw.root]
+        return [pending_input_from_stage_view(entry) for entry in raw.root]
 
     def proceed_input(
         self,
@@ -446,130 +320,39 @@ class JenkinsClient:
         given = dict(values or {})
         declared = {parameter.name: parameter for parameter in pending.parameters}
         unknown = sorted(set(given) - set(declared))
-        what = f"input {pending.id} of {full_name} #{number}"
         if unknown:
-            raise errors.InvalidRequest(f"{what} has no parameter {', '.join(unknown)}")
-        base = f"{job_path(full_name)}/{number}/input/{quote(pending.id, safe='')}"
+            raise errors.InvalidRequest(
+                f"input {pending.id} of {full_name} #{number} has no parameter {', '.join(unknown)}"
+            )
         if not declared:
-            self._send("POST", f"{base}/proceedEmpty", what, ok=_POST_DONE)
+            self._answer_input(full_name, number, pending.id, "proceedEmpty")
             return {}
         sent = {name: given.get(name, parameter.default) for name, parameter in declared.items()}
         payload = {"parameter": [{"name": name, "value": value} for name, value in sent.items()]}
-        self._send(
-            "POST", f"{base}/proceed", what, data={"json": json.dumps(payload)}, ok=_POST_DONE
-        )
+        self._answer_input(full_name, number, pending.id, "proceed", {"json": json.dumps(payload)})
         return sent
 
     def abort_input(self, full_name: str, number: int, input_id: str) -> None:
         """Reject an `input` step; the build ends ABORTED."""
-        self._send(
-            "POST",
-            f"{job_path(full_name)}/{number}/input/{quote(input_id, safe='')}/abort",
-            f"input {input_id} of {full_name} #{number}",
-            ok=_POST_DONE,
-        )
+        self._answer_input(full_name, number, input_id, "abort")
 
-
-class RawBuildActions(BaseModel):
-    actions: list[RawAction | None] = []
-
-
-def _carries(actual: Mapping[str, ParameterValue], wanted: Mapping[str, str]) -> bool:
-    for name, value in wanted.items():
-        if name not in actual:
-            return False
-        if actual[name] is not None and value_as_text(actual[name]) != value:
-            return False
-    return True
-
-
-def _parameters(actions: Iterable[RawAction | None]) -> dict[str, ParameterValue]:
-    return {
-        value.name: plain_value(value.value)
-        for action in actions
-        if action is not None
-        for value in action.parameters or []
-        if value.name is not None
-    }
-
-
-def _queue_item(raw: RawQueueItem) -> QueueItem:
-    state = QUEUE_STATES.get(raw.class_, QueueState.WAITING)
-    if state is QueueState.STARTED and (raw.cancelled or raw.executable is None):
-        state = QueueState.CANCELLED
-    return QueueItem(
-        id=raw.id,
-        state=state,
-        why=raw.why,
-        build_number=raw.executable.number if raw.executable else None,
-        build_url=raw.executable.url if raw.executable else None,
-        in_queue_since_ms=raw.inQueueSince,
-        task_url=raw.task.url if raw.task else None,
-        parameters=_parameters(raw.actions),
-    )
-
-
-def _build(raw: RawBuild) -> Build:
-    actions = [action for action in raw.actions if action is not None]
-    causes = tuple(
-        Cause(
-            jenkins_class=cause.class_,
-            description=cause.shortDescription or "",
-            user_id=cause.userId,
-        )
-        for action in actions
-        for cause in action.causes or []
-    )
-    try:
-        result = BuildResult(raw.result) if raw.result else None
-    except ValueError:
-        raise errors.UnexpectedResponse(f"build #{raw.number} has result {raw.result!r}") from None
-    return Build(
-        number=raw.number,
-        url=raw.url or "",
-        building=raw.building,
-        result=result,
-        duration_ms=raw.duration,
-        timestamp_ms=raw.timestamp,
-        queue_id=raw.queueId,
-        parameters=_parameters(actions),
-        causes=causes,
-        waiting_for_input=any(action.waitingForInput for action in actions),
-    )
-
-
-def _pending_input(raw: RawInput) -> PendingInput:
-    return PendingInput(
-        id=raw.id,
-        message=raw.message,
-        ok_text=raw.ok or "Proceed",
-        submitter=raw.submitter or None,
-        parameters=tuple(ParameterDefinition.from_raw(p) for p in raw.parameters),
-    )
-
-
-def _pending_input_from_stage_view(raw: RawStageViewInput) -> PendingInput:
-    parameters = []
-    for entry in raw.inputs:
-        definition = entry.definition or RawStageViewDefinition()
-        default = definition.defaultVal
-        parameters.append(
-            ParameterDefinition.from_raw(
-                RawParameterDefinition.model_validate(
-                    {
-                        "name": entry.name,
-                        "type": entry.type,
-                        "description": entry.description,
-                        "choices": definition.choices,
-                        "defaultParameterValue": None if default is None else {"value": default},
-                    }
-                )
-            )
-        )
-    return PendingInput(
-        id=raw.id,
-        message=raw.message,
-        ok_text=raw.proceedText or "Proceed",
-        submitter=None,
-        parameters=tuple(parameters),
-    )
+    def _answer_input(
+        self,
+        full_name: str,
+        number: int,
+        input_id: str,
+        action: str,
+        data: Mapping[str, str] | None = None,
+    ) -> None:
+        """POST one answer. Once an input is answered Jenkins removes it from the build
+        (InputStepExecution.postSettlement), so a second answer meets 404 like an unknown
+        id does: `InputNotWaiting`. Only a racing answer sees the 400 "already given"."""
+        what = f"input {input_id} of {full_name} #{number}"
+        path = f"{job_path(full_name)}/{number}/input/{quote(input_id, safe='')}/{action}"
+        try:
+            self._send("POST", path, what, data=data, ok=_POST_DONE)
+        except errors.NotFound:
+            raise errors.InputNotWaiting(
+                f"{what} is not waiting for an answer (already answered, not reached yet, "
+                "or not the id Jenkins shows)"
+            ) from None

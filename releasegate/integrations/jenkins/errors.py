@@ -42,6 +42,13 @@ class NotFound(JenkinsError):
     """404: no such job, build, queue item or input step (or no permission to see it)."""
 
 
+class InputNotWaiting(NotFound):
+    """404 on an `input` step: already answered, not reached, or another id."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=404)
+
+
 class JobNotBuildable(JenkinsError):
     """409: the job is disabled or otherwise cannot be built now."""
 

@@ -1,8 +1,5 @@
-"""Jenkins' JSON, parsed at the edge into typed values.
-
-The raw pydantic models mirror what Jenkins exports (field names as Jenkins spells them);
-the frozen dataclasses are what the rest of ReleaseGate works with.
-"""
+"""What ReleaseGate knows about Jenkins, as typed values: jobs and their parameters,
+queue items, builds, input steps. Parsed from raw.py's shapes by parsing.py."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from releasegate.integrations.jenkins.raw import RawParameterDefinition
 
 ParameterValue = str | bool | None
 
@@ -63,147 +60,6 @@ JOB_KINDS: dict[str, JobKind] = {
 }
 
 
-class _Raw(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
-
-
-class RawValue(_Raw):
-    class_: str = Field("", alias="_class")
-    name: str | None = None
-    # Absent for PasswordParameterValue: Jenkins does not export its secret.
-    value: Any = None
-    has_value: bool = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _note_whether_value_was_exported(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {**data, "has_value": "value" in data}
-        return data
-
-
-class RawParameterDefinition(_Raw):
-    class_: str = Field("", alias="_class")
-    name: str
-    type: str | None = None
-    description: str | None = None
-    choices: list[str] | None = None
-    defaultParameterValue: RawValue | None = None  # noqa: N815 - Jenkins' spelling
-
-
-class RawProperty(_Raw):
-    class_: str = Field("", alias="_class")
-    parameterDefinitions: list[RawParameterDefinition] | None = None  # noqa: N815
-
-
-class RawJob(_Raw):
-    class_: str = Field("", alias="_class")
-    name: str | None = None
-    fullName: str | None = None  # noqa: N815
-    displayName: str | None = None  # noqa: N815
-    description: str | None = None
-    url: str | None = None
-    color: str | None = None
-    buildable: bool | None = None
-    disabled: bool | None = None
-    property: list[RawProperty] = []
-    jobs: list[RawJob] | None = None
-
-
-class RawExecutable(_Raw):
-    number: int
-    url: str = ""
-
-
-class RawTask(_Raw):
-    url: str | None = None
-    name: str | None = None
-
-
-class RawCause(_Raw):
-    class_: str = Field("", alias="_class")
-    shortDescription: str | None = None  # noqa: N815
-    userId: str | None = None  # noqa: N815
-
-
-class RawInput(_Raw):
-    id: str
-    message: str = ""
-    ok: str | None = None
-    submitter: str | None = None
-    parameters: list[RawParameterDefinition] = []
-
-
-class RawInputExecution(_Raw):
-    id: str | None = None
-    settled: bool = False
-    input: RawInput | None = None
-
-
-class RawAction(_Raw):
-    """Any entry of `actions[]`; Jenkins also exports empty `{}` ones."""
-
-    class_: str = Field("", alias="_class")
-    parameters: list[RawValue] | None = None
-    causes: list[RawCause] | None = None
-    waitingForInput: bool | None = None  # noqa: N815
-    # Absent (None) before pipeline-input-step 466, which started exporting it.
-    executions: list[RawInputExecution] | None = None
-
-
-class RawQueueItem(_Raw):
-    class_: str = Field("", alias="_class")
-    id: int
-    why: str | None = None
-    inQueueSince: int | None = None  # noqa: N815
-    cancelled: bool | None = None
-    executable: RawExecutable | None = None
-    task: RawTask | None = None
-    actions: list[RawAction | None] = []
-
-
-class RawQueue(_Raw):
-    items: list[RawQueueItem] = []
-
-
-class RawBuild(_Raw):
-    number: int
-    url: str | None = None
-    building: bool = False
-    result: str | None = None
-    duration: int = 0
-    timestamp: int = 0
-    queueId: int | None = None  # noqa: N815
-    actions: list[RawAction | None] = []
-
-
-class RawBuildList(_Raw):
-    builds: list[RawBuild] | None = None
-
-
-class RawStageViewDefinition(_Raw):
-    defaultVal: Any = None  # noqa: N815
-    choices: list[str] | None = None
-
-
-class RawStageViewParameter(_Raw):
-    type: str | None = None
-    name: str
-    description: str | None = None
-    definition: RawStageViewDefinition | None = None
-
-
-class RawStageViewInput(_Raw):
-    id: str
-    message: str = ""
-    proceedText: str | None = None  # noqa: N815
-    inputs: list[RawStageViewParameter] = []
-
-
-class RawPendingInputActions(RootModel[list[RawStageViewInput]]):
-    pass
-
-
 @dataclass(frozen=True)
 class ParameterDefinition:
     """One parameter a job (or an `input` step) declares."""
@@ -219,19 +75,19 @@ class ParameterDefinition:
 
     @classmethod
     def from_raw(cls, raw: RawParameterDefinition) -> ParameterDefinition:
-        jenkins_class = raw.class_ or (raw.type or "")
+        simple_name = raw.get("type") or ""
+        jenkins_class = raw.get("_class") or simple_name
         kind = PARAMETER_KINDS.get(jenkins_class) or _KINDS_BY_SIMPLE_NAME.get(
-            raw.type or "", ParameterKind.OPAQUE
+            simple_name, ParameterKind.OPAQUE
         )
-        default_raw = raw.defaultParameterValue
-        default = plain_value(default_raw.value) if default_raw and default_raw.has_value else None
+        default_raw = raw.get("defaultParameterValue") or {}
         return cls(
-            name=raw.name,
+            name=raw["name"],
             kind=kind,
             jenkins_class=jenkins_class,
-            description=raw.description or "",
-            default=default,
-            choices=tuple(raw.choices or ()),
+            description=raw.get("description") or "",
+            default=plain_value(default_raw.get("value")),
+            choices=tuple(raw.get("choices") or ()),
             default_hidden=kind is ParameterKind.PASSWORD,
         )
 

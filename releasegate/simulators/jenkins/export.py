@@ -1,9 +1,9 @@
 """The JSON shapes Jenkins exports for its objects, as the simulator serves them.
 
 Shapes follow Jenkins core (Hudson, Job, Run, Queue.Item and the ParameterDefinition
-family), workflow-job, pipeline-input-step and pipeline-stage-view, as documented in
-docs/jenkins-setup.md's sources. Costly fields are lambdas so `tree=` only pays for
-what it asks (see tree.py).
+family), workflow-job, pipeline-input-step and the Git Parameter plugin; comments name
+the source where a shape is not obvious. Costly fields are lambdas so `tree=` only pays
+for what it asks (see tree.py).
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import hashlib
 from typing import Any
 from urllib.parse import quote
 
-from releasegate.simulators.jenkins.scenario import InputSpec, ParameterSpec
-from releasegate.simulators.jenkins.state import (
+from releasegate.simulators.jenkins.model import (
     SimBuild,
     SimFolder,
     SimJob,
     SimQueueItem,
     SimValue,
-    World,
 )
+from releasegate.simulators.jenkins.scenario import InputSpec, ParameterSpec
+from releasegate.simulators.jenkins.state import World
 from releasegate.simulators.jenkins.tree import SUMMARY
 
 Json = dict[str, Any]
@@ -140,7 +140,10 @@ class Exporter:
         names = []
         for depth in range(1, len(parts) + 1):
             item = self.world.items.get("/".join(parts[:depth]))
-            names.append(getattr(item, "display_name", None) or parts[depth - 1])
+            if isinstance(item, SimJob):
+                names.append(item.spec.display_name or item.name)
+            else:
+                names.append(item.display_name if item else parts[depth - 1])
         return names
 
     def folder(self, folder: SimFolder) -> Json:
@@ -159,7 +162,7 @@ class Exporter:
         spec = job.spec
         definitions = self._definitions_property(job)
         item = self.world.queue_item_for(job)
-        completed = [build for build in job.builds if not build.building]
+        completed = job.completed
         export: Json = {
             "_class": JOB_CLASSES[spec.kind],
             SUMMARY: ("name", "url", "color"),
@@ -209,9 +212,21 @@ class Exporter:
     def color(self, job: SimJob) -> str:
         if job.spec.disabled:
             return "disabled"
-        completed = [build for build in job.builds if not build.building]
+        completed = job.completed
         color = RESULT_COLORS[completed[-1].result or "NOT_BUILT"] if completed else "nobuilt"
         return color + "_anime" if job.running else color
+
+    def estimated_duration(self, job: SimJob) -> int:
+        """Job.getEstimatedDuration: the mean of up to three recent successful (or
+        unstable) builds, topped up with failed ones; -1 without history."""
+        recent = job.completed[::-1][:6]
+        good = [b for b in recent if b.result in ("SUCCESS", "UNSTABLE")]
+        fallback = [b for b in recent if b.result == "FAILURE"]
+        candidates = (good + fallback)[:3]
+        if not candidates:
+            return -1
+        now = self.world.clock.now()
+        return ms(sum(b.duration(now) for b in candidates) / len(candidates))
 
     # -- builds -------------------------------------------------------------------
 
@@ -220,15 +235,15 @@ class Exporter:
         now = self.world.clock.now()
         display = " » ".join(self._display_names(job.full_name))
         return {
-            "_class": BUILD_CLASSES[job.spec.kind],
+            "_class": BUILD_CLASSES[build.spec.kind],
             SUMMARY: ("number", "url"),
             "actions": lambda: self._build_actions(build),
             "artifacts": [],
             "building": build.building,
             "description": None,
             "displayName": f"#{build.number}",
-            "duration": 0 if build.building else ms((build.finished_at or now) - build.started_at),
-            "estimatedDuration": ms(job.spec.duration),
+            "duration": 0 if build.building else ms(build.duration(now)),
+            "estimatedDuration": self.estimated_duration(job),
             "executor": {"_class": "hudson.model.OneOffExecutor"} if build.building else None,
             "fullDisplayName": f"{display} #{build.number}",
             "id": str(build.number),
@@ -248,23 +263,22 @@ class Exporter:
         if build.parameters is not None:
             actions.insert(0, parameters_action(build.parameters))
         actions.append({})
-        if build.job.spec.kind == "pipeline":
+        if build.spec.kind == "pipeline":
             actions.append({"_class": "org.jenkinsci.plugins.workflow.job.views.FlowGraphAction"})
             if build.input_state != "none":
                 actions.append(self._input_action(build))
         return actions
 
     def _input_action(self, build: SimBuild) -> Json:
-        spec = build.job.spec.input
+        """InputAction; an answered input's execution leaves it (postSettlement)."""
+        spec = build.spec.input
         action: Json = {
             "_class": INPUT_ACTION,
             SUMMARY: (),
-            "waitingForInput": build.input_state == "waiting",
+            "waitingForInput": build.waiting_for_input,
         }
         if self.world.scenario.input_executions and spec is not None:
-            action["executions"] = (
-                [self._input_execution(spec)] if build.input_state == "waiting" else []
-            )
+            action["executions"] = [self._input_execution(spec)] if build.waiting_for_input else []
         return action
 
     def _input_execution(self, spec: InputSpec) -> Json:
@@ -279,6 +293,7 @@ class Exporter:
                 "id": input_id(spec),
                 "message": spec.message,
                 "ok": spec.ok,
+                "cancel": "Abort",
                 "submitter": spec.submitter or None,
                 "submitterParameter": None,
                 "parameters": [definition(p) for p in spec.parameters],
@@ -315,7 +330,7 @@ class Exporter:
             export["cancelled"] = item.cancelled
             export["executable"] = (
                 {
-                    "_class": BUILD_CLASSES[item.job.spec.kind],
+                    "_class": BUILD_CLASSES[item.build.spec.kind],
                     "number": item.build.number,
                     "url": f"{self.root}{item_path(item.job.full_name)}{item.build.number}/",
                 }
@@ -338,91 +353,6 @@ class Exporter:
             "items": [self.queue_item(item) for item in live],
         }
 
-    # -- pipeline-stage-view (wfapi) ----------------------------------------------
-
-    def context_path(self) -> str:
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.root).path
-
-    def pending_input_actions(self, build: SimBuild) -> list[Json]:
-        spec = build.job.spec.input
-        if spec is None or build.input_state != "waiting":
-            return []
-        base = f"{self.context_path()}{item_path(build.job.full_name)}{build.number}/"
-        identifier = input_id(spec)
-        return [
-            {
-                "id": identifier,
-                "proceedText": spec.ok,
-                "message": spec.message,
-                "inputs": [_stage_view_input(p) for p in spec.parameters],
-                "proceedUrl": f"{base}wfapi/inputSubmit?inputId={identifier}",
-                "abortUrl": f"{base}input/{identifier}/abort",
-                "redirectApprovalUrl": f"{base}input/",
-            }
-        ]
-
-    def describe(self, build: SimBuild) -> Json:
-        now = self.world.clock.now()
-        base = f"{self.context_path()}{item_path(build.job.full_name)}{build.number}/"
-        end = build.finished_at or now
-        paused = build.paused_total + ((now - build.paused_since) if build.paused_since else 0)
-        links: Json = {"self": {"href": f"{base}wfapi/describe"}}
-        if build.input_state == "waiting":
-            links["pendingInputActions"] = {"href": f"{base}wfapi/pendingInputActions"}
-        return {
-            "_links": links,
-            "id": str(build.number),
-            "name": f"#{build.number}",
-            "status": run_status(build),
-            "startTimeMillis": ms(build.started_at),
-            "endTimeMillis": ms(end),
-            "durationMillis": ms(end - build.started_at),
-            "queueDurationMillis": 0,
-            "pauseDurationMillis": ms(paused),
-            "stages": self._stages(build, base),
-        }
-
-    def _stages(self, build: SimBuild, base: str) -> list[Json]:
-        stages = build.job.spec.stage_specs()
-        length = build.job.spec.duration / max(len(stages), 1)
-        described = []
-        for index in range(build.current_stage + 1):
-            current = index == build.current_stage
-            node = str(6 + index * 4)
-            if not current:
-                status = "SUCCESS"
-            elif build.input_state == "waiting":
-                status = "PAUSED_PENDING_INPUT"
-            elif build.building:
-                status = "IN_PROGRESS"
-            else:
-                status = run_status(build)
-            described.append(
-                {
-                    "_links": {"self": {"href": f"{base}execution/node/{node}/wfapi/describe"}},
-                    "id": node,
-                    "name": stages[index].name,
-                    "execNode": "",
-                    "status": status,
-                    "startTimeMillis": ms(build.started_at + index * length),
-                    "durationMillis": ms(length),
-                    "pauseDurationMillis": 0,
-                }
-            )
-        return described
-
-
-def run_status(build: SimBuild) -> str:
-    if build.input_state == "waiting":
-        return "PAUSED_PENDING_INPUT"
-    if build.building:
-        return "IN_PROGRESS"
-    return {"FAILURE": "FAILED", "NOT_BUILT": "NOT_EXECUTED"}.get(
-        build.result or "", build.result or ""
-    )
-
 
 def definition(spec: ParameterSpec) -> Json:
     export: Json = {
@@ -435,8 +365,13 @@ def definition(spec: ParameterSpec) -> Json:
     if spec.type == "choice":
         export["choices"] = list(spec.choices)
     if spec.type == "git":
-        # GitParameterDefinition.getType() shadows ParameterDefinition's exported `type`.
+        # GitParameterDefinition.getType() shadows ParameterDefinition's exported `type`;
+        # its values are listed live (git ls-remote), never as `choices`.
         export["type"] = "PT_BRANCH_TAG"
+        export["allValueItems"] = lambda: {
+            "values": [{"name": value, "value": value} for value in spec.choices],
+            "errors": [],
+        }
     return export
 
 
@@ -459,21 +394,6 @@ def parameters_action(parameters: list[tuple[ParameterSpec, SimValue]]) -> Json:
         "_class": "hudson.model.ParametersAction",
         "parameters": [value_export(spec, value) for spec, value in parameters],
     }
-
-
-def _stage_view_input(spec: ParameterSpec) -> Json:
-    entry: Json = {
-        "type": DEFINITION_CLASSES[spec.type].rsplit(".", 1)[-1],
-        "name": spec.name,
-        "description": spec.description,
-        "definition": {},
-    }
-    # InputParameterDefExt: defaultVal only for Boolean, String, Password and Choice.
-    if spec.type in ("boolean", "string", "password", "choice"):
-        entry["definition"]["defaultVal"] = None if spec.type == "password" else spec.default
-    if spec.type == "choice":
-        entry["definition"]["choices"] = list(spec.choices)
-    return entry
 
 
 def _text(value: SimValue) -> str:

@@ -38,10 +38,18 @@ class ParameterSpec(_Spec):
     def _choice_default(self) -> ParameterSpec:
         if self.type == "choice" and not self.choices:
             raise ValueError(f"choice parameter {self.name} needs choices")
-        if self.type == "choice" and self.default is None:
-            self.default = self.choices[0]  # Jenkins: the first choice is the default.
+        if self.type == "choice" and self.default not in (None, self.choices[0]):
+            raise ValueError(
+                f"choice parameter {self.name}: Jenkins defaults a choice to its first "
+                "choice; list the default first instead"
+            )
+        if self.type == "choice":
+            self.default = self.choices[0]
         if self.type == "boolean" and self.default is None:
             self.default = False
+        if self.type == "git" and not self.default and self.choices:
+            # GitParameterDefinition: without a default value, the top of the list.
+            self.default = self.choices[0]
         return self
 
 

@@ -21,8 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from pydantic import ValidationError
 
-from releasegate.simulators.jenkins.app import JenkinsApp, Request, Response, json_response
+from releasegate.simulators.jenkins.app import JenkinsApp
 from releasegate.simulators.jenkins.export import ms
+from releasegate.simulators.jenkins.model import SimBuild, SimQueueItem
+from releasegate.simulators.jenkins.responses import Request, Response, json_response
 from releasegate.simulators.jenkins.scenario import FaultSpec, JobSpec, Scenario
 from releasegate.simulators.jenkins.state import World
 
@@ -84,7 +86,10 @@ class JenkinsSimulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> JenkinsSimulator:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll interval lets stop() return quickly (tests start one per test).
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -151,7 +156,7 @@ class JenkinsSimulator:
                 removed = world.remove((query.get("path") or [""])[0])
                 return json_response({"removed": removed})
             if (method, path) == ("POST", "/_sim/sessions/expire"):
-                self.app.sessions.clear()
+                self.app.security.sessions.clear()
                 return json_response({"expired": True})
         return _control_error(404, f"no control endpoint {method} {path}")
 
@@ -162,7 +167,7 @@ def _control_error(status: int, message: str) -> Response:
     return response
 
 
-def _build_record(build: Any) -> dict[str, Any]:
+def _build_record(build: SimBuild) -> dict[str, Any]:
     return {
         "job": build.job.full_name,
         "number": build.number,
@@ -181,7 +186,7 @@ def _build_record(build: Any) -> dict[str, Any]:
     }
 
 
-def _item_record(item: Any) -> dict[str, Any]:
+def _item_record(item: SimQueueItem) -> dict[str, Any]:
     return {
         "id": item.id,
         "job": item.job.full_name,
@@ -197,6 +202,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Jetty(12.0.16)"
     sys_version = ""
+    # Headers and body go out in separate writes; without TCP_NODELAY each keep-alive
+    # request would wait out the peer's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
 
     @property
     def simulator(self) -> JenkinsSimulator:

@@ -12,20 +12,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
-from releasegate.simulators.jenkins.scenario import (
-    FolderSpec,
-    JobSpec,
-    ParameterSpec,
-    Scenario,
-    UserSpec,
+from releasegate.simulators.jenkins.model import (
+    Milestone,
+    Parameters,
+    SimBuild,
+    SimFolder,
+    SimJob,
+    SimQueueItem,
+    SimValue,
 )
+from releasegate.simulators.jenkins.scenario import FolderSpec, JobSpec, Scenario, UserSpec
 
 # LeftItems stay in Jenkins' cache for five minutes (Queue.java, expireAfterWrite 5 min).
 LEFT_ITEM_TTL = 300.0
-SimValue = str | bool | None
 
 
 class Clock:
@@ -38,118 +38,6 @@ class Clock:
     def advance(self, seconds: float) -> float:
         self._offset += seconds
         return self.now()
-
-
-class JenkinsFailure(Exception):
-    """A refusal Jenkins renders as an error page.
-
-    `style` picks the page: "failure" (hudson.model.Failure, always 400), "exception"
-    (an uncaught exception such as IllegalArgumentException: a 500 with its message), or
-    "plain" (a Jetty error page with the status given).
-    """
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        style: Literal["failure", "exception", "plain"] = "plain",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.style = style
-        self.headers = headers or {}
-
-
-def illegal_argument(message: str) -> JenkinsFailure:
-    return JenkinsFailure(500, f"java.lang.IllegalArgumentException: {message}", "exception")
-
-
-@dataclass
-class SimFolder:
-    full_name: str
-    display_name: str
-    description: str
-    kind: str
-    children: dict[str, SimFolder | SimJob] = field(default_factory=dict)
-
-
-@dataclass
-class SimJob:
-    spec: JobSpec
-    full_name: str
-    builds: list[SimBuild] = field(default_factory=list)
-    next_build_number: int = 1
-
-    @property
-    def name(self) -> str:
-        return self.full_name.rsplit("/", 1)[-1]
-
-    @property
-    def running(self) -> list[SimBuild]:
-        return [build for build in self.builds if build.building]
-
-
-Parameters = list[tuple[ParameterSpec, SimValue]]
-
-
-@dataclass
-class SimQueueItem:
-    id: int
-    job: SimJob
-    parameters: Parameters | None
-    causes: list[dict[str, str]]
-    in_queue_since: float
-    due: float
-    state: Literal["waiting", "blocked", "buildable", "left"] = "waiting"
-    why: str | None = None
-    buildable_since: float | None = None
-    left_at: float | None = None
-    cancelled: bool = False
-    build: SimBuild | None = None
-
-    @property
-    def live(self) -> bool:
-        return self.state != "left"
-
-
-@dataclass
-class Milestone:
-    offset: float
-    kind: Literal["stage", "input", "end"]
-    stage: int = 0
-
-
-@dataclass
-class SimBuild:
-    job: SimJob
-    number: int
-    queue_id: int
-    parameters: Parameters | None
-    causes: list[dict[str, str]]
-    started_at: float
-    milestones: list[Milestone]
-    console: list[str] = field(default_factory=list)
-    paused_total: float = 0.0
-    paused_since: float | None = None
-    finished_at: float | None = None
-    result: str | None = None
-    next_milestone: int = 0
-    current_stage: int = -1
-    input_state: Literal["none", "waiting", "proceeded", "aborted"] = "none"
-    input_values: dict[str, SimValue] | None = None
-    input_by: str | None = None
-
-    @property
-    def building(self) -> bool:
-        return self.result is None
-
-    def next_event_time(self) -> float | None:
-        if not self.building or self.paused_since is not None:
-            return None
-        milestone = self.milestones[self.next_milestone]
-        return self.started_at + self.paused_total + milestone.offset
 
 
 class World:
@@ -192,17 +80,21 @@ class World:
         return folder
 
     def add_job(self, spec: JobSpec) -> SimJob:
-        """Add a job, or replace its definition keeping its builds."""
-        parent, _, name = spec.path.rpartition("/")
+        """Add a job, or replace its definition in place: its builds, its numbering and
+        its queued items stay (running builds keep the definition they started with)."""
         existing = self.items.get(spec.path)
-        job = SimJob(spec, spec.path)
         if isinstance(existing, SimJob):
-            job.builds, job.next_build_number = existing.builds, existing.next_build_number
+            existing.spec = spec
+            return existing
+        parent, _, name = spec.path.rpartition("/")
+        job = SimJob(spec, spec.path)
         self._children_of(parent)[name] = job
         self.items[spec.path] = job
         return job
 
     def remove(self, full_name: str) -> bool:
+        """Delete a job or folder (with everything in it); its queued items are
+        cancelled, as deleting an item does in Jenkins."""
         item = self.items.pop(full_name, None)
         if item is None:
             return False
@@ -210,6 +102,9 @@ class World:
         self._children_of(parent).pop(name, None)
         for key in [k for k in self.items if k.startswith(full_name + "/")]:
             del self.items[key]
+        for queued in self.queue.values():
+            if queued.live and self.items.get(queued.job.full_name) is not queued.job:
+                self.cancel(queued.id)
         return True
 
     def job(self, full_name: str) -> SimJob | None:
@@ -313,6 +208,7 @@ class World:
         job = item.job
         build = SimBuild(
             job=job,
+            spec=job.spec,
             number=job.next_build_number,
             queue_id=item.id,
             parameters=item.parameters,
@@ -341,13 +237,13 @@ class World:
             elif milestone.kind == "input":
                 self._reach_input(build, at)
             else:
-                self._finish(build, at, build.job.spec.result)
+                self._finish(build, at, build.spec.result)
 
         return apply
 
     def _enter_stage(self, build: SimBuild, index: int) -> None:
-        stages = build.job.spec.stage_specs()
-        pipeline = build.job.spec.kind == "pipeline"
+        stages = build.spec.stage_specs()
+        pipeline = build.spec.kind == "pipeline"
         if pipeline and build.current_stage >= 0:
             build.console += ["[Pipeline] }", "[Pipeline] // stage"]
         build.current_stage = index
@@ -361,14 +257,14 @@ class World:
         build.console += [_expand(line, values) for line in stages[index].lines]
 
     def _reach_input(self, build: SimBuild, at: float) -> None:
-        spec = build.job.spec.input
+        spec = build.spec.input
         if spec is None:
             return
         build.input_state, build.paused_since = "waiting", at
         build.console += ["[Pipeline] input", spec.message, f"{spec.ok} or Abort"]
 
     def _finish(self, build: SimBuild, at: float, result: str) -> None:
-        if build.job.spec.kind == "pipeline":
+        if build.spec.kind == "pipeline":
             if build.current_stage >= 0:
                 build.console += ["[Pipeline] }", "[Pipeline] // stage"]
             build.console.append("[Pipeline] End of Pipeline")

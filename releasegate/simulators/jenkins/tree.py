@@ -1,7 +1,9 @@
 """Jenkins' `tree=` and `depth=` pruning of exported objects.
 
-Grammar (hudson/model/Api/index.jelly): a comma list of property names, each optionally
-followed by `[sub,properties]` and a range `{M,N}`, `{M,}`, `{,N}` or `{N}`.
+Grammar (hudson/model/Api/index.jelly; parser: stapler NamedPathPruner): a comma list of
+property names, each optionally followed by `[sub,properties]` and a range `{M,N}`,
+`{M,}`, `{,N}` or `{N}`. `*` stands for any property. Names are taken verbatim (a space
+is part of the name, so `a, b` selects `a` and ` b`); range bounds are plain digits.
 
 Exported objects are plain dicts. A value may be a zero-argument callable, evaluated
 only when the pruning selects it, so an export can offer expensive fields for free.
@@ -11,102 +13,139 @@ it shows only the fields named there. Keys starting with "__" are never exported
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 SUMMARY = "__summary__"
+WILDCARD = "*"
+_DELIMITERS = ",[]{}"
+_NAME = re.compile(r"[^,\[\]{}]+")
+# As NamedPathPruner's error messages name them.
+_TOKEN_NAMES = {
+    ",": "COMMA",
+    "[": "LBRACE",
+    "]": "RBRACE",
+    "{": "QLBRACE",
+    "}": "QRBRACE",
+    "": "EOF",
+}
 
 
 class TreeSyntaxError(ValueError):
-    pass
+    """The `tree` is malformed; Jenkins answers 500 "Malformed tree expression"."""
 
 
 @dataclass
 class Selection:
-    name: str
-    children: list[Selection] | None = None
-    start: int | None = None
-    end: int | None = None
-    ranged: bool = field(default=False)
+    """One property the tree asks for; `children` are its own selections (empty: none)."""
+
+    children: dict[str, Selection] = field(default_factory=dict)
+    start: int = 0
+    end: int = sys.maxsize
+
+    def child(self, name: str) -> Selection | None:
+        return self.children.get(name) or self.children.get(WILDCARD)
 
 
-def parse_tree(text: str) -> list[Selection]:
-    selections, position = _parse_list(text, 0)
-    if position != len(text):
-        raise TreeSyntaxError(f"unexpected {text[position]!r} at {position} in tree")
-    return selections
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def peek(self) -> str:
+        """The next token: a delimiter, "" at the end, or a name."""
+        if self.position == len(self.text):
+            return ""
+        match = _NAME.match(self.text, self.position)
+        return match.group() if match else self.text[self.position]
+
+    def accept(self, token: str) -> bool:
+        if self.peek() != token:
+            return False
+        self.position += len(token)
+        return True
+
+    def expect(self, token: str) -> None:
+        if not self.accept(token):
+            raise TreeSyntaxError(f"expected {_TOKEN_NAMES[token]} at {self.position}")
+
+    def name(self) -> str:
+        token = self.peek()
+        if token == "" or token in _DELIMITERS:
+            raise TreeSyntaxError(f"expected name at {self.position}")
+        self.position += len(token)
+        return token
+
+    def number(self) -> int:
+        token = self.peek()
+        if not token.isascii() or not token.isdigit():
+            raise TreeSyntaxError(f"expected number at {self.position}")
+        self.position += len(token)
+        return int(token)
 
 
-def _parse_list(text: str, position: int) -> tuple[list[Selection], int]:
-    selections: list[Selection] = []
+def parse_tree(text: str) -> Selection:
+    """The selection a `tree` describes; raises TreeSyntaxError."""
+    reader = _Reader(text)
+    root = Selection()
+    _parse_list(reader, root)
+    reader.expect("")
+    return root
+
+
+def _parse_list(reader: _Reader, parent: Selection) -> None:
     while True:
-        selection, position = _parse_selection(text, position)
-        selections.append(selection)
-        if position < len(text) and text[position] == ",":
-            position += 1
-            continue
-        return selections, position
+        name = reader.name()
+        selection = parent.children[name] = Selection()
+        if reader.accept("["):
+            _parse_list(reader, selection)
+            reader.expect("]")
+        if reader.accept("{"):
+            selection.start, selection.end = _parse_range(reader)
+            reader.expect("}")
+        if not reader.accept(","):
+            return
 
 
-def _parse_selection(text: str, position: int) -> tuple[Selection, int]:
-    start = position
-    while position < len(text) and text[position] not in ",[]{}":
-        position += 1
-    name = text[start:position].strip()
-    if not name:
-        raise TreeSyntaxError(f"missing property name at {start} in tree")
-    selection = Selection(name)
-    if position < len(text) and text[position] == "[":
-        selection.children, position = _parse_list(text, position + 1)
-        if position >= len(text) or text[position] != "]":
-            raise TreeSyntaxError("unbalanced '[' in tree")
-        position += 1
-    if position < len(text) and text[position] == "{":
-        close = text.find("}", position)
-        if close < 0:
-            raise TreeSyntaxError("unbalanced '{' in tree")
-        _parse_range(selection, text[position + 1 : close])
-        position = close + 1
-    return selection, position
-
-
-def _parse_range(selection: Selection, body: str) -> None:
-    try:
-        if "," in body:
-            low, high = body.split(",", 1)
-            selection.start = int(low) if low.strip() else 0
-            selection.end = int(high) if high.strip() else None
-        else:
-            selection.start = int(body)
-            selection.end = selection.start + 1
-    except ValueError:
-        raise TreeSyntaxError(f"bad range {{{body}}} in tree") from None
-    selection.ranged = True
+def _parse_range(reader: _Reader) -> tuple[int, int]:
+    if reader.accept(","):
+        return 0, reader.number()  # {,N}
+    low = reader.number()
+    if reader.peek() == "}":
+        return low, low + 1  # {N}
+    reader.expect(",")
+    if reader.peek() == "}":
+        return low, sys.maxsize  # {N,}
+    return low, reader.number()  # {M,N}
 
 
 def _resolve(value: Any) -> Any:
     return value() if callable(value) else value
 
 
-def prune_tree(obj: dict[str, Any], selections: list[Selection]) -> dict[str, Any]:
-    """The object reduced to the selected properties (`_class` is always kept)."""
+def prune_tree(obj: dict[str, Any], selection: Selection) -> dict[str, Any]:
+    """The object reduced to the selected properties; `_class` is always kept."""
     result: dict[str, Any] = {}
-    if "_class" in obj:
-        result["_class"] = obj["_class"]
-    for selection in selections:
-        if selection.name in obj and not selection.name.startswith("__"):
-            result[selection.name] = _prune_value(_resolve(obj[selection.name]), selection)
+    for name, value in obj.items():
+        if name == "_class":
+            result[name] = value
+            continue
+        chosen = None if name.startswith("__") else selection.child(name)
+        if chosen is not None:
+            result[name] = _prune_value(_resolve(value), chosen)
     return result
 
 
 def _prune_value(value: Any, selection: Selection) -> Any:
     if isinstance(value, list):
-        if selection.ranged:
-            value = value[selection.start : selection.end]
-        return [_prune_value(_resolve(item), selection) for item in value]
+        # stapler Range.apply: cut at the end first, then skip the start.
+        ranged = value[: selection.end][selection.start :]
+        return [_prune_value(_resolve(item), selection) for item in ranged]
     if isinstance(value, dict):
-        return prune_tree(value, selection.children or [])
+        return prune_tree(value, selection)
     return value
 
 

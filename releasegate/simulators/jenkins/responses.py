@@ -1,0 +1,122 @@
+"""Requests and responses as the simulated Jenkins sees them, and the pages it answers
+with: JSON, the little HTML it serves, and its three kinds of error page."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ErrorStyle = Literal["failure", "exception", "plain"]
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    form: dict[str, list[str]]
+    headers: dict[str, str]
+    cookies: dict[str, str]
+
+    def first(self, name: str) -> str | None:
+        """ServletRequest.getParameter: the query string first, then the form body."""
+        values = self.query.get(name) or self.form.get(name)
+        return values[0] if values else None
+
+    def origin(self) -> str:
+        """`scheme://host[:port]` as the caller addressed the server (the Host header),
+        which Stapler uses to make redirect locations absolute."""
+        return "http://" + self.headers.get("host", "localhost")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html;charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class JenkinsFailure(Exception):
+    """A refusal Jenkins renders as an error page.
+
+    `style` picks the page: "failure" (hudson.model.Failure, always 400), "exception"
+    (an uncaught exception such as IllegalArgumentException: a 500 with its message), or
+    "plain" (a Jetty error page with the status given).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        style: ErrorStyle = "plain",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.style = style
+        self.headers = headers or {}
+
+
+def illegal_argument(message: str) -> JenkinsFailure:
+    return JenkinsFailure(500, f"java.lang.IllegalArgumentException: {message}", "exception")
+
+
+def servlet_exception(message: str) -> JenkinsFailure:
+    return JenkinsFailure(500, f"jakarta.servlet.ServletException: {message}", "exception")
+
+
+def failure(message: str) -> JenkinsFailure:
+    """hudson.model.Failure: error.jelly forces status 400."""
+    return JenkinsFailure(400, message, "failure")
+
+
+def not_found() -> JenkinsFailure:
+    return JenkinsFailure(404, "Not Found")
+
+
+def redirect(location: str, status: int = 302) -> Response:
+    return Response(status, headers={"Location": location})
+
+
+def json_response(data: Any) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(200, body, "application/json;charset=utf-8")
+
+
+def html_page(title: str, content: str = "") -> Response:
+    """A stand-in for one of Jenkins' HTML pages (the job page, a build's console...)."""
+    body = (
+        f"<!DOCTYPE html><html><head><title>{html.escape(title)} [Jenkins]</title></head>"
+        f'<body><div id="main-panel"><h1>{html.escape(title)}</h1>{content}</div></body></html>'
+    )
+    return Response(200, body.encode())
+
+
+def error_page(path: str, error: JenkinsFailure) -> Response:
+    message = html.escape(error.message)
+    if error.style == "failure":
+        body = (
+            "<!DOCTYPE html><html><head><title>Jenkins</title></head><body>"
+            f'<div id="main-panel"><h1>Error</h1><p>{message}</p></div></body></html>'
+        )
+    elif error.style == "exception":
+        body = (
+            "<!DOCTYPE html><html><head><title>Jenkins [Jenkins]</title></head><body>"
+            '<div id="main-panel"><h1>Oops!</h1><p>A problem occurred while processing '
+            f"the request.</p><pre>{message}</pre></div></body></html>"
+        )
+    else:
+        body = (
+            f"<html><head><title>Error {error.status} {message}</title></head><body>"
+            f"<h2>HTTP ERROR {error.status} {message}</h2><table>"
+            f"<tr><th>URI:</th><td>{html.escape(path)}</td></tr>"
+            f"<tr><th>STATUS:</th><td>{error.status}</td></tr>"
+            f"<tr><th>MESSAGE:</th><td>{message}</td></tr></table><hr/>"
+            '<a href="https://jetty.org/">Powered by Jetty:// 12.0.16</a></body></html>'
+        )
+    status = 400 if error.style == "failure" else error.status
+    return Response(status, body.encode(), headers=dict(error.headers))

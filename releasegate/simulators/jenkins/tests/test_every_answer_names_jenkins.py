@@ -1,0 +1,69 @@
+"""Headers: `X-Jenkins` on every answer, Api.setHeaders' on every `/api/*` answer."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from releasegate.simulators.jenkins.server import JenkinsSimulator
+from releasegate.simulators.jenkins.tests.calls import VIEWER, job_path, trigger
+from releasegate.simulators.jenkins.tests.conftest import Connect
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "api/json", "queue/api/json", f"{job_path('mall/order-service')}api/json"],
+)
+def test_it_names_its_version_on_reads(api: httpx.Client, path: str) -> None:
+    response = api.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["X-Jenkins"] == "2.579"
+
+
+def test_it_answers_head_on_the_root_with_its_version(api: httpx.Client) -> None:
+    response = api.head("")
+
+    assert response.status_code == 200
+    assert response.headers["X-Jenkins"] == "2.579"
+
+
+def test_it_names_its_version_on_errors(
+    jenkins: JenkinsSimulator, api: httpx.Client, connect: Connect
+) -> None:
+    answers = [
+        api.get("job/no-such-job/api/json"),
+        connect(jenkins, auth=None).get("api/json"),
+        connect(jenkins, auth=("releasegate", "wrong")).get("api/json"),
+        connect(jenkins, auth=VIEWER).post(f"{job_path('ops/nightly-backup')}build"),
+        trigger(api, "mall/legacy-admin"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 403, 401, 403, 409]
+    assert {answer.headers["X-Jenkins"] for answer in answers} == {"2.579"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "api/json",
+        "queue/api/json",
+        "crumbIssuer/api/json",
+        f"{job_path('payment/gateway')}api/json",
+        "job/mall/api/json?tree=jobs[name]",
+    ],
+)
+def test_it_forbids_sniffing_and_framing_of_api_answers(api: httpx.Client, path: str) -> None:
+    response = api.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "deny"
+    assert response.headers["Content-Type"].startswith("application/json")
+
+
+def test_it_serves_error_pages_as_html_not_json(api: httpx.Client) -> None:
+    response = api.get("job/no-such-job/api/json")
+
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "HTTP ERROR 404" in response.text

@@ -1,0 +1,35 @@
+"""Running the `releasegate` command as an operator would: a separate process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+_ISOLATED = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "JENKINS_URL",
+    "JENKINS_USER",
+    "JENKINS_TOKEN",
+    "JENKINS_PASSWORD",
+    "RELEASEGATE_CONFIG",
+    "RELEASEGATE_DEMO",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+def releasegate(
+    *args: str, env: dict[str, str], data_dir: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `releasegate ARGS` with only the given settings (plus a data directory)."""
+    base = {k: v for k, v in os.environ.items() if k not in _ISOLATED}
+    return subprocess.run(
+        [sys.executable, "-m", "releasegate", *args],
+        env={**base, "RELEASEGATE_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from releasegate.cli.demo import DEMO_TOKEN, DEMO_USER
+from releasegate.simulators.jenkins.server import JenkinsSimulator
+from releasegate.tests.cli import releasegate
+
+SECRET = {"SECRET_KEY": "k" * 50}
+
+
+def test_it_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    result = releasegate("check", env={"JENKINS_URL": "ftp://nowhere"}, data_dir=tmp_path)
+
+    assert result.returncode == 1
+    for setting in ("SECRET_KEY", "JENKINS_URL", "JENKINS_USER", "JENKINS_TOKEN"):
+        assert f"{setting}:" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_valid_configuration_passes(tmp_path: Path) -> None:
+    env = {
+        **SECRET,
+        "JENKINS_URL": "http://127.0.0.1:9/",
+        "JENKINS_USER": "u",
+        "JENKINS_TOKEN": "t0k3n-value",
+    }
+
+    result = releasegate("check", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 0, result.stdout
+    assert "configuration is valid" in result.stdout
+    assert "t0k3n-value" not in result.stdout
+
+
+def test_connect_reaches_jenkins_and_reports_its_version(
+    jenkins: JenkinsSimulator, tmp_path: Path
+) -> None:
+    env = {
+        **SECRET,
+        "JENKINS_URL": jenkins.url,
+        "JENKINS_USER": DEMO_USER,
+        "JENKINS_TOKEN": DEMO_TOKEN,
+    }
+    releasegate("migrate", env=env, data_dir=tmp_path)
+
+    result = releasegate("check", "--connect", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 0, result.stdout
+    assert "version 2.579" in result.stdout
+
+
+def test_connect_names_refused_credentials_and_missing_migrations(
+    jenkins: JenkinsSimulator, tmp_path: Path
+) -> None:
+    env = {
+        **SECRET,
+        "JENKINS_URL": jenkins.url,
+        "JENKINS_USER": DEMO_USER,
+        "JENKINS_TOKEN": "wrong-token-value",
+    }
+
+    result = releasegate("check", "--connect", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert "JENKINS_URL: jenkins: Jenkins refused the credentials" in result.stdout
+    assert "releasegate migrate" in result.stdout
+    assert "wrong-token-value" not in result.stdout
