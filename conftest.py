@@ -53,9 +53,10 @@ def sim(jenkins: JenkinsSimulator) -> Iterator[SimulatorControl]:
 
 
 @pytest.fixture
-def client(jenkins: JenkinsSimulator) -> Iterator[JenkinsClient]:
-    """A client for the demo Jenkins, authenticated with the API token."""
+def jenkins_client(jenkins: JenkinsSimulator) -> Iterator[JenkinsClient]:
+    """A client for the demo Jenkins, authenticated with the API token. (Not `client`:
+    that name is pytest-django's test client for our own views.)"""
     with JenkinsClient(
         jenkins.url, ApiTokenAuth(DEMO_USER, DEMO_TOKEN), timeouts=Timeouts.uniform(5)
-    ) as jenkins_client:
-        yield jenkins_client
+    ) as connected:
+        yield connected

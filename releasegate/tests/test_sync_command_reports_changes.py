@@ -24,8 +24,8 @@ def test_sync_asks_for_migrations_then_syncs_and_prints_the_catalog(
     assert releasegate("migrate", env=env, data_dir=tmp_path).returncode == 0
     synced = releasegate("sync", env=env, data_dir=tmp_path)
     assert synced.returncode == 0, synced.stdout + synced.stderr
-    assert "synced 7 jobs" in synced.stdout
-    assert "7 added" in synced.stdout
+    assert "synced 8 jobs" in synced.stdout
+    assert "8 added" in synced.stdout
 
     again = releasegate("sync", env=env, data_dir=tmp_path)
     assert "0 added, 0 changed, 0 removed" in again.stdout
@@ -34,7 +34,7 @@ def test_sync_asks_for_migrations_then_syncs_and_prints_the_catalog(
     assert catalog.returncode == 0
     assert "订单服务" in catalog.stdout
     assert "旧版后台" not in catalog.stdout  # disabled in Jenkins
-    assert "6 application(s) in 3 project(s)" in catalog.stdout
+    assert "7 application(s) in 3 project(s)" in catalog.stdout
 
 
 def test_sync_refuses_to_run_with_configuration_problems(tmp_path: Path) -> None:

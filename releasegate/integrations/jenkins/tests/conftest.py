@@ -135,3 +135,9 @@ def replay() -> Iterator[Replay]:
     yield open_client
     for client in opened:
         client.close()
+
+
+@pytest.fixture
+def client(jenkins_client: JenkinsClient) -> JenkinsClient:
+    """In the client's own tests, `client` is the Jenkins client under test."""
+    return jenkins_client

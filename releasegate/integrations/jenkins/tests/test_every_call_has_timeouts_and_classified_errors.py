@@ -132,4 +132,4 @@ def test_it_works_again_once_jenkins_recovers(client: JenkinsClient, sim: Simula
 
     sim.set_faults()
 
-    assert len(client.list_jobs().jobs) == 7
+    assert len(client.list_jobs().jobs) == 8

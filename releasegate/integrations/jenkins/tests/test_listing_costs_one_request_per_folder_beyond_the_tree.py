@@ -41,6 +41,7 @@ def test_it_lists_the_demo_in_one_request(client: JenkinsClient, sim: SimulatorC
         "payment/gateway",
         "payment/settlement-batch",
         "ops/nightly-backup",
+        "ops/config-center",
     ]
 
 

@@ -31,7 +31,7 @@ def test_it_lets_a_read_only_user_list_jobs(
 ) -> None:
     listing = connect(jenkins, VIEWER).list_jobs()
 
-    assert len(listing.jobs) == 7
+    assert len(listing.jobs) == 8
 
 
 def test_it_refuses_a_read_only_user_cancelling_a_queue_item(

@@ -78,7 +78,13 @@ def test_it_serves_a_job_inside_a_folder_at_a_nested_job_path(api: httpx.Client)
 def test_it_lists_a_folder_by_its_own_path(api: httpx.Client) -> None:
     folder = api.get("job/ops/api/json", params={"tree": "jobs[name,_class]"}).json()
 
-    assert folder == {"_class": FOLDER, "jobs": [{"_class": FREESTYLE, "name": "nightly-backup"}]}
+    assert folder == {
+        "_class": FOLDER,
+        "jobs": [
+            {"_class": FREESTYLE, "name": "nightly-backup"},
+            {"_class": PIPELINE, "name": "config-center"},
+        ],
+    }
 
 
 def test_it_answers_404_for_a_job_that_does_not_exist(api: httpx.Client) -> None:

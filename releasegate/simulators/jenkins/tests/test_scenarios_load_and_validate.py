@@ -24,6 +24,7 @@ def test_it_loads_the_demo_by_name() -> None:
         "payment/gateway",
         "payment/settlement-batch",
         "ops/nightly-backup",
+        "ops/config-center",
     ]
     assert demo.quiet_period == 0
     assert [user.name for user in demo.users] == ["releasegate", "viewer"]
