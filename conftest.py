@@ -60,3 +60,17 @@ def jenkins_client(jenkins: JenkinsSimulator) -> Iterator[JenkinsClient]:
         jenkins.url, ApiTokenAuth(DEMO_USER, DEMO_TOKEN), timeouts=Timeouts.uniform(5)
     ) as connected:
         yield connected
+
+
+@pytest.fixture
+def control_of() -> Iterator[Callable[[JenkinsSimulator], SimulatorControl]]:
+    """`control_of(simulator)`: the `/_sim/` control API of a simulator a test started."""
+    opened: list[SimulatorControl] = []
+
+    def open_control(simulator: JenkinsSimulator) -> SimulatorControl:
+        opened.append(SimulatorControl(simulator.url))
+        return opened[-1]
+
+    yield open_control
+    for control in opened:
+        control.close()

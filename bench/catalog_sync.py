@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from releasegate.simulators.jenkins.process import SimulatorProcess
 
 USER, TOKEN = "bench", "bench-token"
 WARM_RUNS = 5
@@ -45,27 +45,8 @@ def main() -> int:
         f"[[generate]]\nfolders = {args.folders}\njobs_per_folder = {args.jobs_per_folder}\n"
         "min_parameters = 3\nmax_parameters = 6\n"
     )
-    simulator = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "releasegate",
-            "simulate",
-            "jenkins",
-            "--port",
-            "0",
-            "--scenario",
-            str(scenario),
-            "--user",
-            USER,
-            "--token",
-            TOKEN,
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = _wait_for_url(simulator)
+    with SimulatorProcess(scenario, user=USER, token=TOKEN) as simulator:
+        url = simulator.url
         result: dict[str, Any] = {
             "catalog": {"folders": args.folders, "jobs": args.folders * args.jobs_per_folder},
             "latency_ms_per_request": args.latency_ms,
@@ -73,9 +54,6 @@ def main() -> int:
         }
         if not args.skip_naive:
             result["naive"] = _naive(url)
-    finally:
-        simulator.terminate()
-        simulator.wait(timeout=10)
     ours = result["ours"]
     result["target"] = {
         "requests_per_server": 1,
@@ -86,15 +64,6 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     return 0 if result["target"]["met"] else 1
-
-
-def _wait_for_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None  # noqa: S101 - set by Popen(stdout=PIPE)
-    for line in process.stdout:
-        found = re.search(r" at (http://\S+)$", line.strip())
-        if found:
-            return found.group(1)
-    raise RuntimeError("the simulator exited before it was ready")
 
 
 def _ours(url: str, work: Path) -> dict[str, Any]:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,8 +16,8 @@ from typing import Any
 from rich.console import Console
 
 from releasegate.cli.base import setup_django
+from releasegate.simulators.jenkins.process import SimulatorProcess
 
-URL_LINE = re.compile(r" at (http://\S+)$")
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
 
@@ -45,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     timeline = Timeline(console)
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    simulator = start_simulator(data_dir)
-    try:
-        url = wait_for_url(simulator)
+    log = (data_dir / "jenkins-simulator.log").open("w")
+    with log, SimulatorProcess("demo", user=DEMO_USER, token=DEMO_TOKEN, log=log) as simulator:
+        url = simulator.url
         timeline.step(f"Jenkins simulator running at {url} (scenario: demo)")
         prepare_environment(data_dir, url)
         setup_django()
@@ -71,47 +68,6 @@ def run(args: argparse.Namespace) -> int:
             )
             simulator.wait()
         return 0
-    finally:
-        simulator.terminate()
-        simulator.wait(timeout=10)
-
-
-def start_simulator(data_dir: Path) -> subprocess.Popen[str]:
-    log = (data_dir / "jenkins-simulator.log").open("w")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "releasegate",
-            "simulate",
-            "jenkins",
-            "--port",
-            "0",
-            "--scenario",
-            "demo",
-            "--user",
-            DEMO_USER,
-            "--token",
-            DEMO_TOKEN,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
-
-
-def wait_for_url(process: subprocess.Popen[str], timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    if process.stdout is None:
-        raise RuntimeError("the Jenkins simulator's output is not captured")
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("the Jenkins simulator exited before it was ready")
-        found = URL_LINE.search(line.strip())
-        if found:
-            return found.group(1)
-    raise RuntimeError("the Jenkins simulator did not start in time")
 
 
 def prepare_environment(data_dir: Path, jenkins_url: str) -> None:

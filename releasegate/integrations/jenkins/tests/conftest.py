@@ -13,7 +13,6 @@ import pytest
 
 from releasegate.integrations.jenkins.client import ApiTokenAuth, JenkinsAuth, JenkinsClient
 from releasegate.lib.http import Timeouts
-from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -84,21 +83,6 @@ def connect() -> Iterator[ConnectClient]:
 @pytest.fixture
 def recording() -> RecordingTransport:
     return RecordingTransport()
-
-
-@pytest.fixture
-def control_of() -> Iterator[Callable[[JenkinsSimulator], SimulatorControl]]:
-    """`control_of(simulator)`: the `/_sim/` control API of a simulator started here."""
-    opened: list[SimulatorControl] = []
-
-    def open_control(simulator: JenkinsSimulator) -> SimulatorControl:
-        control = SimulatorControl(simulator.url)
-        opened.append(control)
-        return control
-
-    yield open_control
-    for control in opened:
-        control.close()
 
 
 def fixture(name: str) -> Any:

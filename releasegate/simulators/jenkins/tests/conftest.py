@@ -44,17 +44,3 @@ def connect() -> Iterator[Connect]:
 def api(jenkins: JenkinsSimulator, connect: Connect) -> httpx.Client:
     """The demo Jenkins, called with the API token of a user who may build and cancel."""
     return connect(jenkins)
-
-
-@pytest.fixture
-def control() -> Iterator[Control]:
-    """`control(simulator)`: the control API of a simulator `start_jenkins` started."""
-    opened: list[SimulatorControl] = []
-
-    def open_control(simulator: JenkinsSimulator) -> SimulatorControl:
-        opened.append(SimulatorControl(simulator.url))
-        return opened[-1]
-
-    yield open_control
-    for sim in opened:
-        sim.close()

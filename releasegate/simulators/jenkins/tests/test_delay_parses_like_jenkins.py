@@ -50,10 +50,10 @@ def test_it_waits_the_delay_before_starting(api: httpx.Client, sim: SimulatorCon
 
 
 def test_it_starts_at_once_for_a_bare_ten_which_is_ten_milliseconds(
-    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control: Control
+    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control_of: Control
 ) -> None:
     jenkins = start_jenkins(quiet_period=5)
-    api, sim = connect(jenkins), control(jenkins)
+    api, sim = connect(jenkins), control_of(jenkins)
 
     response = trigger(api, "mall/web-frontend", delay="10")
     sim.advance(0.1)
@@ -72,10 +72,10 @@ def test_it_answers_an_unparsable_delay_with_an_error(
 
 
 def test_it_waits_the_quiet_period_when_no_delay_is_given(
-    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control: Control
+    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control_of: Control
 ) -> None:
     jenkins = start_jenkins(quiet_period=5)
-    api, sim = connect(jenkins), control(jenkins)
+    api, sim = connect(jenkins), control_of(jenkins)
 
     response = trigger(api, "mall/web-frontend")
     item = queue_item(api, queue_id(response))

@@ -119,11 +119,11 @@ def test_it_describes_the_execution_to_a_tree_that_asks_for_it(
 
 
 def test_it_omits_executions_before_pipeline_input_step_466(
-    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control: Control
+    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control_of: Control
 ) -> None:
     jenkins = start_jenkins(input_executions=False)
     api = connect(jenkins)
-    wait_at_input(api, control(jenkins))
+    wait_at_input(api, control_of(jenkins))
 
     action = input_action(build_json(api, ORDER_SERVICE, 1, depth=2))
 

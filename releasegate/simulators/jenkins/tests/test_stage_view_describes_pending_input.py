@@ -107,11 +107,11 @@ def test_it_lists_the_runs_of_a_job_newest_first(api: httpx.Client, sim: Simulat
 
 
 def test_it_prefixes_urls_with_the_context_path_and_serves_them(
-    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control: Control
+    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control_of: Control
 ) -> None:
     jenkins = start_jenkins(root_url="http://ci.example.com/jenkins/")
     api = connect(jenkins)
-    wait_at_input(api, control(jenkins))
+    wait_at_input(api, control_of(jenkins))
 
     [pending] = api.get(f"{BUILD}wfapi/pendingInputActions").json()
     proceed = api.post(pending["proceedUrl"], data={"json": '{"parameter": []}'})
@@ -122,11 +122,11 @@ def test_it_prefixes_urls_with_the_context_path_and_serves_them(
 
 
 def test_it_serves_no_wfapi_without_stage_view_or_for_freestyle_jobs(
-    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control: Control
+    start_jenkins: Callable[..., JenkinsSimulator], connect: Connect, control_of: Control
 ) -> None:
     jenkins = start_jenkins(stage_view=False)
     api = connect(jenkins)
-    wait_at_input(api, control(jenkins))
+    wait_at_input(api, control_of(jenkins))
     api.post(f"{job_path('ops/nightly-backup')}build")
 
     assert api.get(f"{BUILD}wfapi/pendingInputActions").status_code == 404
