@@ -23,9 +23,12 @@ def config() -> Any:
     return settings.CONFIG
 
 
-def refuse_on_problems(console: Console) -> bool:
-    """Print configuration problems; True if there were any (the caller should stop)."""
-    problems = config().problems
+def refuse_on_problems(
+    console: Console, areas: tuple[str, ...] = ("core", "jenkins", "dingtalk")
+) -> bool:
+    """Print configuration problems in the `areas` a command uses; True if there were any
+    (the caller should stop)."""
+    problems = [problem for problem in config().problems if problem.area in areas]
     for problem in problems:
         console.print(f"[red]✗[/red] {problem}", highlight=False)
     if problems:

@@ -20,6 +20,17 @@ from releasegate.simulators.jenkins.process import SimulatorProcess
 
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
+# The demo's DingTalk app, as the DingTalk simulator knows it.
+DEMO_DINGTALK = {
+    "DINGTALK_APP_KEY": "dingdemoappkey",
+    "DINGTALK_APP_SECRET": "demo-app-secret",
+    "DINGTALK_AGENT_ID": "41605932",
+    "DINGTALK_PROCESS_CODE": "PROC-RELEASEGATE-DEMO",
+    "DINGTALK_EVENT_TOKEN": "releasegatedemo",
+    "DINGTALK_EVENT_AES_KEY": "ReleaseGateDemo0EncodingAESKey0123456789abc",
+    "DINGTALK_CONNECTOR_AUTH": "apisecret",
+    "DINGTALK_CONNECTOR_SECRET": "demo-connector-secret",
+}
 
 
 def register(subparsers: Any) -> None:
@@ -79,6 +90,7 @@ def prepare_environment(data_dir: Path, jenkins_url: str) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("SECRET_KEY", None)
     os.environ.update(
+        DEMO_DINGTALK,
         RELEASEGATE_DEMO="1",
         RELEASEGATE_DATA_DIR=str(data_dir),
         JENKINS_URL=jenkins_url,

@@ -13,5 +13,17 @@ os.environ.setdefault("RELEASEGATE_DATA_DIR", tempfile.mkdtemp(prefix="releasega
 os.environ.setdefault("JENKINS_URL", "http://127.0.0.1:9/")
 os.environ.setdefault("JENKINS_USER", "releasegate")
 os.environ.setdefault("JENKINS_TOKEN", "test-token")
+for name, value in {
+    "DINGTALK_APP_KEY": "dingtestappkey",
+    "DINGTALK_APP_SECRET": "test-app-secret",
+    "DINGTALK_AGENT_ID": "1000",
+    "DINGTALK_PROCESS_CODE": "PROC-TEST",
+    "DINGTALK_EVENT_TOKEN": "testtoken",
+    "DINGTALK_EVENT_AES_KEY": "a" * 43,
+    "DINGTALK_CONNECTOR_SECRET": "test-connector-secret",
+    "DINGTALK_API_BASE": "http://127.0.0.1:9",
+    "DINGTALK_OAPI_BASE": "http://127.0.0.1:9",
+}.items():
+    os.environ.setdefault(name, value)
 
-from releasegate.settings import *  # noqa: F403
+from releasegate.settings import *  # noqa: E402, F403

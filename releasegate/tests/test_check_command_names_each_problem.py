@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasegate.cli.demo import DEMO_TOKEN, DEMO_USER
+from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 from releasegate.tests.cli import releasegate
 
-SECRET = {"SECRET_KEY": "k" * 50}
+SECRET = {"SECRET_KEY": "k" * 50, **DEMO_DINGTALK}
 
 
 def test_it_lists_every_problem_and_exits_1(tmp_path: Path) -> None:

@@ -4,11 +4,21 @@ from pathlib import Path
 
 from releasegate.config import Config, load
 
+DINGTALK = {
+    "DINGTALK_APP_KEY": "dingappkey",
+    "DINGTALK_APP_SECRET": "app-secret",
+    "DINGTALK_AGENT_ID": "41605932",
+    "DINGTALK_PROCESS_CODE": "PROC-RELEASE",
+    "DINGTALK_EVENT_TOKEN": "mryue",
+    "DINGTALK_EVENT_AES_KEY": "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7",
+    "DINGTALK_CONNECTOR_SECRET": "connector-secret",
+}
 VALID = {
     "SECRET_KEY": "k" * 50,
     "JENKINS_URL": "https://jenkins.example.com/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "11aa22bb33cc",
+    **DINGTALK,
 }
 
 
@@ -29,7 +39,19 @@ def test_a_complete_environment_has_no_problems(tmp_path: Path) -> None:
 def test_an_empty_environment_names_every_missing_setting() -> None:
     found = problems(load({}))
 
-    assert set(found) == {"SECRET_KEY", "JENKINS_URL", "JENKINS_USER", "JENKINS_TOKEN"}
+    assert set(found) == {
+        "SECRET_KEY",
+        "JENKINS_URL",
+        "JENKINS_USER",
+        "JENKINS_TOKEN",
+        "DINGTALK_APP_KEY",
+        "DINGTALK_APP_SECRET",
+        "DINGTALK_AGENT_ID",
+        "DINGTALK_PROCESS_CODE",
+        "DINGTALK_EVENT_TOKEN",
+        "DINGTALK_EVENT_AES_KEY",
+        "DINGTALK_CONNECTOR_SECRET",
+    }
 
 
 def test_a_short_secret_key_is_refused() -> None:
@@ -107,3 +129,89 @@ def test_the_config_file_sets_catalog_and_jenkins_options(tmp_path: Path) -> Non
     assert config.options.catalog.include == ["mall/*"]
     assert config.options.catalog.project_names == {"mall": "商城 (线上)"}
     assert config.options.jenkins.folder_levels_per_request == 3
+
+
+def test_dingtalk_settings_are_read_with_their_defaults() -> None:
+    config = load(VALID)
+
+    assert config.dingtalk is not None
+    assert config.dingtalk.agent_id == 41605932
+    assert config.dingtalk.connector_auth == "apisecret"
+    assert config.dingtalk.api_base == "https://api.dingtalk.com"
+    assert config.dingtalk.oapi_base == "https://oapi.dingtalk.com"
+
+
+def test_dingtalk_keys_are_checked_for_their_shape() -> None:
+    found = problems(
+        load(
+            {
+                **VALID,
+                "DINGTALK_EVENT_AES_KEY": "too-short",
+                "DINGTALK_EVENT_TOKEN": "x",
+                "DINGTALK_AGENT_ID": "agent",
+                "DINGTALK_CONNECTOR_AUTH": "oauth",
+                "DINGTALK_API_BASE": "api.dingtalk.com",
+            }
+        )
+    )
+
+    assert "43 letters and digits" in found["DINGTALK_EVENT_AES_KEY"]
+    assert "3-32 letters and digits" in found["DINGTALK_EVENT_TOKEN"]
+    assert "not a number" in found["DINGTALK_AGENT_ID"]
+    assert "apisecret, basic or none" in found["DINGTALK_CONNECTOR_AUTH"]
+    assert "DINGTALK_API_BASE" in found
+
+
+def test_basic_connector_auth_needs_user_and_password() -> None:
+    basic = {**VALID, "DINGTALK_CONNECTOR_AUTH": "basic"}
+
+    assert (
+        "user:password"
+        in problems(load({**basic, "DINGTALK_CONNECTOR_SECRET": "only"}))[
+            "DINGTALK_CONNECTOR_SECRET"
+        ]
+    )
+    config = load({**basic, "DINGTALK_CONNECTOR_SECRET": "dingtalk:pa55"})
+    assert config.dingtalk is not None
+    assert config.dingtalk.connector_basic == ("dingtalk", "pa55")
+    no_auth = load({**VALID, "DINGTALK_CONNECTOR_AUTH": "none", "DINGTALK_CONNECTOR_SECRET": ""})
+    assert no_auth.problems == ()
+
+
+def test_the_group_robot_needs_its_webhook_url_and_a_signing_secret() -> None:
+    assert "DINGTALK_ROBOT_WEBHOOK" in problems(
+        load({**VALID, "DINGTALK_ROBOT_WEBHOOK": "https://oapi.dingtalk.com/robot/send"})
+    )
+    assert "DINGTALK_ROBOT_SECRET" in problems(
+        load(
+            {
+                **VALID,
+                "DINGTALK_ROBOT_WEBHOOK": "https://oapi.dingtalk.com/robot/send?access_token=x",
+                "DINGTALK_ROBOT_SECRET": "nope",
+            }
+        )
+    )
+
+
+def test_problems_know_the_area_they_belong_to() -> None:
+    areas = {p.setting: p.area for p in load({"DATABASE_URL": "mysql://x/y"}).problems}
+
+    assert areas["DINGTALK_APP_KEY"] == "dingtalk"
+    assert areas["JENKINS_URL"] == "jenkins"
+    assert areas["DATABASE_URL"] == "core"
+
+
+def test_release_windows_and_freezes_are_validated(tmp_path: Path) -> None:
+    path = tmp_path / "releasegate.toml"
+    path.write_text(
+        '[releases]\ntimezone = "Mars/Olympus"\n'
+        '[[releases.windows]]\ndays = ["mon", "someday"]\nstart = "18:00"\nend = "09:00"\n'
+    )
+
+    found = problems(load({**VALID, "RELEASEGATE_CONFIG": str(path)}))
+
+    assert "releasegate.toml: releases.timezone" in found
+    assert "releasegate.toml: releases.windows.0.days.1" in found
+    path.write_text('[[releases.windows]]\nstart = "18:00"\nend = "09:00"\n')
+    reversed_window = problems(load({**VALID, "RELEASEGATE_CONFIG": str(path)}))
+    assert "must be before end" in reversed_window["releasegate.toml: releases.windows.0"]

@@ -1,58 +1,19 @@
-"""ReleaseGate's configuration: secrets and addresses from the environment, everything
-else from a TOML file (`RELEASEGATE_CONFIG`).
-
-Loading never raises: every problem is collected with the name of the setting it is
-about, so `releasegate check` can list them all at once and the services can refuse to
-start with the same messages.
-"""
+"""Loading the configuration: the environment, plus the TOML file it names."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
+from releasegate.config.options import FileConfig, read_options
+from releasegate.config.problems import Problem
 
 DEMO_SECRET_KEY_FILE = "demo-secret-key"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class JenkinsOptions(_Section):
-    timeout_seconds: float = Field(15.0, gt=0, le=300)
-    # Folder levels one listing request reaches; deeper folders cost one request each.
-    folder_levels_per_request: int = Field(5, ge=1, le=20)
-    verify_tls: bool = True
-
-
-class CatalogOptions(_Section):
-    # Globs on job full names ("mall/*"); `*` also matches "/". Exclude wins.
-    include: list[str] = ["*"]
-    exclude: list[str] = []
-    # Readable project names by top-level folder, overriding Jenkins' display names.
-    project_names: dict[str, str] = {}
-    # Name of the project that collects jobs not inside any folder.
-    root_project_name: str = "未分组"
-
-
-class FileConfig(_Section):
-    jenkins: JenkinsOptions = JenkinsOptions()
-    catalog: CatalogOptions = CatalogOptions()
-
-
-@dataclass(frozen=True)
-class Problem:
-    setting: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.setting}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +34,7 @@ class Config:
     allowed_hosts: tuple[str, ...]
     log_level: str
     jenkins: JenkinsSettings | None
+    dingtalk: DingTalkSettings | None
     options: FileConfig
     config_path: Path | None
     problems: tuple[Problem, ...] = field(default=())
@@ -83,7 +45,7 @@ def load(environ: Mapping[str, str]) -> Config:
     problems: list[Problem] = []
     demo = _flag(environ, "RELEASEGATE_DEMO", problems)
     data_dir = Path(environ.get("RELEASEGATE_DATA_DIR") or "data").resolve()
-    config_path, options = _file_config(environ, problems)
+    config_path, options = read_options(environ, problems)
     log_level = (environ.get("LOG_LEVEL") or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         problems.append(Problem("LOG_LEVEL", f"{log_level!r} is not a log level"))
@@ -103,6 +65,7 @@ def load(environ: Mapping[str, str]) -> Config:
         ),
         log_level=log_level,
         jenkins=_jenkins(environ, problems),
+        dingtalk=read_dingtalk(environ, problems),
         options=options,
         config_path=config_path,
         problems=tuple(problems),
@@ -183,27 +146,3 @@ def _jenkins(environ: Mapping[str, str], problems: list[Problem]) -> JenkinsSett
     if len(problems) > found:
         return None
     return JenkinsSettings(url=url, user=user, token=token, password=password)
-
-
-def _file_config(
-    environ: Mapping[str, str], problems: list[Problem]
-) -> tuple[Path | None, FileConfig]:
-    raw_path = environ.get("RELEASEGATE_CONFIG")
-    if not raw_path:
-        return None, FileConfig()
-    path = Path(raw_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        problems.append(Problem("RELEASEGATE_CONFIG", f"cannot read {path}: {exc.strerror}"))
-        return path, FileConfig()
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem("RELEASEGATE_CONFIG", f"{path} is not valid TOML: {exc}"))
-        return path, FileConfig()
-    try:
-        return path, FileConfig.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            problems.append(Problem(f"{path.name}: {where}", error["msg"]))
-        return path, FileConfig()

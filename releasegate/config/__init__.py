@@ -1,0 +1,39 @@
+"""ReleaseGate's configuration: secrets and addresses from the environment, everything
+else from a TOML file (`RELEASEGATE_CONFIG`).
+
+Loading never raises: every problem is collected with the name of the setting it is
+about, so `releasegate check` can list them all at once and the services can refuse to
+start with the same messages.
+"""
+
+from __future__ import annotations
+
+from releasegate.config.dingtalk import DingTalkSettings
+from releasegate.config.environment import Config, JenkinsSettings, load
+from releasegate.config.options import (
+    CatalogOptions,
+    DingTalkOptions,
+    FileConfig,
+    FormMapping,
+    Freeze,
+    JenkinsOptions,
+    ReleaseOptions,
+    ReleaseWindow,
+)
+from releasegate.config.problems import Problem
+
+__all__ = [
+    "CatalogOptions",
+    "Config",
+    "DingTalkOptions",
+    "DingTalkSettings",
+    "FileConfig",
+    "FormMapping",
+    "Freeze",
+    "JenkinsOptions",
+    "JenkinsSettings",
+    "Problem",
+    "ReleaseOptions",
+    "ReleaseWindow",
+    "load",
+]

@@ -1,0 +1,154 @@
+"""DingTalk's settings, from the environment (they are secrets or addresses)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qs, urlsplit
+
+from releasegate.config.problems import Problem
+
+ConnectorAuth = Literal["apisecret", "basic", "none"]
+# From the developer console: the EncodingAESKey is 43 letters and digits, the token 3-32.
+_AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
+_EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
+
+
+@dataclass(frozen=True)
+class DingTalkSettings:
+    app_key: str
+    app_secret: str
+    agent_id: int
+    process_code: str
+    event_token: str
+    event_aes_key: str
+    connector_auth: ConnectorAuth
+    connector_secret: str
+    api_base: str
+    oapi_base: str
+    robot_webhook: str
+    robot_secret: str
+
+    @property
+    def connector_basic(self) -> tuple[str, str]:
+        """Basic auth's user and password, from `DINGTALK_CONNECTOR_SECRET=user:password`."""
+        user, _, password = self.connector_secret.partition(":")
+        return user, password
+
+
+def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTalkSettings | None:
+    """The DingTalk settings, or None with each problem appended."""
+    found = len(problems)
+
+    def required(name: str, hint: str) -> str:
+        value = (environ.get(name) or "").strip()
+        if not value:
+            problems.append(Problem(name, f"not set ({hint})"))
+        return value
+
+    app_key = required("DINGTALK_APP_KEY", "the app's AppKey / Client ID")
+    app_secret = required("DINGTALK_APP_SECRET", "the app's AppSecret / Client Secret")
+    agent_id = _agent_id(required("DINGTALK_AGENT_ID", "the app's AgentId"), problems)
+    process_code = required("DINGTALK_PROCESS_CODE", "the approval form's process code, PROC-…")
+    event_token = _matching(
+        environ,
+        "DINGTALK_EVENT_TOKEN",
+        _EVENT_TOKEN,
+        "3-32 letters and digits (the event subscription's 签名 token)",
+        problems,
+    )
+    aes_key = _matching(
+        environ,
+        "DINGTALK_EVENT_AES_KEY",
+        _AES_KEY,
+        "43 letters and digits (the event subscription's 加密 aes_key)",
+        problems,
+    )
+    auth = (environ.get("DINGTALK_CONNECTOR_AUTH") or "apisecret").strip().lower()
+    if auth not in ("apisecret", "basic", "none"):
+        problems.append(
+            Problem("DINGTALK_CONNECTOR_AUTH", f"{auth!r}: use apisecret, basic or none")
+        )
+    secret = environ.get("DINGTALK_CONNECTOR_SECRET") or ""
+    _connector_secret(auth, secret, problems)
+    api_base = _base_url(environ, "DINGTALK_API_BASE", "https://api.dingtalk.com", problems)
+    oapi_base = _base_url(environ, "DINGTALK_OAPI_BASE", "https://oapi.dingtalk.com", problems)
+    webhook = (environ.get("DINGTALK_ROBOT_WEBHOOK") or "").strip()
+    robot_secret = environ.get("DINGTALK_ROBOT_SECRET") or ""
+    _robot(webhook, robot_secret, problems)
+    if len(problems) > found:
+        return None
+    return DingTalkSettings(
+        app_key=app_key,
+        app_secret=app_secret,
+        agent_id=agent_id,
+        process_code=process_code,
+        event_token=event_token,
+        event_aes_key=aes_key,
+        connector_auth=auth,  # type: ignore[arg-type]  # checked against the literal above
+        connector_secret=secret,
+        api_base=api_base,
+        oapi_base=oapi_base,
+        robot_webhook=webhook,
+        robot_secret=robot_secret,
+    )
+
+
+def _agent_id(raw: str, problems: list[Problem]) -> int:
+    if raw and not raw.isdigit():
+        problems.append(Problem("DINGTALK_AGENT_ID", f"{raw!r} is not a number"))
+    return int(raw) if raw.isdigit() else 0
+
+
+def _matching(
+    environ: Mapping[str, str],
+    name: str,
+    pattern: re.Pattern[str],
+    what: str,
+    problems: list[Problem],
+) -> str:
+    value = (environ.get(name) or "").strip()
+    if not value:
+        problems.append(Problem(name, f"not set ({what})"))
+    elif not pattern.match(value):
+        problems.append(Problem(name, f"must be {what}"))
+    return value
+
+
+def _connector_secret(auth: str, secret: str, problems: list[Problem]) -> None:
+    if auth == "apisecret" and not secret:
+        problems.append(
+            Problem("DINGTALK_CONNECTOR_SECRET", "not set (the connector's API Secret)")
+        )
+    if auth == "basic" and (":" not in secret or not all(secret.partition(":")[::2])):
+        problems.append(
+            Problem("DINGTALK_CONNECTOR_SECRET", "for basic auth, set it to user:password")
+        )
+
+
+def _base_url(environ: Mapping[str, str], name: str, default: str, problems: list[Problem]) -> str:
+    url = (environ.get(name) or default).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.append(Problem(name, f"{url!r} is not an http(s) URL"))
+    return url
+
+
+def _robot(webhook: str, secret: str, problems: list[Problem]) -> None:
+    if not webhook:
+        if secret:
+            problems.append(
+                Problem("DINGTALK_ROBOT_WEBHOOK", "not set, but DINGTALK_ROBOT_SECRET is")
+            )
+        return
+    parts = urlsplit(webhook)
+    if parts.scheme not in ("http", "https") or "access_token" not in parse_qs(parts.query):
+        problems.append(
+            Problem("DINGTALK_ROBOT_WEBHOOK", "must be the robot's URL with ?access_token=…")
+        )
+    if secret and not secret.startswith("SEC"):
+        problems.append(
+            Problem("DINGTALK_ROBOT_SECRET", "a robot's signing secret starts with SEC")
+        )

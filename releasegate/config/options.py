@@ -1,0 +1,162 @@
+"""The TOML file (`RELEASEGATE_CONFIG`): everything that is not a secret.
+
+Unknown keys are errors, so a typo is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import datetime, time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from releasegate.config.problems import Problem
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class JenkinsOptions(_Section):
+    timeout_seconds: float = Field(15.0, gt=0, le=300)
+    # Folder levels one listing request reaches; deeper folders cost one request each.
+    folder_levels_per_request: int = Field(5, ge=1, le=20)
+    verify_tls: bool = True
+
+
+class CatalogOptions(_Section):
+    # Globs on job full names ("mall/*"); `*` also matches "/". Exclude wins.
+    include: list[str] = ["*"]
+    exclude: list[str] = []
+    # Readable project names by top-level folder, overriding Jenkins' display names.
+    project_names: dict[str, str] = {}
+    # Name of the project that collects jobs not inside any folder.
+    root_project_name: str = "未分组"
+
+
+class FormMapping(_Section):
+    """Which approval-form field carries what. Defaults match the form in the setup guide."""
+
+    project: str = "项目名称"
+    application: str = "应用名称"
+    release_type: str = "发布类型"
+    release_time: str = "发布时间"
+    db_change: str = "是否有数据库变更"
+    db_change_done: str = "数据库变更是否完成"
+    # Form field label -> Jenkins parameter name, for fields that carry a build parameter.
+    parameters: dict[str, str] = {"分支或标签": "BRANCH", "环境": "ENV"}
+    # The Jenkins parameter that receives the release type, where the job defines it.
+    release_type_parameter: str = "RELEASE_TYPE"
+    # Answers that mean "yes" in the database-change fields (compared case-insensitively).
+    yes_values: list[str] = ["是", "有", "已完成", "yes", "true", "y", "1"]
+
+
+class DingTalkOptions(_Section):
+    form: FormMapping = FormMapping()
+    # Seconds allowed for each DingTalk API call.
+    timeout_seconds: float = Field(10.0, gt=0, le=120)
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class ReleaseWindow(_Section):
+    """Releases may run on these days between `start` and `end` (local time)."""
+
+    days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+    start: str = "00:00"
+    end: str = "24:00"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _is_clock_time(cls, value: str) -> str:
+        if value != "24:00" and not _CLOCK.match(value):
+            raise ValueError("must be HH:MM (24-hour), e.g. 09:30")
+        return value
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> ReleaseWindow:
+        if self.start >= self.end:
+            raise ValueError(f"start {self.start} must be before end {self.end}")
+        return self
+
+    def clock(self, which: Literal["start", "end"]) -> time:
+        text = self.start if which == "start" else self.end
+        return time.max if text == "24:00" else time.fromisoformat(text)
+
+
+class Freeze(_Section):
+    """No releases from `start` to `end` (local time), e.g. a holiday freeze."""
+
+    start: datetime
+    end: datetime
+    reason: str = "封网"
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Freeze:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class ReleaseOptions(_Section):
+    timezone: str = "Asia/Shanghai"
+    # Empty: releases may run at any time. Otherwise only inside one of these windows.
+    windows: list[ReleaseWindow] = []
+    freezes: list[Freeze] = []
+    # A release time this far in the past still means "now" (the form took a while).
+    past_tolerance_minutes: int = Field(10, ge=0, le=1440)
+    # Release times further ahead than this are refused.
+    horizon_days: int = Field(30, ge=1, le=366)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class FileConfig(_Section):
+    jenkins: JenkinsOptions = JenkinsOptions()
+    catalog: CatalogOptions = CatalogOptions()
+    dingtalk: DingTalkOptions = DingTalkOptions()
+    releases: ReleaseOptions = ReleaseOptions()
+
+
+def read_options(
+    environ: Mapping[str, str], problems: list[Problem]
+) -> tuple[Path | None, FileConfig]:
+    """The file `RELEASEGATE_CONFIG` names, or the defaults; problems appended."""
+    raw_path = environ.get("RELEASEGATE_CONFIG")
+    if not raw_path:
+        return None, FileConfig()
+    path = Path(raw_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problems.append(Problem("RELEASEGATE_CONFIG", f"cannot read {path}: {exc.strerror}"))
+        return path, FileConfig()
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem("RELEASEGATE_CONFIG", f"{path} is not valid TOML: {exc}"))
+        return path, FileConfig()
+    try:
+        return path, FileConfig.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            problems.append(Problem(f"{path.name}: {where}", error["msg"]))
+        return path, FileConfig()
