@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
+from releasegate.integrations.dingtalk import events
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dingtalk/events", events.receive_event, name="dingtalk-events"),
 ]

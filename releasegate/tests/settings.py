@@ -27,3 +27,11 @@ for name, value in {
     os.environ.setdefault(name, value)
 
 from releasegate.settings import *  # noqa: E402, F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared-cache in-memory database: production runs on a file in
+    # WAL mode, and threads in tests then wait for each other's writes as they would in
+    # production (shared-cache memory databases fail with "table is locked" instead).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["RELEASEGATE_DATA_DIR"], "test.sqlite3")
+    }

@@ -1,0 +1,156 @@
+"""Deliveries in, work after: the inbox between "an approval changed" and ingest.
+
+Receivers (event push, Stream, the connector node) authenticate a delivery, store it with
+`record_delivery` and answer at once: DingTalk wants its answer within 2.5 s, and a
+stored row cannot be lost by a crash. The slow part (asking DingTalk's API, creating the
+release) runs after the commit, from the database: in a background thread of the process
+that received it, and again from the worker for anything left over.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from releasegate.lib.http import OutboundError
+from releasegate.releases.ingest import ApprovalSource, ingest_approval
+from releasegate.releases.models import InboundEvent
+
+logger = logging.getLogger("releasegate.inbox")
+
+# What a delivery can tell us about; anything else is acknowledged and kept, not acted on.
+INGESTED_TYPES = frozenset(
+    {"bpms_instance_change", "bpms_task_change", "connector_node", "request", "reconcile"}
+)
+# A delivery that failed transiently this often is given up (an operator can replay it).
+MAX_ATTEMPTS = 10
+
+
+def record_delivery(
+    *,
+    via: str,
+    event_type: str,
+    instance_id: str,
+    delivery_id: str = "",
+    payload: dict[str, Any],
+    provider: str = "dingtalk",
+    now: datetime | None = None,
+) -> InboundEvent:
+    """Store one authenticated delivery; its processing starts after the commit."""
+    event = InboundEvent.objects.create(
+        provider=provider,
+        via=via,
+        event_type=event_type[:64],
+        delivery_id=delivery_id[:128],
+        instance_id=instance_id[:128],
+        payload=payload,
+        received_at=now or timezone.now(),
+    )
+    transaction.on_commit(lambda: dispatcher.submit(event.pk))
+    return event
+
+
+def process(event_id: int, source: ApprovalSource, now: datetime | None = None) -> str:
+    """Act on one stored delivery and return its outcome. Idempotent: a processed event
+    is left alone. A transient DingTalk failure leaves it pending for the next attempt."""
+    event = InboundEvent.objects.get(pk=event_id)
+    if event.processed_at is not None:
+        return event.outcome
+    moment = now or timezone.now()
+    outcome = _skip_reason(event)
+    if outcome is None:
+        dingtalk = settings.CONFIG.options
+        try:
+            result = ingest_approval(
+                source,
+                event.instance_id,
+                via=event.via,
+                mapping=dingtalk.dingtalk.form,
+                options=dingtalk.releases,
+                now=moment,
+            )
+            outcome = result.describe()
+        except OutboundError as exc:
+            return _failed(event, exc, moment)
+    event.processed_at, event.outcome = moment, outcome[:200]
+    event.attempts += 1
+    event.save(update_fields=["processed_at", "outcome", "attempts"])
+    return event.outcome
+
+
+def _skip_reason(event: InboundEvent) -> str | None:
+    if event.event_type not in INGESTED_TYPES:
+        return f"ignored: {event.event_type} events are not about releases"
+    if not event.instance_id:
+        return "ignored: no approval instance id"
+    if event.delivery_id and (
+        InboundEvent.objects.filter(
+            provider=event.provider, delivery_id=event.delivery_id, processed_at__isnull=False
+        )
+        .exclude(pk=event.pk)
+        .exists()
+    ):
+        return "duplicate delivery: already processed"
+    return None
+
+
+def _failed(event: InboundEvent, error: OutboundError, now: datetime) -> str:
+    event.attempts += 1
+    event.last_error = str(error)[:2000]
+    if error.permanent or event.attempts >= MAX_ATTEMPTS:
+        event.processed_at, event.outcome = now, f"failed: {error.message}"[:200]
+    event.save(update_fields=["attempts", "last_error", "processed_at", "outcome"])
+    logger.warning("delivery %s for %s: %s", event.pk, event.instance_id, error)
+    return event.outcome or f"will retry: {error.message}"
+
+
+def pending(limit: int = 100) -> list[int]:
+    """Ids of stored deliveries still to process, oldest first."""
+    return list(
+        InboundEvent.objects.filter(processed_at__isnull=True)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+class Dispatcher:
+    """Runs `process` for new deliveries on a small thread pool, after the reply.
+
+    `source_factory` gives each run an ApprovalSource (a DingTalk client). Without one
+    (not configured yet), deliveries simply wait for the worker's sweep.
+    """
+
+    def __init__(self) -> None:
+        self.source_factory: Callable[[], ApprovalSource] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, event_id: int) -> None:
+        if self.source_factory is None:
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox")
+        self._pool.submit(self._run, event_id)
+
+    def _run(self, event_id: int) -> None:
+        factory = self.source_factory
+        if factory is None:
+            return
+        try:
+            process(event_id, factory())
+        except Exception:  # a background thread must log, not die silently
+            logger.exception("processing delivery %s failed", event_id)
+        finally:
+            close_old_connections()
+
+
+dispatcher = Dispatcher()

@@ -1,0 +1,190 @@
+"""Ingest: whatever told us an approval changed, ask the provider and act on its answer.
+
+One handler for every way in (connector node, event push, Stream, reconcile). It never
+trusts a payload: it fetches the instance from DingTalk's API, records what it learned,
+and creates exactly one `Release` per approved instance (a unique constraint makes
+concurrent duplicate deliveries harmless). An approval that ends without approval cancels
+a release that has not started. The state machine beyond RECEIVED is the engine's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from django.db import transaction
+from django.utils import timezone
+
+from releasegate.catalog import snapshot
+from releasegate.catalog.lookup import find_application
+from releasegate.config import FormMapping, ReleaseOptions
+from releasegate.integrations.dingtalk.models import ApprovalInstance
+from releasegate.releases.form import UnreadableTime, parse_release_time, read_form
+from releasegate.releases.models import Approval, Release, ReleaseState
+from releasegate.releases.models.release import NOT_STARTED_STATES
+from releasegate.releases.transitions import record, transition
+
+
+class ApprovalSource(Protocol):
+    """Where the truth about an approval comes from (DingTalk's API client)."""
+
+    def get_instance(self, instance_id: str) -> ApprovalInstance: ...
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    instance_id: str
+    status: str
+    result: str
+    release_id: int | None = None
+    created: bool = False
+    cancelled: bool = False
+
+    def describe(self) -> str:
+        if self.created:
+            return f"release {self.release_id} created"
+        if self.cancelled:
+            return f"release {self.release_id} cancelled: approval {self.status} {self.result}"
+        if self.release_id is not None:
+            return f"release {self.release_id} already exists"
+        return f"approval {self.status} {self.result}".strip()
+
+
+def ingest_approval(
+    source: ApprovalSource,
+    instance_id: str,
+    *,
+    via: str,
+    mapping: FormMapping,
+    options: ReleaseOptions,
+    now: datetime | None = None,
+) -> IngestOutcome:
+    """Fetch the instance and bring our records in line with it (idempotent).
+
+    Raises the source's `OutboundError` when DingTalk cannot be asked; nothing is
+    recorded then, and the caller retries later.
+    """
+    instance = source.get_instance(instance_id)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        approval = _remember(instance, moment)
+        if instance.approved:
+            return _receive(approval, instance, via, mapping, options, moment)
+        release = Release.objects.filter(approval=approval).first()
+        if instance.ended_without_approval and release is not None:
+            return _withdraw(release, instance, moment)
+    return IngestOutcome(
+        instance_id,
+        instance.status.value,
+        instance.result.value,
+        release_id=release.pk if release else None,
+    )
+
+
+def _remember(instance: ApprovalInstance, now: datetime) -> Approval:
+    fields = {
+        "title": instance.title[:500],
+        "status": instance.status.value,
+        "result": instance.result.value,
+        "biz_action": instance.biz_action.value,
+        "originator_user_id": instance.originator_user_id,
+        "approver_user_ids": list(instance.approvers),
+        "agreed_by": list(instance.agreed_by),
+        "form": [{"name": f.name, "value": f.value} for f in instance.form],
+        "created_at_provider": instance.create_time,
+        "finished_at_provider": instance.finish_time,
+        "refreshed_at": now,
+    }
+    approval, _ = Approval.objects.update_or_create(
+        provider="dingtalk",
+        instance_id=instance.instance_id,
+        defaults=fields,
+        create_defaults={**fields, "first_seen_at": now},
+    )
+    return approval
+
+
+def _receive(
+    approval: Approval,
+    instance: ApprovalInstance,
+    via: str,
+    mapping: FormMapping,
+    options: ReleaseOptions,
+    now: datetime,
+) -> IngestOutcome:
+    request = read_form({f.name: f.value for f in instance.form}, mapping)
+    try:
+        requested_time = parse_release_time(request.release_time_text, options)
+    except UnreadableTime:
+        requested_time = None  # kept as text; the policies refuse it with a reason
+    offered = find_application(snapshot.current(), request.application, request.project)
+    release, created = Release.objects.get_or_create(
+        approval=approval,
+        defaults={
+            "project_key": offered.project_key if offered else request.project,
+            "application_name": offered.full_name if offered else request.application,
+            "application_id": offered.id if offered else None,
+            "release_type": request.release_type,
+            "requested_time": requested_time,
+            "requested_time_text": request.release_time_text[:100],
+            "has_db_change": request.has_db_change,
+            "db_change_done": request.db_change_done,
+            "requested_parameters": request.parameters,
+            "originator_user_id": instance.originator_user_id,
+            "approver_user_ids": list(instance.agreed_by or instance.approvers),
+            "received_via": via,
+            "received_at": now,
+            "next_run_at": now,
+            "updated_at": now,
+        },
+    )
+    if created:
+        record(
+            release,
+            "received",
+            actor=f"dingtalk:{instance.originator_user_id}",
+            now=now,
+            to_state=ReleaseState.RECEIVED,
+            reason=f"approved by {', '.join(instance.agreed_by) or 'the approvers'} ({via})",
+            details={
+                "instance_id": instance.instance_id,
+                "title": instance.title,
+                "form": [{"name": f.name, "value": f.value} for f in instance.form],
+            },
+        )
+    return IngestOutcome(
+        instance.instance_id,
+        instance.status.value,
+        instance.result.value,
+        release_id=release.pk,
+        created=created,
+    )
+
+
+def _withdraw(release: Release, instance: ApprovalInstance, now: datetime) -> IngestOutcome:
+    """The approval ended without being granted: stop the release if it has not started."""
+    outcome = IngestOutcome(
+        instance.instance_id, instance.status.value, instance.result.value, release_id=release.pk
+    )
+    why = f"approval {instance.status.value} {instance.result.value} {instance.biz_action.value}"
+    if release.state not in NOT_STARTED_STATES:
+        if not release.events.filter(kind="approval-withdrawn").exists():
+            record(
+                release,
+                "approval-withdrawn",
+                actor="ingest",
+                now=now,
+                reason=f"{why.strip()} after the release had started; nothing stopped",
+            )
+        return outcome
+    transition(
+        release,
+        ReleaseState.CANCELLED,
+        actor="ingest",
+        now=now,
+        reason=f"审批已撤销或被拒绝 ({why.strip()})",
+    )
+    return IngestOutcome(
+        outcome.instance_id, outcome.status, outcome.result, release.pk, cancelled=True
+    )

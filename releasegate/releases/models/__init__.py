@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from releasegate.releases.models.approval import Approval, InboundEvent
+from releasegate.releases.models.event import ReleaseEvent
+from releasegate.releases.models.release import Release, ReleaseState
+
+__all__ = ["Approval", "InboundEvent", "Release", "ReleaseEvent", "ReleaseState"]

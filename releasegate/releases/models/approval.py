@@ -1,0 +1,66 @@
+"""Approvals as DingTalk's API last described them, and every delivery that told us to look.
+
+An `Approval` row holds what ReleaseGate learned from the approval provider's own API, never
+from an event payload. An `InboundEvent` is one authenticated delivery (event push, Stream,
+connector node), kept so duplicates are recognised and nothing is lost between receiving an
+event and acting on it: the receiver commits the row and answers; the work happens after.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Approval(models.Model):
+    provider = models.CharField(max_length=20, default="dingtalk")
+    instance_id = models.CharField(max_length=128)
+    title = models.CharField(max_length=500, blank=True)
+    # The provider's own words: RUNNING, COMPLETED, TERMINATED... and agree, refuse or "".
+    status = models.CharField(max_length=20)
+    result = models.CharField(max_length=20, blank=True)
+    biz_action = models.CharField(max_length=20, blank=True)
+    originator_user_id = models.CharField(max_length=128, blank=True)
+    approver_user_ids = models.JSONField(default=list, blank=True)
+    agreed_by = models.JSONField(default=list, blank=True)
+    # The form as the provider returned it: [{"name": ..., "value": ...}, ...].
+    form = models.JSONField(default=list, blank=True)
+    created_at_provider = models.DateTimeField(null=True, blank=True)
+    finished_at_provider = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "instance_id"], name="approval_unique")
+        ]
+        ordering = ["-first_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.instance_id} ({self.status} {self.result})".strip()
+
+
+class InboundEvent(models.Model):
+    """One authenticated delivery telling us an approval changed."""
+
+    provider = models.CharField(max_length=20, default="dingtalk")
+    # "event" (HTTP push), "stream", "connector" (the flow node), "reconcile", "request".
+    via = models.CharField(max_length=20)
+    event_type = models.CharField(max_length=64)
+    # The provider's delivery id (eventId, or BizId), when it sends one: duplicates of the
+    # same delivery share it.
+    delivery_id = models.CharField(max_length=128, blank=True)
+    instance_id = models.CharField(max_length=128, blank=True)
+    # The decrypted payload, kept for the audit trail; never trusted for decisions.
+    payload = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["processed_at", "received_at"], name="inbound_pending")]
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.via} {self.event_type} {self.instance_id}"

@@ -1,0 +1,26 @@
+"""The audit trail: one row per thing that happened to a release, written in the same
+transaction as the change it records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReleaseEvent(models.Model):
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    # Who or what: a DingTalk user id, "worker", "policy", "ingest", an operator's login.
+    actor = models.CharField(max_length=128)
+    # "received", "state", "cancelled", "approval-updated", ...
+    kind = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        arrow = f" {self.from_state}→{self.to_state}" if self.to_state else ""
+        return f"{self.kind}{arrow} by {self.actor}"

@@ -1,0 +1,88 @@
+"""Approval instances for ingest's own tests: ingest's logic in-process, without the wire
+(the DingTalk client and simulator have their own tests over sockets)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from releasegate.integrations.dingtalk.models import (
+    ApprovalInstance,
+    ApprovalTask,
+    BizAction,
+    FormValue,
+    InstanceResult,
+    InstanceStatus,
+    OperationRecord,
+)
+from releasegate.lib.http import OutboundError
+
+ORDER_FORM = {
+    "项目名称": "商城 (mall)",
+    "应用名称": "订单服务 (mall/order-service)",
+    "发布类型": "灰度",
+    "发布时间": "",
+    "是否有数据库变更": "否",
+    "数据库变更是否完成": "",
+    "分支或标签": "v3.7.2",
+}
+
+
+def instance(
+    instance_id: str = "inst-1",
+    *,
+    status: InstanceStatus = InstanceStatus.COMPLETED,
+    result: InstanceResult = InstanceResult.AGREE,
+    form: Mapping[str, str] = ORDER_FORM,
+    originator: str = "zhangsan",
+    approvers: tuple[str, ...] = ("lisi", "wangwu"),
+    biz_action: BizAction = BizAction.NONE,
+) -> ApprovalInstance:
+    decided = status is InstanceStatus.COMPLETED
+    return ApprovalInstance(
+        instance_id=instance_id,
+        title=f"{originator}提交的发布申请",
+        status=status,
+        result=result,
+        originator_user_id=originator,
+        create_time=datetime(2026, 11, 26, 2, 0, tzinfo=UTC),
+        finish_time=datetime(2026, 11, 26, 3, 0, tzinfo=UTC) if decided else None,
+        biz_action=biz_action,
+        form=tuple(FormValue(name, value) for name, value in form.items()),
+        operation_records=tuple(
+            OperationRecord(user, "EXECUTE_TASK_NORMAL", "AGREE" if decided else "NONE")
+            for user in approvers
+        ),
+        tasks=tuple(
+            ApprovalTask(
+                i + 1, user, "COMPLETED" if decided else "RUNNING", "AGREE" if decided else ""
+            )
+            for i, user in enumerate(approvers)
+        ),
+    )
+
+
+class FakeDingTalk:
+    """An ApprovalSource answering from a dict, counting the calls it was asked."""
+
+    def __init__(self, *instances: ApprovalInstance) -> None:
+        self.instances = {i.instance_id: i for i in instances}
+        self.calls = 0
+        self.failure: OutboundError | None = None
+        self._lock = threading.Lock()
+
+    def get_instance(self, instance_id: str) -> ApprovalInstance:
+        with self._lock:
+            self.calls += 1
+        if self.failure is not None:
+            raise self.failure
+        found = self.instances.get(instance_id)
+        if found is None:
+            raise OutboundError(
+                f"processInstanceNotExist: {instance_id}",
+                service="dingtalk",
+                permanent=True,
+                status=400,
+            )
+        return found

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from releasegate.lib.http import OutboundError
+from releasegate.releases import inbox
+from releasegate.releases.inbox import MAX_ATTEMPTS, pending, process, record_delivery
+from releasegate.releases.models import InboundEvent, Release
+from releasegate.releases.tests.approvals import FakeDingTalk, instance
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+
+
+def deliver(delivery_id: str = "evt-1", event_type: str = "bpms_instance_change") -> int:
+    event = record_delivery(
+        via="event",
+        event_type=event_type,
+        instance_id="inst-1",
+        delivery_id=delivery_id,
+        payload={"processInstanceId": "inst-1"},
+    )
+    return event.pk
+
+
+def test_a_stored_delivery_becomes_a_release_when_processed() -> None:
+    event_id = deliver()
+    assert pending() == [event_id]
+
+    outcome = process(event_id, FakeDingTalk(instance()))
+
+    assert outcome.startswith("release ") and outcome.endswith(" created")
+    assert pending() == []
+    assert Release.objects.count() == 1
+    stored = InboundEvent.objects.get()
+    assert (stored.attempts, stored.outcome) == (1, outcome)
+
+
+def test_processing_twice_does_nothing_more() -> None:
+    event_id = deliver()
+    source = FakeDingTalk(instance())
+    process(event_id, source)
+
+    process(event_id, source)
+
+    assert source.calls == 1
+
+
+def test_a_redelivered_event_is_recognised_without_asking_dingtalk_again() -> None:
+    source = FakeDingTalk(instance())
+    process(deliver("evt-1"), source)
+
+    outcome = process(deliver("evt-1"), source)
+
+    assert outcome == "duplicate delivery: already processed"
+    assert source.calls == 1
+
+
+def test_unknown_event_types_are_kept_and_ignored() -> None:
+    source = FakeDingTalk(instance())
+
+    outcome = process(deliver(event_type="user_add_org"), source)
+
+    assert outcome.startswith("ignored")
+    assert source.calls == 0
+
+
+def test_a_transient_failure_leaves_the_delivery_pending_for_the_next_try() -> None:
+    event_id = deliver()
+    source = FakeDingTalk(instance())
+    source.failure = OutboundError("timed out", service="dingtalk", permanent=False)
+
+    outcome = process(event_id, source)
+
+    assert outcome.startswith("will retry")
+    assert pending() == [event_id]
+    source.failure = None
+    process(event_id, source)
+    assert pending() == []
+    assert InboundEvent.objects.get().attempts == 2
+
+
+def test_a_permanent_failure_or_too_many_attempts_ends_the_delivery() -> None:
+    permanent = deliver("evt-1")
+    source = FakeDingTalk()
+
+    assert process(permanent, source).startswith("failed: processInstanceNotExist")
+    flaky = deliver("evt-2")
+    source.failure = OutboundError("503", service="dingtalk", permanent=False)
+    for _ in range(MAX_ATTEMPTS):
+        process(flaky, source)
+    assert pending() == []
+    assert InboundEvent.objects.get(pk=flaky).attempts == MAX_ATTEMPTS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processing_starts_in_the_background_once_the_delivery_is_committed(
+    monkeypatch: pytest.MonkeyPatch, demo_catalog: None
+) -> None:
+    source = FakeDingTalk(instance())
+    submitted: list[int] = []
+    monkeypatch.setattr(inbox.dispatcher, "submit", submitted.append)
+
+    with transaction.atomic():
+        event_id = deliver()
+        assert submitted == []
+
+    assert submitted == [event_id]
+    process(submitted[0], source)
+    assert Release.objects.count() == 1

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from releasegate.integrations.dingtalk.models import BizAction, InstanceResult, InstanceStatus
+from releasegate.releases.ingest import IngestOutcome, ingest_approval
+from releasegate.releases.models import Release, ReleaseState
+from releasegate.releases.tests.approvals import FakeDingTalk, instance
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+
+
+def ingest(source: FakeDingTalk) -> IngestOutcome:
+    options = settings.CONFIG.options
+    return ingest_approval(
+        source, "inst-1", via="event", mapping=options.dingtalk.form, options=options.releases
+    )
+
+
+def test_a_revoked_approval_cancels_a_release_that_has_not_started() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    source.instances["inst-1"] = instance(
+        status=InstanceStatus.TERMINATED, result=InstanceResult.NONE, biz_action=BizAction.REVOKE
+    )
+
+    outcome = ingest(source)
+
+    assert outcome.cancelled
+    release = Release.objects.get()
+    assert release.state == ReleaseState.CANCELLED
+    cancelled = release.events.get(kind="state")
+    assert (cancelled.from_state, cancelled.to_state) == (
+        ReleaseState.RECEIVED,
+        ReleaseState.CANCELLED,
+    )
+    assert "撤销" in cancelled.reason
+
+
+def test_a_release_already_running_is_not_stopped_but_the_audit_trail_says_so() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    Release.objects.update(state=ReleaseState.RUNNING)
+    source.instances["inst-1"] = instance(
+        status=InstanceStatus.TERMINATED, result=InstanceResult.NONE
+    )
+
+    first, second = ingest(source), ingest(source)
+
+    assert not first.cancelled and not second.cancelled
+    release = Release.objects.get()
+    assert release.state == ReleaseState.RUNNING
+    assert release.events.filter(kind="approval-withdrawn").count() == 1

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
+from releasegate.releases.ingest import IngestOutcome, ingest_approval
+from releasegate.releases.models import Approval, Release, ReleaseState
+from releasegate.releases.tests.approvals import ORDER_FORM, FakeDingTalk, instance
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+
+
+def ingest(source: FakeDingTalk, instance_id: str = "inst-1", via: str = "event") -> IngestOutcome:
+    options = settings.CONFIG.options
+    return ingest_approval(
+        source, instance_id, via=via, mapping=options.dingtalk.form, options=options.releases
+    )
+
+
+def test_an_approved_instance_becomes_one_received_release() -> None:
+    outcome = ingest(FakeDingTalk(instance()))
+
+    assert outcome.created
+    release = Release.objects.get()
+    assert outcome.release_id == release.pk
+    assert release.state == ReleaseState.RECEIVED
+    assert release.application is not None
+    assert release.application.full_name == "mall/order-service"
+    assert release.project_key == "mall"
+    assert release.release_type == "灰度"
+    assert release.requested_parameters == {"BRANCH": "v3.7.2"}
+    assert release.requested_time is None
+    assert (release.has_db_change, release.db_change_done) == (False, False)
+    assert release.originator_user_id == "zhangsan"
+    assert release.approver_user_ids == ["lisi", "wangwu"]
+    assert release.received_via == "event"
+    [event] = release.events.all()
+    assert (event.kind, event.to_state) == ("received", ReleaseState.RECEIVED)
+    assert "lisi, wangwu" in event.reason
+
+
+def test_every_way_in_delivering_it_again_changes_nothing() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source, via="connector")
+
+    again = [ingest(source, via=via) for via in ("event", "stream", "connector", "event")]
+
+    assert not any(outcome.created for outcome in again)
+    assert Release.objects.count() == 1
+    assert Release.objects.get().received_via == "connector"
+    assert Release.objects.get().events.count() == 1
+
+
+def test_a_running_approval_is_remembered_but_not_released() -> None:
+    source = FakeDingTalk(instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE))
+
+    outcome = ingest(source)
+
+    assert not outcome.created
+    assert Release.objects.count() == 0
+    approval = Approval.objects.get()
+    assert (approval.status, approval.result) == ("RUNNING", "")
+    assert approval.form[1] == {"name": "应用名称", "value": ORDER_FORM["应用名称"]}
+
+
+def test_a_refused_approval_creates_nothing() -> None:
+    outcome = ingest(FakeDingTalk(instance(result=InstanceResult.REFUSE)))
+
+    assert (outcome.created, outcome.release_id) == (False, None)
+    assert Release.objects.count() == 0
+
+
+def test_an_application_outside_the_catalog_is_still_received_for_the_policies() -> None:
+    form = {**ORDER_FORM, "应用名称": "不存在的应用"}
+
+    ingest(FakeDingTalk(instance(form=form)))
+
+    release = Release.objects.get()
+    assert release.application is None
+    assert release.application_name == "不存在的应用"
+
+
+def test_an_unreadable_release_time_is_kept_as_text() -> None:
+    ingest(FakeDingTalk(instance(form={**ORDER_FORM, "发布时间": "明天下午"})))
+
+    release = Release.objects.get()
+    assert release.requested_time is None
+    assert release.requested_time_text == "明天下午"
+
+
+def test_a_dingtalk_failure_records_nothing() -> None:
+    source = FakeDingTalk()
+
+    with pytest.raises(Exception, match="processInstanceNotExist"):
+        ingest(source, "missing")
+
+    assert Approval.objects.count() == 0

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from releasegate.releases.models import Release, ReleaseState
+from releasegate.releases.tests.approvals import FakeDingTalk, instance
+from releasegate.releases.transitions import IllegalTransition, transition
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+
+
+@pytest.fixture
+def release() -> Release:
+    from django.conf import settings
+
+    from releasegate.releases.ingest import ingest_approval
+
+    options = settings.CONFIG.options
+    ingest_approval(
+        FakeDingTalk(instance()),
+        "inst-1",
+        via="event",
+        mapping=options.dingtalk.form,
+        options=options.releases,
+    )
+    return Release.objects.get()
+
+
+def test_each_transition_is_recorded_with_who_and_why(release: Release) -> None:
+    event = transition(
+        release, ReleaseState.SCHEDULED, actor="policy", reason="any time", details={"run_at": None}
+    )
+
+    release.refresh_from_db()
+    assert release.state == ReleaseState.SCHEDULED
+    assert (event.from_state, event.to_state, event.actor) == ("RECEIVED", "SCHEDULED", "policy")
+    assert event.details == {"run_at": None}
+
+
+def test_a_move_the_machine_does_not_have_is_refused(release: Release) -> None:
+    with pytest.raises(IllegalTransition):
+        transition(release, ReleaseState.SUCCEEDED, actor="worker")
+
+    release.refresh_from_db()
+    assert release.state == ReleaseState.RECEIVED
+    assert release.events.count() == 1
+
+
+def test_terminal_states_allow_no_further_moves(release: Release) -> None:
+    transition(release, ReleaseState.CANCELLED, actor="ingest")
+
+    for state in ReleaseState:
+        with pytest.raises(IllegalTransition):
+            transition(release, state, actor="worker")

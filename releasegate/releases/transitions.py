@@ -1,0 +1,84 @@
+"""The release state machine, in one place (docs/architecture.md §2).
+
+Every change of state goes through `transition`, which refuses moves the machine does not
+have and writes the audit row in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from releasegate.releases.models import Release, ReleaseEvent, ReleaseState
+
+S = ReleaseState
+ALLOWED: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.REJECTED, S.SCHEDULED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.REJECTED, S.CANCELLED, S.TRIGGERING}),
+    S.TRIGGERING: frozenset({S.QUEUED, S.ERROR}),
+    S.QUEUED: frozenset({S.RUNNING, S.ABORTED, S.ERROR}),
+    S.RUNNING: frozenset({S.WAITING_INPUT, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
+    S.WAITING_INPUT: frozenset({S.RUNNING, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
+}
+
+
+class IllegalTransition(Exception):
+    """The state machine has no such move; the release is left as it was."""
+
+
+def transition(
+    release: Release,
+    to_state: ReleaseState,
+    *,
+    actor: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> ReleaseEvent:
+    """Move `release` to `to_state` and record it; returns the audit row."""
+    if to_state not in ALLOWED.get(release.state, frozenset()):
+        raise IllegalTransition(
+            f"release {release.pk}: {release.state} → {to_state} is not allowed"
+        )
+    moment = now or timezone.now()
+    with transaction.atomic():
+        from_state = release.state
+        release.state, release.updated_at = to_state, moment
+        release.save(update_fields=["state", "updated_at"])
+        return record(
+            release,
+            "state",
+            actor=actor,
+            reason=reason,
+            details=details,
+            now=moment,
+            from_state=from_state,
+            to_state=to_state,
+        )
+
+
+def record(
+    release: Release,
+    kind: str,
+    *,
+    actor: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    from_state: str = "",
+    to_state: str = "",
+) -> ReleaseEvent:
+    """Write one audit row for `release` (the caller's transaction covers the change)."""
+    return ReleaseEvent.objects.create(
+        release=release,
+        at=now or timezone.now(),
+        actor=actor,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details or {},
+    )

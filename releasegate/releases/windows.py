@@ -1,0 +1,87 @@
+"""When a release may run: the requested time against the horizon, the release windows
+and the freezes of the configuration. Messages are written for the tester who filled in
+the form (Chinese), because that is who reads them first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from releasegate.config import ReleaseOptions, ReleaseWindow
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = {
+    "mon": "周一",
+    "tue": "周二",
+    "wed": "周三",
+    "thu": "周四",
+    "fri": "周五",
+    "sat": "周六",
+    "sun": "周日",
+}
+
+
+@dataclass(frozen=True)
+class TimeDecision:
+    """When to run (None: now), or why not at all."""
+
+    run_at: datetime | None
+    problem: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.problem is None
+
+
+def decide_release_time(
+    requested: datetime | None, options: ReleaseOptions, now: datetime
+) -> TimeDecision:
+    """Empty or just passed (within the tolerance): now. Further in the past, or beyond
+    the horizon: refused. Otherwise the time must fall in a window and outside freezes."""
+    local_now = now.astimezone(options.zone)
+    if requested is not None:
+        requested = requested.astimezone(options.zone)
+        if requested < local_now - timedelta(minutes=options.past_tolerance_minutes):
+            return TimeDecision(None, f"发布时间 {requested:%Y-%m-%d %H:%M} 已经过去，请重新选择")
+        if requested > local_now + timedelta(days=options.horizon_days):
+            return TimeDecision(
+                None,
+                f"发布时间不能晚于 {options.horizon_days} 天之后（{requested:%Y-%m-%d %H:%M}）",
+            )
+        if requested <= local_now:
+            requested = None
+    effective = requested or local_now
+    problem = closed_at(effective, options)
+    return TimeDecision(requested, problem)
+
+
+def closed_at(moment: datetime, options: ReleaseOptions) -> str | None:
+    """Why releases are closed at `moment`, or None when they are open."""
+    local = moment.astimezone(options.zone)
+    naive = local.replace(tzinfo=None)
+    for freeze in options.freezes:
+        start, end = freeze.start.replace(tzinfo=None), freeze.end.replace(tzinfo=None)
+        if start <= naive < end:
+            return (
+                f"{local:%Y-%m-%d %H:%M} 处于封网期：{freeze.reason}"
+                f"（{start:%m-%d %H:%M} 至 {end:%m-%d %H:%M}）"
+            )
+    if options.windows and not any(_inside(window, local) for window in options.windows):
+        allowed = "；".join(describe_window(window) for window in options.windows)
+        return f"{local:%Y-%m-%d %H:%M} 不在发布窗口内（允许：{allowed}）"
+    return None
+
+
+def _inside(window: ReleaseWindow, local: datetime) -> bool:
+    if _WEEKDAYS[local.weekday()] not in window.days:
+        return False
+    clock = local.time().replace(tzinfo=None)
+    return window.clock("start") <= clock < window.clock("end") or (
+        window.end == "24:00" and clock >= window.clock("start")
+    )
+
+
+def describe_window(window: ReleaseWindow) -> str:
+    days = "、".join(_DAY_NAMES[day] for day in window.days)
+    return f"{days} {window.start}-{window.end}"
