@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("RELEASEGATE_DATA_DIR", tempfile.mkdtemp(prefix="releasegate-test-"))
@@ -33,5 +34,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # WAL mode, and threads in tests then wait for each other's writes as they would in
     # production (shared-cache memory databases fail with "table is locked" instead).
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(os.environ["RELEASEGATE_DATA_DIR"], "test.sqlite3")
+        "NAME": str(Path(os.environ["RELEASEGATE_DATA_DIR"]) / "test.sqlite3")
     }
