@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from releasegate.integrations.dingtalk import events
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("dingtalk/events", events.receive_event, name="dingtalk-events"),
+    path("dingtalk/", include("releasegate.integrations.dingtalk.urls")),
 ]

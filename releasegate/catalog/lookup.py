@@ -16,8 +16,9 @@ _LABELLED = re.compile(r"^(?P<name>.*)\((?P<key>[^()]+)\)\s*$")
 
 
 def option_label(display_name: str, key: str) -> str:
-    """The label a form option shows: the readable name, with the key when it differs."""
-    return display_name if display_name == key else f"{display_name} ({key})"
+    """The label a form option shows: the readable name, with the key when it differs
+    (the root project has no key: just its name)."""
+    return display_name if display_name == key or not key else f"{display_name} ({key})"
 
 
 def _candidates(text: str) -> list[str]:

@@ -20,6 +20,7 @@ def catalog(jenkins_client: JenkinsClient) -> snapshot.CatalogSnapshot:
 def test_option_labels_show_the_key_only_when_it_says_more() -> None:
     assert option_label("订单服务", "mall/order-service") == "订单服务 (mall/order-service)"
     assert option_label("mall", "mall") == "mall"
+    assert option_label("未分组", "") == "未分组"
 
 
 def test_a_project_is_found_by_key_name_or_label(catalog: snapshot.CatalogSnapshot) -> None:

@@ -72,7 +72,7 @@ class EventCrypto:
 
     def verify(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> None:
         expected = self.signature(timestamp, nonce, encrypt)
-        if not hmac.compare_digest(expected, signature.lower()):
+        if not _same(expected, signature.lower()):
             raise SignatureError("signature mismatch")
 
     def encrypt(self, message: str, *, random_prefix: bytes | None = None) -> str:
@@ -177,7 +177,7 @@ def verify_api_secret(
     if not timestamp or not signature:
         raise SignatureError("missing x-ddpaas-signature-timestamp or x-ddpaas-signature")
     check_fresh(timestamp, now_ms=now_ms)
-    if not hmac.compare_digest(api_secret_signature(secret, timestamp), signature):
+    if not _same(api_secret_signature(secret, timestamp), signature):
         raise SignatureError("signature mismatch")
 
 
@@ -192,6 +192,12 @@ def verify_basic(authorization: str | None, user: str, password: str) -> None:
         raise SignatureError("malformed Basic authorization") from None
     if not hmac.compare_digest(given, f"{user}:{password}".encode()):
         raise SignatureError("wrong user or password")
+
+
+def _same(expected: str, given: str) -> bool:
+    """Constant-time comparison that also accepts any text an attacker sends
+    (hmac.compare_digest refuses non-ASCII str with a TypeError)."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
 
 
 def robot_sign(secret: str, timestamp_ms: int) -> str:

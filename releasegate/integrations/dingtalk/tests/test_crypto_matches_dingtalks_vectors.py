@@ -156,3 +156,10 @@ def test_robot_signing_matches_the_reference_example() -> None:
     assert robot_sign("SECtest", 1_700_000_000_000) == (
         "aZLLrriXgn05YbwaGR7knYsLeJADjr9NwLaNNKpxh4g%3D"
     )
+
+
+def test_signatures_in_any_alphabet_are_refused_not_crashed_on() -> None:
+    with pytest.raises(SignatureError):
+        VECTOR.verify("签名" * 20, TIMESTAMP, NONCE, ENCRYPT)
+    with pytest.raises(SignatureError):
+        verify_api_secret("123456789", "1670577222", "签名", now_ms=1670577222_000)

@@ -1,0 +1,226 @@
+"""Benchmark: the connector actions against a 5,000-job catalog, server-side.
+
+A simulated Jenkins (its own process) serves 50 folders x 100 jobs with 3-6 parameters
+each; one `run_sync` fills the catalog. Then every action is called many times in
+process, each request signed with the API Secret as DingTalk's connector platform signs
+it, and two times are taken per request:
+
+- `server`: Django's whole handling (middleware, URL resolution, authentication, body
+  parsing, the view, the JSON answer), i.e. `get_response` on a request built
+  beforehand; what a WSGI server adds around it (HTTP parsing, sockets) is not counted;
+- `view`: the view alone.
+
+Requests vary: the applications of every project in turn, the parameters and the
+submit-time check of random applications (with valid values from the catalog), and the
+after-approval node with a new instance id each time (one database write per request).
+Prints one JSON object; exits 1 when a p99 misses the target.
+
+    python bench/connector.py [--folders 50] [--jobs-per-folder 100] [--requests 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from releasegate.simulators.jenkins.process import SimulatorProcess
+
+USER, TOKEN = "bench", "bench-token"
+CONNECTOR_SECRET = "bench-connector-secret"
+TARGET_P99_MS = 10.0
+WARMUP = 50
+ACTIONS = ("projects", "applications", "parameters", "validate", "approved")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folders", type=int, default=50)
+    parser.add_argument("--jobs-per-folder", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=2000, help="measured per action")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="releasegate-bench-"))
+    scenario = work / "catalog.toml"
+    scenario.write_text(
+        f"quiet_period = 0\n[[generate]]\nfolders = {args.folders}\n"
+        f"jobs_per_folder = {args.jobs_per_folder}\nmin_parameters = 3\nmax_parameters = 6\n"
+    )
+    with SimulatorProcess(scenario, user=USER, token=TOKEN) as simulator:
+        jobs = _prepare(simulator.url, work)
+    actions = {action: _measure(action, args.requests) for action in ACTIONS}
+    met = all(figures["server_ms"]["p99"] < TARGET_P99_MS for figures in actions.values())
+    result = {
+        "catalog": {"folders": args.folders, "jobs": jobs},
+        "requests_per_action": args.requests,
+        "actions": actions,
+        "target": {"server_p99_ms_below": TARGET_P99_MS, "met": met},
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0 if met else 1
+
+
+def _prepare(jenkins_url: str, work: Path) -> int:
+    """Configure Django for the bench, migrate, sync the catalog; the number of jobs."""
+    os.environ.update(
+        RELEASEGATE_DATA_DIR=str(work),
+        SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
+        JENKINS_URL=jenkins_url,
+        JENKINS_USER=USER,
+        JENKINS_TOKEN=TOKEN,
+        DINGTALK_APP_KEY="dingbenchappkey",
+        DINGTALK_APP_SECRET="bench-app-secret",
+        DINGTALK_AGENT_ID="1000",
+        DINGTALK_PROCESS_CODE="PROC-BENCH",
+        DINGTALK_EVENT_TOKEN="benchtoken",
+        DINGTALK_EVENT_AES_KEY="b" * 43,
+        DINGTALK_CONNECTOR_AUTH="apisecret",
+        DINGTALK_CONNECTOR_SECRET=CONNECTOR_SECRET,
+        DINGTALK_API_BASE="http://127.0.0.1:9",
+        DINGTALK_OAPI_BASE="http://127.0.0.1:9",
+        DJANGO_SETTINGS_MODULE="releasegate.settings",
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from releasegate.catalog.sync import run_sync
+    from releasegate.connections import jenkins_client
+
+    call_command("migrate", verbosity=0)
+    with jenkins_client(settings.CONFIG) as client:
+        record = run_sync(client, settings.CONFIG.options.catalog)
+    return record.jobs_seen
+
+
+def _bodies(action: str) -> Iterator[dict[str, Any]]:
+    """Endless, varied bodies for `action`, from the synced catalog."""
+    from releasegate.catalog import snapshot
+    from releasegate.catalog.lookup import option_label
+
+    catalog = snapshot.current()
+    rng = random.Random(7)
+    applications = catalog.applications
+    serial = 0
+    while True:
+        serial += 1
+        project = catalog.projects[serial % len(catalog.projects)]
+        app = rng.choice(applications)
+        if action == "projects":
+            yield {}
+        elif action == "applications":
+            yield {"project": option_label(project.display_name, project.key)}
+        elif action == "parameters":
+            yield {"project": app.project_key, "application": app.full_name}
+        elif action == "validate":
+            yield {
+                "project": app.project_key,
+                "application": option_label(app.display_name, app.full_name),
+                "release_time": "",
+                "db_change": "是",
+                "db_change_done": "是",
+                "parameters": {p.name: _valid_value(p.kind, p.choices) for p in app.parameters},
+            }
+        else:
+            yield {"instance_id": f"bench-{serial:08d}", "form": {"应用名称": app.full_name}}
+
+
+def _valid_value(kind: str, choices: tuple[str, ...]) -> str:
+    if kind == "boolean":
+        return "true"
+    return choices[-1] if choices else "bench"
+
+
+def _measure(action: str, count: int) -> dict[str, Any]:
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    from releasegate.integrations.dingtalk.crypto import api_secret_signature
+
+    handler, factory = WSGIHandler(), RequestFactory(HTTP_HOST="localhost")
+    view_times: list[float] = []
+    _time_views(view_times)
+    timestamp = str(int(time.time()))
+    headers = {
+        "x-ddpaas-signature-timestamp": timestamp,
+        "x-ddpaas-signature": api_secret_signature(CONNECTOR_SECRET, timestamp),
+    }
+    bodies = _bodies(action)
+    server_times: list[float] = []
+    for n in range(WARMUP + count):
+        request = factory.post(
+            f"/dingtalk/connector/{action}",
+            json.dumps(next(bodies), ensure_ascii=False),
+            content_type="application/json",
+            headers=headers,
+        )
+        started = time.perf_counter()
+        response = handler.get_response(request)
+        elapsed = time.perf_counter() - started
+        response.close()
+        if response.status_code != 200 or b'"valid":false' in getattr(response, "content", b""):
+            # Timing refusals would flatter the figures: every body here is a good one.
+            raise SystemExit(f"{action}: answered {response.status_code} {response!r}")
+        if n >= WARMUP:
+            server_times.append(elapsed)
+    del view_times[:WARMUP]
+    return {"server_ms": _summary(server_times), "view_ms": _summary(view_times)}
+
+
+def _time_views(into: list[float]) -> None:
+    """Wrap every connector view so its own time lands in `into` (replacing the wrapper
+    a previous action installed)."""
+    from django.urls import get_resolver
+
+    for pattern in _patterns(get_resolver().url_patterns):
+        if pattern.lookup_str.startswith("releasegate.integrations.dingtalk.connector."):
+            inner = getattr(pattern.callback, "timed_view", pattern.callback)
+            pattern.callback = _timed(inner, into)
+
+
+def _timed(view: Callable[..., Any], into: list[float]) -> Callable[..., Any]:
+    @functools.wraps(view)  # keeps `csrf_exempt`
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return view(*args, **kwargs)
+        finally:
+            into.append(time.perf_counter() - started)
+
+    timed.timed_view = view  # type: ignore[attr-defined]
+    return timed
+
+
+def _patterns(patterns: list[Any]) -> Iterator[Any]:
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _patterns(pattern.url_patterns)
+        else:
+            yield pattern
+
+
+def _summary(seconds: list[float]) -> dict[str, float | int]:
+    ordered = sorted(seconds)
+    millis = [value * 1000 for value in ordered]
+    return {
+        "requests": len(millis),
+        "p50": round(statistics.median(millis), 3),
+        "p99": round(millis[min(len(millis) - 1, int(len(millis) * 0.99))], 3),
+        "max": round(millis[-1], 3),
+        "mean": round(statistics.fmean(millis), 3),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Whether build parameters fit what a job declares: known names, allowed choices,
+booleans that are booleans, and a value wherever the job has no default.
+
+Pure: the submit-time check of the approval form and the release engine (before it
+triggers) ask the same question and must get the same answer. Messages are for the
+tester who filled in the form, in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from releasegate.catalog.snapshot import CatalogApplication, CatalogParameter
+from releasegate.config import FormMapping
+from releasegate.releases.form import RequestedRelease
+
+ParameterInput = str | bool | None
+
+# Jenkins computes these at build time (Active Choices' Groovy scripts, types we do not
+# know), so any value may be right; a password's default exists but is never exported.
+_UNCHECKED = frozenset({"active_choices", "opaque", "password"})
+_BOOLEANS = ("true", "false")
+_CHOICES_SHOWN = 10
+
+
+def check_parameters(
+    application: CatalogApplication, values: Mapping[str, ParameterInput]
+) -> list[str]:
+    """Every problem with `values` (Jenkins parameter name -> value) for `application`,
+    in the job's parameter order then unknown names; empty when they may be sent.
+
+    An empty or None value means "not given": Jenkins then uses the job's default, so it
+    is a problem only where the job has none.
+    """
+    problems = [
+        problem
+        for parameter in application.parameters
+        if (problem := parameter_problem(parameter, values.get(parameter.name)))
+    ]
+    declared = {parameter.name for parameter in application.parameters}
+    problems.extend(
+        f"应用 {application.display_name} 没有参数 {name}，请清空该字段"
+        for name, value in values.items()
+        if name not in declared and _given(value)
+    )
+    return problems
+
+
+def requested_parameters(
+    requested: RequestedRelease, application: CatalogApplication, mapping: FormMapping
+) -> dict[str, str]:
+    """The parameters a request sends to its job: the form fields the mapping names, plus
+    the release type under `mapping.release_type_parameter` where the job declares it (a
+    job without it just ignores the form's release type)."""
+    parameters = dict(requested.parameters)
+    name = mapping.release_type_parameter
+    if requested.release_type and application.parameter(name) is not None:
+        parameters.setdefault(name, requested.release_type)
+    return parameters
+
+
+def parameter_problem(parameter: CatalogParameter, value: ParameterInput) -> str | None:
+    """What is wrong with `value` for `parameter`, or None when Jenkins will accept it."""
+    if parameter.kind in _UNCHECKED:
+        return None
+    if not _given(value):
+        if parameter.default is None:
+            return f"参数 {describe(parameter)} 必须填写（该任务没有默认值）"
+        return None
+    if parameter.kind == "boolean":
+        if isinstance(value, bool) or str(value).strip().lower() in _BOOLEANS:
+            return None
+        return f"参数 {describe(parameter)} 只能是 true 或 false，收到 {value!r}"
+    if isinstance(value, bool) or value is None:
+        return f"参数 {describe(parameter)} 需要文字，收到 {value!r}"
+    text = value.strip()
+    # Git Parameter jobs list their choices only where the definition exports them
+    # (the real plugin computes them from the repository), so an empty list means "any".
+    listed = parameter.kind in ("choice", "git") and parameter.choices
+    if listed and text not in parameter.choices:
+        return (
+            f"参数 {describe(parameter)} 的值 {text!r} 不在可选范围内"
+            f"（可选：{_listed(parameter.choices)}）"
+        )
+    return None
+
+
+def describe(parameter: CatalogParameter) -> str:
+    """The parameter's name, with its description when it has a short one."""
+    description = parameter.description.strip()
+    if description and len(description) <= 20 and "\n" not in description:
+        return f"{parameter.name}（{description}）"
+    return parameter.name
+
+
+def _given(value: ParameterInput) -> bool:
+    return isinstance(value, bool) or bool(value and value.strip())
+
+
+def _listed(choices: tuple[str, ...]) -> str:
+    shown = "、".join(choices[:_CHOICES_SHOWN])
+    return shown if len(choices) <= _CHOICES_SHOWN else f"{shown} 等 {len(choices)} 项"
