@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 
 from releasegate.cli.demo import DEMO_TOKEN, DEMO_USER
+from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.jenkins.client import ApiTokenAuth, JenkinsClient
 from releasegate.lib.http import Timeouts
+from releasegate.simulators.dingtalk.control import DingTalkControl
+from releasegate.simulators.dingtalk.server import DingTalkSimulator
+from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
@@ -74,3 +78,68 @@ def control_of() -> Iterator[Callable[[JenkinsSimulator], SimulatorControl]]:
     yield open_control
     for control in opened:
         control.close()
+
+
+@pytest.fixture
+def start_dingtalk() -> Iterator[Callable[..., DingTalkSimulator]]:
+    """Start a simulated DingTalk: `start_dingtalk()` for the demo app, or keyword
+    overrides of `SimSettings.demo()` (`event_url=...`, `robot_keywords=(...)`)."""
+    started: list[DingTalkSimulator] = []
+
+    def start(**overrides: Any) -> DingTalkSimulator:
+        simulator = DingTalkSimulator(SimSettings.demo(**overrides)).start()
+        started.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in started:
+        simulator.stop()
+
+
+@pytest.fixture
+def dingtalk(start_dingtalk: Callable[..., DingTalkSimulator]) -> DingTalkSimulator:
+    """The demo DingTalk app's simulator, running (no event URL: nothing is pushed)."""
+    return start_dingtalk()
+
+
+@pytest.fixture
+def dingtalk_sim(dingtalk: DingTalkSimulator) -> Iterator[DingTalkControl]:
+    """The demo DingTalk's control API (clock, approvers, events, messages, faults)."""
+    control = DingTalkControl(dingtalk.url)
+    yield control
+    control.close()
+
+
+@pytest.fixture
+def connect_dingtalk() -> Iterator[Callable[..., DingTalkClient]]:
+    """`connect_dingtalk(simulator, **options)`: a DingTalkClient for the simulator's
+    demo app (both API bases on it), closed afterwards; `options` override the
+    constructor's (`clock=`, `sleep=`, `app_secret=`, `timeouts=`...)."""
+    opened: list[DingTalkClient] = []
+
+    def open_client(simulator: DingTalkSimulator, **options: Any) -> DingTalkClient:
+        settings = simulator.settings
+        arguments: dict[str, Any] = {
+            "app_key": settings.app_key,
+            "app_secret": settings.app_secret,
+            "agent_id": settings.agent_id,
+            "api_base": simulator.url,
+            "oapi_base": simulator.url,
+            "timeouts": Timeouts.uniform(5),
+            "verify_tls": False,  # plain HTTP on loopback; skips loading the CA bundle
+        }
+        client = DingTalkClient(**{**arguments, **options})
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
+def dingtalk_client(
+    dingtalk: DingTalkSimulator, connect_dingtalk: Callable[..., DingTalkClient]
+) -> DingTalkClient:
+    """A DingTalk client for the demo app on the running simulator."""
+    return connect_dingtalk(dingtalk)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from releasegate.config import Config
+from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.jenkins.client import (
     ApiTokenAuth,
     JenkinsAuth,
@@ -36,3 +39,22 @@ def jenkins_client(config: Config) -> JenkinsClient:
         verify_tls=options.verify_tls,
         folder_levels=options.folder_levels_per_request,
     )
+
+
+class _Shared:
+    lock = threading.Lock()
+    dingtalk: DingTalkClient | None = None
+
+
+def dingtalk_client(config: Config) -> DingTalkClient:
+    """The process's DingTalk client, shared by all threads so they share one access
+    token (DingTalk asks apps to cache it rather than fetch it per call)."""
+    if config.dingtalk is None:
+        raise NotConfigured("DingTalk is not configured: see the DINGTALK_* settings")
+    with _Shared.lock:
+        if _Shared.dingtalk is None:
+            _Shared.dingtalk = DingTalkClient.from_settings(
+                config.dingtalk,
+                timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
+            )
+        return _Shared.dingtalk

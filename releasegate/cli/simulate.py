@@ -1,5 +1,5 @@
-"""`releasegate simulate jenkins`: a simulated Jenkins on loopback, for trying things out,
-the demo, tests and benchmarks."""
+"""`releasegate simulate jenkins|dingtalk`: a simulated Jenkins or DingTalk on loopback, for
+trying things out, the demo, tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("simulate", help="run a simulated Jenkins (more to come)")
+    parser = subparsers.add_parser("simulate", help="run a simulated Jenkins or DingTalk")
     systems = parser.add_subparsers(dest="system", required=True, metavar="SYSTEM")
     jenkins = systems.add_parser("jenkins", help="a Jenkins that speaks the real REST API")
     jenkins.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
@@ -21,6 +21,31 @@ def register(subparsers: Any) -> None:
     jenkins.add_argument("--user", help="the API user's name (default: the scenario's first user)")
     jenkins.add_argument("--token", help="that user's API token (default: the scenario's)")
     jenkins.set_defaults(run=run_jenkins)
+    register_dingtalk(systems)
+
+
+def register_dingtalk(systems: Any) -> None:
+    from releasegate.cli.demo import DEMO_DINGTALK
+
+    demo = DEMO_DINGTALK
+    dingtalk = systems.add_parser(
+        "dingtalk", help="DingTalk's token, approval, event-push and message APIs"
+    )
+    option = dingtalk.add_argument
+    option("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    option("--port", type=int, default=8082, help="port (0 picks a free one)")
+    option("--app-key", default=demo["DINGTALK_APP_KEY"], help="the app's AppKey")
+    option("--app-secret", default=demo["DINGTALK_APP_SECRET"], help="the app's AppSecret")
+    option("--agent-id", type=int, default=int(demo["DINGTALK_AGENT_ID"]), help="AgentId")
+    option("--process-code", default=demo["DINGTALK_PROCESS_CODE"], help="the form's code")
+    option("--event-token", default=demo["DINGTALK_EVENT_TOKEN"], help="event 签名 token")
+    option("--aes-key", default=demo["DINGTALK_EVENT_AES_KEY"], help="event 加密 aes_key")
+    option("--event-url", help="where to push approval events (default: no HTTP push)")
+    option("--connector-url", help="ReleaseGate's connector base URL (recorded, shown)")
+    option("--connector-secret", default=demo["DINGTALK_CONNECTOR_SECRET"])
+    option("--robot-token", help="the group robot's access_token (default: the demo's)")
+    option("--robot-secret", help="the group robot's SEC… signing secret (default: the demo's)")
+    dingtalk.set_defaults(run=run_dingtalk)
 
 
 def run_jenkins(args: argparse.Namespace) -> int:
@@ -42,6 +67,49 @@ def run_jenkins(args: argparse.Namespace) -> int:
     print(f"  user:        {user.name}")
     print(f"  token:       {user.token}")
     print(f"  control API: {simulator.url}_sim/")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        simulator.serve_forever()
+    return 0
+
+
+def run_dingtalk(args: argparse.Namespace) -> int:
+    from releasegate.integrations.dingtalk.crypto import aes_key_problem
+    from releasegate.simulators.dingtalk.server import DingTalkSimulator
+    from releasegate.simulators.dingtalk.settings import SimSettings
+
+    problem = aes_key_problem(args.aes_key)
+    if problem:
+        print(f"releasegate simulate: --aes-key {problem}", file=sys.stderr)
+        return 2
+    robot = {
+        name: value
+        for name, value in (("robot_token", args.robot_token), ("robot_secret", args.robot_secret))
+        if value is not None
+    }
+    settings = SimSettings.demo(
+        app_key=args.app_key,
+        app_secret=args.app_secret,
+        agent_id=args.agent_id,
+        process_code=args.process_code,
+        event_token=args.event_token,
+        aes_key=args.aes_key,
+        event_url=args.event_url,
+        connector_url=args.connector_url,
+        connector_secret=args.connector_secret,
+        **robot,
+    )
+    simulator = DingTalkSimulator(settings, host=args.host, port=args.port)
+    print(f"DingTalk simulator at {simulator.url}")
+    print(f"  app key:      {settings.app_key}")
+    print(f"  app secret:   {settings.app_secret}")
+    print(f"  agent id:     {settings.agent_id}")
+    print(f"  process code: {settings.process_code}")
+    print(f"  event token:  {settings.event_token}")
+    print(f"  aes key:      {settings.aes_key}")
+    print(f"  event url:    {settings.event_url or '(none: events are not pushed)'}")
+    print(f"  robot:        {simulator.robot_webhook} (secret {settings.robot_secret})")
+    print(f"  control API:  {simulator.url}_sim/")
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         simulator.serve_forever()

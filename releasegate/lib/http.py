@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -99,9 +100,12 @@ class OutboundClient:
         *,
         params: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
+        json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request and return the response, whatever its status.
+
+        `data` is sent as a form, `json` (any JSON-serialisable value) as a JSON body.
 
         Raises `OutboundError` (transient) when no response arrived: a timeout, a refused
         or reset connection, or a connection closed before the answer.
@@ -109,7 +113,9 @@ class OutboundClient:
         self.request_count += 1
         started = time.monotonic()
         try:
-            response = self._client.request(method, url, params=params, data=data, headers=headers)
+            response = self._client.request(
+                method, url, params=params, data=data, json=json, headers=headers
+            )
         except httpx.TimeoutException as exc:
             raise self._failure(method, url, f"timed out ({type(exc).__name__})") from None
         except httpx.TransportError as exc:

@@ -24,7 +24,11 @@ def releasegate(
     *args: str, env: dict[str, str], data_dir: Path, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """Run `releasegate ARGS` with only the given settings (plus a data directory)."""
-    base = {k: v for k, v in os.environ.items() if k not in _ISOLATED}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in _ISOLATED and not k.startswith(("DINGTALK_", "JENKINS_"))
+    }
     return subprocess.run(
         [sys.executable, "-m", "releasegate", *args],
         env={**base, "RELEASEGATE_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},

@@ -1,0 +1,53 @@
+"""`releasegate serve`: the web server (event push, connector endpoints, admin) and the
+background work of one process, the embedded default."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from types import FrameType
+from typing import Any
+
+from rich.console import Console
+
+from releasegate.cli.base import config, refuse_on_problems, setup_django
+from releasegate.cli.sync import migrated
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("serve", help="run the web server and background work")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    setup_django()
+    console = Console(highlight=False)
+    if refuse_on_problems(console) or not migrated(console):
+        return 1
+    from waitress.server import create_server
+
+    from releasegate.background import Background
+    from releasegate.wsgi import application
+
+    background = Background(config())
+    server = create_server(application, host=args.host, port=args.port, threads=args.threads)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt  # ends waitress' loop the way Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
+    background.start()
+    # One listening socket (one host), so create_server gives a TcpWSGIServer.
+    port = getattr(server, "effective_port", args.port)
+    console.print(f"ReleaseGate serving on http://{args.host}:{port}/")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        background.stop()
+    console.print("ReleaseGate stopped")
+    return 0

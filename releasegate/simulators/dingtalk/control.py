@@ -1,0 +1,141 @@
+"""A small client for the DingTalk simulator's `/_sim/` control API (tests, demo, people)."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import httpx
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    # One context for every client: building one loads the CA bundle (~35 ms).
+    return ssl.create_default_context()
+
+
+class DingTalkControl:
+    def __init__(self, base_url: str, timeout: float = 15.0) -> None:
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/_sim/", timeout=timeout, verify=_tls()
+        )
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            raise SimulatorRefused(response.status_code, response.json().get("error", ""))
+        return response.json()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- time -----------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> int:
+        """Move the simulator's clock; pushes that fall due are attempted before it
+        returns. Returns the new time in milliseconds."""
+        return int(self._call("POST", "clock", json={"advance": seconds})["now_ms"])
+
+    def now_ms(self) -> int:
+        return int(self._call("GET", "clock")["now_ms"])
+
+    # -- approvals ------------------------------------------------------------------
+
+    def submit(
+        self,
+        originator: str = "zhangsan",
+        form: dict[str, str] | None = None,
+        *,
+        approvers: Sequence[dict[str, Any]] | None = None,
+    ) -> str:
+        """Start an instance as the originator would from the form; its id."""
+        payload: dict[str, Any] = {"originator": originator, "form": form or {}}
+        if approvers is not None:
+            payload["approvers"] = list(approvers)
+        return str(self._call("POST", "instances", json=payload)["instance_id"])
+
+    def instance(self, instance_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call("GET", f"instances/{instance_id}")
+        return found
+
+    def instances(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._call("GET", "instances")
+        return found
+
+    def agree(self, instance_id: str, user: str, remark: str = "") -> dict[str, Any]:
+        return self._act(instance_id, "agree", user, remark)
+
+    def refuse(self, instance_id: str, user: str, remark: str = "") -> dict[str, Any]:
+        return self._act(instance_id, "refuse", user, remark)
+
+    def terminate(self, instance_id: str, user: str | None = None) -> dict[str, Any]:
+        """Revoke the instance as its originator (or as `user`, which DingTalk refuses)."""
+        return self._act(instance_id, "terminate", user, "")
+
+    def _act(self, instance_id: str, action: str, user: str | None, remark: str) -> dict[str, Any]:
+        payload = {"user": user, "remark": remark}
+        described: dict[str, Any] = self._call(
+            "POST", f"instances/{instance_id}/{action}", json=payload
+        )
+        return described
+
+    # -- events -----------------------------------------------------------------------
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every event DingTalk meant to push, with each delivery attempt."""
+        found: list[dict[str, Any]] = self._call("GET", "events")
+        return found
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        return bool(self._call("POST", "events/settle", json={"timeout": timeout})["settled"])
+
+    def set_event_url(self, url: str | None) -> None:
+        self._call("POST", "events/url", json={"url": url})
+
+    def check_url(self, url: str | None = None) -> dict[str, Any]:
+        """Make DingTalk's `check_url` handshake with the event URL (or `url`)."""
+        result: dict[str, Any] = self._call("POST", "events/check_url", json={"url": url})
+        return result
+
+    # -- messages, faults, tokens, requests ---------------------------------------------
+
+    def messages(self, kind: str | None = None, to: str | None = None) -> list[dict[str, Any]]:
+        params = {name: value for name, value in (("kind", kind), ("to", to)) if value}
+        found: list[dict[str, Any]] = self._call("GET", "messages", params=params)
+        return found
+
+    def set_faults(self, **faults: Any) -> dict[str, Any]:
+        """Replace the fault plan: qps_limit=N, quota=N, invalid_token=N, unauthorized=N,
+        server_error=N (the next N token-carrying calls), latency_ms, robot_flow_controlled,
+        robot_filtered."""
+        applied: dict[str, Any] = self._call("POST", "faults", json=faults)
+        return applied
+
+    def faults(self) -> dict[str, Any]:
+        found: dict[str, Any] = self._call("GET", "faults")
+        return found
+
+    def expire_tokens(self) -> None:
+        self._call("POST", "tokens/expire")
+
+    def requests(self, path: str | None = None) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._call("GET", "requests")
+        return [record for record in found if path is None or record["path"] == path]
+
+    def reset_requests(self) -> None:
+        self._call("POST", "requests/reset")
+
+    def app(self) -> dict[str, Any]:
+        found: dict[str, Any] = self._call("GET", "app")
+        return found
+
+
+class SimulatorRefused(Exception):
+    """The control API said no (an unknown instance, an approver with no task...)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message

@@ -1,0 +1,104 @@
+"""What a simulated DingTalk is configured with: the app, its event subscription, a group
+robot, the organisation and the approval process. `SimSettings.demo()` is the demo's app
+(the values in `releasegate.cli.demo.DEMO_DINGTALK`)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+from releasegate.cli.demo import DEMO_DINGTALK
+
+
+@dataclass(frozen=True)
+class OrgUser:
+    user_id: str
+    name: str
+    dept_id: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One control of the approval form: its label (the `name` API callers use) and
+    DingTalk's component type."""
+
+    label: str
+    component_type: str
+    required: bool = False
+
+    @property
+    def id(self) -> str:
+        # DingTalk's ids look like "TextField-J2BWEN12": the type and a stable suffix.
+        digest = hashlib.sha1(self.label.encode(), usedforsecurity=False).hexdigest()
+        return f"{self.component_type}-{digest[:8].upper()}"
+
+
+ROOT_DEPT = -1
+DEPARTMENTS = {ROOT_DEPT: "演示公司", 1: "演示公司", 2: "测试部", 3: "研发部", 4: "运维部"}
+DEMO_USERS = (
+    OrgUser("zhangsan", "张三", 2, "测试工程师"),
+    OrgUser("lisi", "李四", 3, "研发经理"),
+    OrgUser("wangwu", "王五", 4, "运维经理"),
+    OrgUser("admin", "管理员", 1, "管理员"),
+)
+# The labels of ReleaseGate's default form mapping (releasegate/config/options.py).
+RELEASE_FORM = (
+    FormField("项目名称", "DDSelectField", required=True),
+    FormField("应用名称", "DDSelectField", required=True),
+    FormField("发布类型", "DDSelectField"),
+    FormField("发布时间", "DDDateField"),
+    FormField("是否有数据库变更", "DDSelectField"),
+    FormField("数据库变更是否完成", "DDSelectField"),
+    FormField("分支或标签", "TextField"),
+    FormField("环境", "DDSelectField"),
+    FormField("备注", "TextareaField"),
+)
+
+
+@dataclass(frozen=True)
+class SimSettings:
+    app_key: str
+    app_secret: str
+    agent_id: int
+    process_code: str
+    event_token: str
+    aes_key: str
+    corp_id: str = "dingreleasegatedemocorp"
+    # Where events are pushed; None: no HTTP push subscription (nothing is sent).
+    event_url: str | None = None
+    # Recorded and shown only: the simulator does not call connector actions.
+    connector_url: str | None = None
+    connector_secret: str = ""
+    robot_token: str = "releasegate-demo-robot-token"
+    robot_secret: str = "SECreleasegate-demo-robot-secret"
+    # Custom keywords (a robot security option); empty: not checked.
+    robot_keywords: tuple[str, ...] = ()
+    users: tuple[OrgUser, ...] = DEMO_USERS
+    process_name: str = "发布审批"
+    form: tuple[FormField, ...] = RELEASE_FORM
+    # The flow configured in DingTalk's designer: sequential steps of one approver each.
+    approvers: tuple[str, ...] = ("lisi", "wangwu")
+    # Event push: retry 10 s after a failure, then 30 s after that; the event shows in
+    # the failed list 3-5 minutes later (reference section 3.3). Sim-clock seconds.
+    retry_delays: tuple[float, ...] = (10.0, 30.0)
+    failed_list_delay: float = 180.0
+    # DingTalk wants the encrypted "success" within 2500 ms.
+    push_timeout: float = 2.5
+
+    @classmethod
+    def demo(cls, **overrides: Any) -> SimSettings:
+        settings = cls(
+            app_key=DEMO_DINGTALK["DINGTALK_APP_KEY"],
+            app_secret=DEMO_DINGTALK["DINGTALK_APP_SECRET"],
+            agent_id=int(DEMO_DINGTALK["DINGTALK_AGENT_ID"]),
+            process_code=DEMO_DINGTALK["DINGTALK_PROCESS_CODE"],
+            event_token=DEMO_DINGTALK["DINGTALK_EVENT_TOKEN"],
+            aes_key=DEMO_DINGTALK["DINGTALK_EVENT_AES_KEY"],
+            connector_secret=DEMO_DINGTALK["DINGTALK_CONNECTOR_SECRET"],
+        )
+        return replace(settings, **overrides)
+
+    def user(self, user_id: str) -> OrgUser | None:
+        return next((user for user in self.users if user.user_id == user_id), None)

@@ -1,0 +1,69 @@
+"""Fixtures for the DingTalk simulator's own tests: plain httpx on real loopback sockets
+and an independent EventCrypto receiver, so the simulator is checked against the
+reference rather than against ReleaseGate's client."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from releasegate.integrations.dingtalk.crypto import EventCrypto
+from releasegate.simulators.dingtalk.control import DingTalkControl
+from releasegate.simulators.dingtalk.server import DingTalkSimulator
+from releasegate.simulators.dingtalk.settings import SimSettings
+from releasegate.simulators.dingtalk.tests.receiver import EventReceiver
+
+# Shared, so each client skips loading the CA bundle; every call here is plain HTTP.
+TLS = ssl.create_default_context()
+DEMO = SimSettings.demo()
+FORM = {"项目名称": "mall", "应用名称": "order-service"}
+
+
+@pytest.fixture
+def api(dingtalk: DingTalkSimulator) -> Iterator[httpx.Client]:
+    """A plain client for the demo DingTalk (no credentials of its own)."""
+    with httpx.Client(base_url=dingtalk.url, timeout=5, verify=TLS) as client:
+        yield client
+
+
+@pytest.fixture
+def token(api: httpx.Client) -> str:
+    """A valid access token of the demo app."""
+    answer = api.post(
+        "v1.0/oauth2/accessToken", json={"appKey": DEMO.app_key, "appSecret": DEMO.app_secret}
+    )
+    assert answer.status_code == 200, answer.text
+    value: str = answer.json()["accessToken"]
+    return value
+
+
+@pytest.fixture
+def v1(api: httpx.Client, token: str) -> httpx.Client:
+    """The demo DingTalk with the token in the v1.0 header."""
+    api.headers["x-acs-dingtalk-access-token"] = token
+    return api
+
+
+@pytest.fixture
+def receiver() -> Iterator[EventReceiver]:
+    """An event URL that verifies and decrypts as the demo app's subscription does."""
+    found = EventReceiver(EventCrypto(DEMO.event_token, DEMO.aes_key, DEMO.app_key))
+    yield found
+    found.stop()
+
+
+Pushing = tuple[DingTalkSimulator, DingTalkControl]
+
+
+@pytest.fixture
+def pushing(
+    start_dingtalk: Callable[..., DingTalkSimulator], receiver: EventReceiver
+) -> Iterator[Pushing]:
+    """A demo DingTalk that pushes events to `receiver`, and its control API."""
+    simulator = start_dingtalk(event_url=receiver.url)
+    control = DingTalkControl(simulator.url)
+    yield simulator, control
+    control.close()
