@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from releasegate.simulators.jenkins.process import SimulatorProcess
+from releasegate.simulators.process import SimulatorProcess
 
 USER, TOKEN = "bench", "bench-token"
 WARM_RUNS = 5
@@ -45,7 +45,8 @@ def main() -> int:
         f"[[generate]]\nfolders = {args.folders}\njobs_per_folder = {args.jobs_per_folder}\n"
         "min_parameters = 3\nmax_parameters = 6\n"
     )
-    with SimulatorProcess(scenario, user=USER, token=TOKEN) as simulator:
+    options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
+    with SimulatorProcess("jenkins", options) as simulator:
         url = simulator.url
         result: dict[str, Any] = {
             "catalog": {"folders": args.folders, "jobs": args.folders * args.jobs_per_folder},

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from releasegate.simulators.jenkins.process import SimulatorProcess
+from releasegate.simulators.process import SimulatorProcess
 
 USER, TOKEN = "bench", "bench-token"
 CONNECTOR_SECRET = "bench-connector-secret"
@@ -54,7 +54,8 @@ def main() -> int:
         f"quiet_period = 0\n[[generate]]\nfolders = {args.folders}\n"
         f"jobs_per_folder = {args.jobs_per_folder}\nmin_parameters = 3\nmax_parameters = 6\n"
     )
-    with SimulatorProcess(scenario, user=USER, token=TOKEN) as simulator:
+    options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
+    with SimulatorProcess("jenkins", options) as simulator:
         jobs = _prepare(simulator.url, work)
     actions = {action: _measure(action, args.requests) for action in ACTIONS}
     met = all(figures["server_ms"]["p99"] < TARGET_P99_MS for figures in actions.values())

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from releasegate.cli.base import setup_django
-from releasegate.simulators.jenkins.process import SimulatorProcess
+from releasegate.simulators.process import SimulatorProcess
 
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / "jenkins-simulator.log").open("w")
-    with log, SimulatorProcess("demo", user=DEMO_USER, token=DEMO_TOKEN, log=log) as simulator:
+    jenkins_options = ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN)
+    with log, SimulatorProcess("jenkins", jenkins_options, log=log) as simulator:
         url = simulator.url
         timeline.step(f"Jenkins simulator running at {url} (scenario: demo)")
         prepare_environment(data_dir, url)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from releasegate.cli.demo import DEMO_DINGTALK
-from releasegate.simulators.dingtalk.process import DingTalkSimulatorProcess
+from releasegate.simulators.process import SimulatorProcess
 
 COMMAND = [
     str(Path(sys.executable).with_name("releasegate")),
@@ -75,7 +75,7 @@ def test_it_refuses_an_unusable_aes_key() -> None:
 
 
 def test_it_runs_in_a_process_of_its_own_for_the_demo() -> None:
-    with DingTalkSimulatorProcess() as simulator:
+    with SimulatorProcess("dingtalk") as simulator:
         answer = httpx.post(
             f"{simulator.url}v1.0/oauth2/accessToken",
             json={

@@ -1,5 +1,5 @@
-"""The simulated Jenkins in a process of its own, as the demo and the benchmarks run it:
-like a real Jenkins, it then competes with ReleaseGate for nothing but the CPU."""
+"""A simulator in a process of its own, as the demo and the benchmarks run them: like the
+real Jenkins or DingTalk, it then competes with ReleaseGate for nothing but the CPU."""
 
 from __future__ import annotations
 
@@ -7,40 +7,27 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
-from typing import IO, Self
+from collections.abc import Sequence
+from typing import IO, Literal, Self
 
+# Both simulators announce themselves with "... at http://host:port/" on their first line.
 _URL_LINE = re.compile(r" at (http://\S+)$")
 
 
 class SimulatorProcess:
-    """`releasegate simulate jenkins` started on a free port; `url` once it serves."""
+    """`releasegate simulate SYSTEM --port 0 OPTIONS…`; `url` once it serves."""
 
     def __init__(
         self,
-        scenario: str | Path,
+        system: Literal["jenkins", "dingtalk"],
+        options: Sequence[str] = (),
         *,
-        user: str,
-        token: str,
         log: IO[str] | None = None,
         ready_within: float = 30.0,
     ) -> None:
+        self.system = system
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "releasegate",
-                "simulate",
-                "jenkins",
-                "--port",
-                "0",
-                "--scenario",
-                str(scenario),
-                "--user",
-                user,
-                "--token",
-                token,
-            ],
+            [sys.executable, "-m", "releasegate", "simulate", system, "--port", "0", *options],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
@@ -56,11 +43,11 @@ class SimulatorProcess:
         while output is not None and time.monotonic() < deadline:
             line = output.readline()
             if not line:
-                raise RuntimeError("the Jenkins simulator exited before it was ready")
+                raise RuntimeError(f"the {self.system} simulator exited before it was ready")
             found = _URL_LINE.search(line.strip())
             if found:
                 return found.group(1)
-        raise RuntimeError(f"the Jenkins simulator did not start within {within:.0f} s")
+        raise RuntimeError(f"the {self.system} simulator did not start within {within:.0f} s")
 
     def wait(self) -> None:
         self.process.wait()
@@ -68,6 +55,8 @@ class SimulatorProcess:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
     def __enter__(self) -> Self:
         return self
