@@ -19,6 +19,7 @@ from django.utils import timezone
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application
 from releasegate.config import FormMapping, ReleaseOptions
+from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import ApprovalInstance
 from releasegate.releases.form import UnreadableTime, parse_release_time, read_form
 from releasegate.releases.models import Approval, Release, ReleaseState
@@ -63,10 +64,14 @@ def ingest_approval(
     """Fetch the instance and bring our records in line with it (idempotent).
 
     Raises the source's `OutboundError` when DingTalk cannot be asked; nothing is
-    recorded then, and the caller retries later.
+    recorded then, and the caller retries later. An instance DingTalk says does not exist
+    (deleted) ends a release that has not started, like a revocation.
     """
-    instance = source.get_instance(instance_id)
     moment = now or timezone.now()
+    try:
+        instance = source.get_instance(instance_id)
+    except NotFound as missing:
+        return _vanished(instance_id, moment, missing)
     with transaction.atomic():
         approval = _remember(instance, moment)
         if instance.approved:
@@ -160,6 +165,28 @@ def _receive(
         release_id=release.pk,
         created=created,
     )
+
+
+def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutcome:
+    """DingTalk no longer knows the instance: remember that, and stop a release of it
+    that has not started. Nothing is created for an instance we never saw."""
+    with transaction.atomic():
+        approval = Approval.objects.filter(provider="dingtalk", instance_id=instance_id).first()
+        if approval is None:
+            raise missing
+        approval.status, approval.refreshed_at = "DELETED", now
+        approval.save(update_fields=["status", "refreshed_at"])
+        release = Release.objects.filter(approval=approval).first()
+        if release is None or release.state not in NOT_STARTED_STATES:
+            return IngestOutcome(instance_id, "DELETED", "", release.pk if release else None)
+        transition(
+            release,
+            ReleaseState.CANCELLED,
+            actor="ingest",
+            now=now,
+            reason="审批实例已被删除 (DingTalk no longer has the approval)",
+        )
+        return IngestOutcome(instance_id, "DELETED", "", release.pk, cancelled=True)
 
 
 def _withdraw(release: Release, instance: ApprovalInstance, now: datetime) -> IngestOutcome:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import (
     ApprovalInstance,
     ApprovalTask,
@@ -79,10 +80,5 @@ class FakeDingTalk:
             raise self.failure
         found = self.instances.get(instance_id)
         if found is None:
-            raise OutboundError(
-                f"processInstanceNotExist: {instance_id}",
-                service="dingtalk",
-                permanent=True,
-                status=400,
-            )
+            raise NotFound(f"processInstanceNotExist: {instance_id}", status=400)
         return found

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import BizAction, InstanceResult, InstanceStatus
 from releasegate.releases.ingest import IngestOutcome, ingest_approval
 from releasegate.releases.models import Release, ReleaseState
@@ -52,3 +53,22 @@ def test_a_release_already_running_is_not_stopped_but_the_audit_trail_says_so() 
     release = Release.objects.get()
     assert release.state == ReleaseState.RUNNING
     assert release.events.filter(kind="approval-withdrawn").count() == 1
+
+
+def test_a_deleted_approval_cancels_a_release_that_has_not_started() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    del source.instances["inst-1"]
+
+    outcome = ingest(source)
+
+    assert (outcome.cancelled, outcome.status) == (True, "DELETED")
+    assert Release.objects.get().state == ReleaseState.CANCELLED
+    assert "删除" in Release.objects.get().events.get(kind="state").reason
+
+
+def test_an_instance_never_seen_and_not_found_records_nothing() -> None:
+    with pytest.raises(NotFound):
+        ingest(FakeDingTalk())
+
+    assert Release.objects.count() == 0
