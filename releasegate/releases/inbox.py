@@ -13,11 +13,12 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from releasegate.lib.http import OutboundError
@@ -32,6 +33,9 @@ INGESTED_TYPES = frozenset(
 )
 # A delivery that failed transiently this often is given up (an operator can replay it).
 MAX_ATTEMPTS = 10
+# How long a connector-node delivery waits for its approval to complete in DingTalk.
+NODE_COMPLETION_WAIT = timedelta(hours=1)
+_STILL_RUNNING = frozenset({"NEW", "RUNNING"})
 
 
 def record_delivery(
@@ -60,30 +64,56 @@ def record_delivery(
 
 def process(event_id: int, source: ApprovalSource, now: datetime | None = None) -> str:
     """Act on one stored delivery and return its outcome. Idempotent: a processed event
-    is left alone. A transient DingTalk failure leaves it pending for the next attempt."""
+    is left alone. A transient DingTalk failure leaves it pending for the next attempt,
+    and so does a connector-node delivery whose approval DingTalk has not completed yet
+    (the node fires after the last approver, possibly before the instance completes)."""
     event = InboundEvent.objects.get(pk=event_id)
     if event.processed_at is not None:
         return event.outcome
     moment = now or timezone.now()
     outcome = _skip_reason(event)
     if outcome is None:
-        dingtalk = settings.CONFIG.options
+        options = settings.CONFIG.options
         try:
             result = ingest_approval(
                 source,
                 event.instance_id,
                 via=event.via,
-                mapping=dingtalk.dingtalk.form,
-                options=dingtalk.releases,
+                mapping=options.dingtalk.form,
+                options=options.releases,
                 now=moment,
             )
-            outcome = result.describe()
         except OutboundError as exc:
             return _failed(event, exc, moment)
+        if _completion_awaited(event, result.status, moment):
+            why = f"waiting for DingTalk to complete the approval ({result.status})"
+            return _wait(event, why, moment)
+        outcome = result.describe()
     event.processed_at, event.outcome = moment, outcome[:200]
     event.attempts += 1
     event.save(update_fields=["processed_at", "outcome", "attempts"])
     return event.outcome
+
+
+def _completion_awaited(event: InboundEvent, status: str, now: datetime) -> bool:
+    return (
+        event.via == "connector"
+        and status in _STILL_RUNNING
+        and now - event.received_at < NODE_COMPLETION_WAIT
+    )
+
+
+def _wait(event: InboundEvent, why: str, now: datetime) -> str:
+    event.attempts += 1
+    event.outcome = why[:200]
+    event.next_attempt_at = now + retry_delay(event.attempts)
+    event.save(update_fields=["attempts", "outcome", "next_attempt_at"])
+    return event.outcome
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … up to 5 minutes between attempts."""
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), timedelta(minutes=5))
 
 
 def _skip_reason(event: InboundEvent) -> str | None:
@@ -105,17 +135,22 @@ def _skip_reason(event: InboundEvent) -> str | None:
 def _failed(event: InboundEvent, error: OutboundError, now: datetime) -> str:
     event.attempts += 1
     event.last_error = str(error)[:2000]
+    event.next_attempt_at = now + retry_delay(event.attempts)
     if error.permanent or event.attempts >= MAX_ATTEMPTS:
         event.processed_at, event.outcome = now, f"failed: {error.message}"[:200]
-    event.save(update_fields=["attempts", "last_error", "processed_at", "outcome"])
+    event.save(
+        update_fields=["attempts", "last_error", "processed_at", "outcome", "next_attempt_at"]
+    )
     logger.warning("delivery %s for %s: %s", event.pk, event.instance_id, error)
     return event.outcome or f"will retry: {error.message}"
 
 
-def pending(limit: int = 100) -> list[int]:
-    """Ids of stored deliveries still to process, oldest first."""
+def pending(limit: int = 100, now: datetime | None = None) -> list[int]:
+    """Ids of stored deliveries due for processing, oldest first (a delivery that failed
+    or came too early waits out its backoff)."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now or timezone.now())
     return list(
-        InboundEvent.objects.filter(processed_at__isnull=True)
+        InboundEvent.objects.filter(due, processed_at__isnull=True)
         .order_by("received_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -56,6 +56,9 @@ class InboundEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # After a failed or premature attempt: not before this (backoff, to spare DingTalk's
+    # API quota).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:

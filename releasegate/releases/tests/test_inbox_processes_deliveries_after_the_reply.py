@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from releasegate.lib.http import OutboundError
 from releasegate.releases import inbox
@@ -73,10 +76,11 @@ def test_a_transient_failure_leaves_the_delivery_pending_for_the_next_try() -> N
     outcome = process(event_id, source)
 
     assert outcome.startswith("will retry")
-    assert pending() == [event_id]
+    assert pending() == []
+    assert pending(now=timezone.now() + timedelta(seconds=6)) == [event_id]
     source.failure = None
     process(event_id, source)
-    assert pending() == []
+    assert pending(now=timezone.now() + timedelta(hours=1)) == []
     assert InboundEvent.objects.get().attempts == 2
 
 
@@ -108,3 +112,39 @@ def test_processing_starts_in_the_background_once_the_delivery_is_committed(
     assert submitted == [event_id]
     process(submitted[0], source)
     assert Release.objects.count() == 1
+
+
+def test_a_node_delivery_waits_for_dingtalk_to_complete_the_approval() -> None:
+    from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
+
+    event_id = record_delivery(
+        via="connector", event_type="connector_node", instance_id="inst-1", payload={}
+    ).pk
+    source = FakeDingTalk(instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE))
+
+    assert process(event_id, source).startswith("waiting for DingTalk")
+    assert pending() == []
+    assert pending(now=timezone.now() + timedelta(seconds=6)) == [event_id]
+    source.instances["inst-1"] = instance()
+    assert process(event_id, source).endswith(" created")
+    assert pending() == []
+
+    late = record_delivery(
+        via="connector", event_type="connector_node", instance_id="inst-2", payload={}
+    ).pk
+    source.instances["inst-2"] = instance(
+        "inst-2", status=InstanceStatus.RUNNING, result=InstanceResult.NONE
+    )
+    hours_later = timezone.now() + timedelta(hours=2)
+    assert process(late, source, now=hours_later) == "approval RUNNING"
+    assert pending() == []
+
+
+def test_retries_back_off_up_to_five_minutes() -> None:
+    assert [inbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 10)] == [
+        5,
+        10,
+        20,
+        40,
+        300,
+    ]
