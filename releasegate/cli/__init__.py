@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from releasegate.cli import catalog, check, demo, manage, serve, simulate, sync
+from releasegate.cli import catalog, check, demo, manage, serve, simulate, stream, sync
 
-COMMANDS = [check, sync, catalog, serve, manage, simulate, demo]
+COMMANDS = [check, sync, catalog, serve, stream, manage, simulate, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from releasegate.simulators.dingtalk.settings import SimSettings
 
 
 def register(subparsers: Any) -> None:
@@ -41,8 +44,40 @@ def register_dingtalk(systems: Any) -> None:
     option("--event-token", default=demo["DINGTALK_EVENT_TOKEN"], help="event 签名 token")
     option("--aes-key", default=demo["DINGTALK_EVENT_AES_KEY"], help="event 加密 aes_key")
     option("--event-url", help="where to push approval events (default: no HTTP push)")
-    option("--connector-url", help="ReleaseGate's connector base URL (recorded, shown)")
-    option("--connector-secret", default=demo["DINGTALK_CONNECTOR_SECRET"])
+    option(
+        "--push",
+        choices=("http", "stream", "both"),
+        default="both",
+        help="which channels deliver events: HTTP push, Stream mode or both (default: both)",
+    )
+    option(
+        "--connector-url",
+        help="ReleaseGate's base URL: the form's options, its submit check and the connector "
+        "node call its /dingtalk/connector/… actions (default: no connector)",
+    )
+    option(
+        "--connector-secret",
+        default=demo["DINGTALK_CONNECTOR_SECRET"],
+        help="the connector's API Secret, or user:password for basic (default: the demo's)",
+    )
+    option(
+        "--connector-auth",
+        choices=("apisecret", "basic", "none"),
+        default="apisecret",
+        help="the connector's 鉴权方式 (default: apisecret)",
+    )
+    option(
+        "--connector-node",
+        choices=("none", "sync", "async"),
+        default="async",
+        help="the connector node after the last approver (default: async)",
+    )
+    option(
+        "--connector-timeout",
+        type=float,
+        default=3.0,
+        help="seconds each connector call may take (default: 3)",
+    )
     option("--robot-token", help="the group robot's access_token (default: the demo's)")
     option("--robot-secret", help="the group robot's SEC… signing secret (default: the demo's)")
     dingtalk.set_defaults(run=run_dingtalk)
@@ -95,8 +130,13 @@ def run_dingtalk(args: argparse.Namespace) -> int:
         event_token=args.event_token,
         aes_key=args.aes_key,
         event_url=args.event_url,
+        http_push=args.push != "stream",
+        stream_push=args.push != "http",
         connector_url=args.connector_url,
         connector_secret=args.connector_secret,
+        connector_auth=args.connector_auth,
+        connector_node=args.connector_node,
+        connector_timeout=args.connector_timeout,
         **robot,
     )
     simulator = DingTalkSimulator(settings, host=args.host, port=args.port)
@@ -110,7 +150,18 @@ def run_dingtalk(args: argparse.Namespace) -> int:
     print(f"  event url:    {settings.event_url or '(none: events are not pushed)'}")
     print(f"  robot:        {simulator.robot_webhook} (secret {settings.robot_secret})")
     print(f"  control API:  {simulator.url}_sim/")
+    print(f"  connector:    {_connector_line(settings)}")
+    print(f"  stream:       {simulator.world.stream.endpoint} (events: {args.push})")
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         simulator.serve_forever()
     return 0
+
+
+def _connector_line(settings: SimSettings) -> str:
+    if not settings.connector_url:
+        return "(none: the form has no connector, no connector node)"
+    return (
+        f"{settings.connector_url} ({settings.connector_auth}, node {settings.connector_node}, "
+        f"timeout {settings.connector_timeout:g} s)"
+    )

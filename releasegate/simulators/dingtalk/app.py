@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from releasegate.simulators.dingtalk import approval_api
+from releasegate.simulators.dingtalk import approval_api, stream_api
 from releasegate.simulators.dingtalk.faults import Dialect
 from releasegate.simulators.dingtalk.state import RequestRecord, World
 from releasegate.simulators.dingtalk.wire import (
@@ -102,6 +102,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/topapi/message/corpconversation/asyncsend_v2"): Route("oapi", _work_notification),
     ("GET", "/call_back/get_call_back_failed_result"): Route("oapi", _failed_events),
     ("POST", "/robot/send"): Route("none", _group_robot),
+    ("POST", "/v1.0/gateway/connections/open"): Route("none", stream_api.open_connection),
 }
 
 

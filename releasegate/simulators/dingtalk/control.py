@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from releasegate.simulators.dingtalk.stream_control import StreamControl
+
 
 @cache
 def _tls() -> ssl.SSLContext:
@@ -30,6 +32,11 @@ class DingTalkControl:
 
     def close(self) -> None:
         self._http.close()
+
+    @property
+    def stream(self) -> StreamControl:
+        """The Stream gateway: connections, deliveries, pings, disconnects, modes."""
+        return StreamControl(self._call)
 
     # -- time -----------------------------------------------------------------------
 
@@ -130,6 +137,67 @@ class DingTalkControl:
     def app(self) -> dict[str, Any]:
         found: dict[str, Any] = self._call("GET", "app")
         return found
+
+    # -- the approval form and the connector ---------------------------------------------
+
+    def open_form(self, user: str = "zhangsan") -> dict[str, Any]:
+        """Open the approval form as `user`; its on-load action has been called."""
+        return self._form("POST", "forms", json={"user": user})
+
+    def form(self, form_id: str) -> dict[str, Any]:
+        return self._form("GET", f"forms/{form_id}")
+
+    def forms(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._call("GET", "forms")
+        return found
+
+    def choose(self, form_id: str, field: str, option: str) -> dict[str, Any]:
+        """Choose one of a select's options, by id or by value ("" clears it)."""
+        return self._form(
+            "POST", f"forms/{form_id}/choose", json={"field": field, "option": option}
+        )
+
+    def fill(self, form_id: str, values: dict[str, str]) -> dict[str, Any]:
+        """Set controls in the order given; selects take one of their options."""
+        return self._form("POST", f"forms/{form_id}/fill", json={"values": values})
+
+    def submit_form(self, form_id: str) -> dict[str, Any]:
+        """Submit the form: `state` "submitted" with `instance_id`, or "open" with the
+        `refusal` the tester was shown."""
+        return self._form("POST", f"forms/{form_id}/submit")
+
+    def _form(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(method, path, **kwargs)
+        return found
+
+    def connector(self) -> dict[str, Any]:
+        """The connector's configuration: url, auth, secret_set, node, timeout."""
+        return self._form("GET", "connector")
+
+    def configure_connector(self, **changes: Any) -> dict[str, Any]:
+        """Change the connector at runtime: url=, auth= ("apisecret", "basic", "none"),
+        secret=, node= ("none", "sync", "async"; instances started later), timeout=."""
+        return self._form("POST", "connector", json=changes)
+
+    def connector_calls(
+        self, action: str | None = None, subject: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every connector call with its request, answer, outcome and duration; only
+        those of `action` or about `subject` (a form's or an instance's id) if given."""
+        params = {name: v for name, v in (("action", action), ("subject", subject)) if v}
+        found: list[dict[str, Any]] = self._call("GET", "connector/calls", params=params)
+        return found
+
+    def reset_connector_calls(self) -> None:
+        self._call("POST", "connector/calls/reset")
+
+    def connector_node_runs(self) -> list[dict[str, Any]]:
+        """The connector node's runs: instance, mode, state and each attempt's call."""
+        found: list[dict[str, Any]] = self._call("GET", "connector/node")
+        return found
+
+    def settle_connector(self, timeout: float = 10.0) -> bool:
+        return bool(self._call("POST", "connector/settle", json={"timeout": timeout})["settled"])
 
 
 class SimulatorRefused(Exception):

@@ -3,7 +3,9 @@ API. It needs no credentials and never suffers faults; bind the simulator to loo
 
 Calls that make DingTalk push events (submitting, agreeing, refusing, revoking, moving
 the clock) return once every push then due has been attempted, so a test sees the
-outcome without waiting. HTML form posts (the page at `/_sim/`) get a 303 back to it.
+outcome without waiting; the same goes for the connector node's attempts (an agreement
+that ends the flow, moving the clock). The form and connector endpoints are in
+forms_api.py. HTML form posts (the page at `/_sim/`) get a 303 back to it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from urllib.parse import parse_qs
 
 from pydantic import ValidationError
 
-from releasegate.simulators.dingtalk import page
+from releasegate.simulators.dingtalk import connector_node, page
 from releasegate.simulators.dingtalk.approval_api import parse_new_instance
 from releasegate.simulators.dingtalk.export import instance_json
 from releasegate.simulators.dingtalk.faults import FaultPlan, FaultSpec
@@ -53,6 +55,15 @@ class Control:
             ("GET", "/_sim/requests"): self._requests,
             ("POST", "/_sim/requests/reset"): self._reset_requests,
         }
+        # Imported here: stream_api uses this module's ControlError.
+        from releasegate.simulators.dingtalk.stream_api import control_routes
+
+        self._routes.update(control_routes(world))
+        # Imported here, likewise: forms_api uses ControlError.
+        from releasegate.simulators.dingtalk import forms_api
+
+        self._routes.update(forms_api.control_routes(world))
+        self._form_steps = forms_api.form_steps(world)
 
     def handle(self, request: Request) -> Response:
         from_form = request.headers.get("content-type", "").startswith(
@@ -73,6 +84,8 @@ class Control:
         route = self._routes.get((request.method, request.path))
         if route is not None:
             return route(payload, request)
+        if request.path.startswith("/_sim/forms/"):
+            return self._form_steps(payload, request)
         prefix, _, rest = request.path.partition("/_sim/instances/")
         instance_id, _, action = rest.partition("/")
         if prefix or not instance_id:
@@ -130,16 +143,22 @@ class Control:
                 world.push(act(instance, user, remark, world.clock.now()))
             except ApprovalConflict as conflict:
                 raise ControlError(409, str(conflict)) from None
-            described = _described(instance)
+        # The last agreement reaches the connector node; a synchronous one answers first.
+        connector_node.follow(world, instance)
         world.pusher.settle()
-        return described
+        world.connector_node.settle()
+        with world.lock:
+            return _described(instance)
 
     # -- time, events, messages, faults ---------------------------------------------------
 
     def _advance(self, payload: Payload, request: Request) -> Payload:
         self.world.clock.advance(float(payload.get("advance", 0)))
         self.world.pusher.wake()
+        self.world.connector_node.wake()
+        self.world.stream.wake()
         self.world.pusher.settle()
+        self.world.connector_node.settle()
         return {"now_ms": self.world.clock.now_ms()}
 
     def _settle(self, payload: Payload, request: Request) -> Payload:
@@ -197,7 +216,7 @@ class Control:
             "process_code": settings.process_code,
             "corp_id": settings.corp_id,
             "event_url": self.world.pusher.url,
-            "connector_url": settings.connector_url,
+            "connector_url": self.world.connector.settings()["url"],
             "robot_webhook": f"{url}robot/send?access_token={settings.robot_token}",
             "users": [user.__dict__ for user in settings.users],
         }

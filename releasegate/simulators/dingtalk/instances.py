@@ -80,6 +80,11 @@ class Instance:
     current_step: int = 0
     tasks: list[Task] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
+    # The connector node after the last approver, as the flow was when the instance
+    # started: "none", "sync" or "async" (connector_node.py). A synchronous node holds
+    # the instance RUNNING, `awaiting_node`, until it answers.
+    connector_node: str = "none"
+    awaiting_node: bool = False
 
     @property
     def running_tasks(self) -> list[Task]:
@@ -142,10 +147,24 @@ class Approvals:
         )
         return self._end(instance, "TERMINATED", "", now)
 
+    def node_answered(self, instance: Instance, ok: bool, now: float) -> list[Event]:
+        """The synchronous connector node's outcome: the flow goes on to its end, or
+        stops ("如果调用失败或超时，审批流将终止执行"; shown as TERMINATED, UNCONFIRMED).
+        Nothing happens to an instance no longer waiting (revoked meanwhile)."""
+        if not instance.awaiting_node or instance.status != "RUNNING":
+            return []
+        instance.awaiting_node = False
+        if ok:
+            return self._end(instance, "COMPLETED", "agree", now)
+        return self._end(instance, "TERMINATED", "", now)
+
     # -- steps and tasks ----------------------------------------------------------
 
     def _enter_step(self, instance: Instance, index: int, now: float) -> list[Event]:
         if index >= len(instance.steps):
+            if instance.connector_node == "sync":
+                instance.awaiting_node = True
+                return []
             return self._end(instance, "COMPLETED", "agree", now)
         instance.current_step = index
         step = instance.steps[index]

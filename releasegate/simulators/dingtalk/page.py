@@ -1,10 +1,12 @@
-"""The page at `/_sim/`: instances with agree/refuse/revoke buttons, a form to submit a
-new one, and the latest event pushes and messages. Server-rendered; plain forms, no JS."""
+"""The page at `/_sim/`: instances with agree/refuse/revoke buttons, the approval form as
+a tester fills it in (form_page.py), a form to submit a new one directly, and the latest
+event pushes and messages. Server-rendered; plain forms, no JS."""
 
 from __future__ import annotations
 
 from html import escape
 
+from releasegate.simulators.dingtalk import form_page
 from releasegate.simulators.dingtalk.instances import Instance
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import Response
@@ -40,6 +42,7 @@ def render(world: World) -> Response:
         f", events to {escape(world.pusher.url or 'nowhere (no event URL)')}</p>"
         f"<h2>Instances</h2><table><tr><th>instance</th><th>title</th><th>status</th>"
         f"<th>form</th><th>actions</th></tr>{rows}</table>"
+        f"{form_page.sections(world)}"
         f"<h2>Submit an approval</h2>{submit}"
         f"<h2>Event pushes</h2><table>{pushes}</table>"
         f"<h2>Messages</h2><table>{message_rows}</table></body></html>"

@@ -30,6 +30,7 @@ class DingTalkSimulator:
         self._httpd.simulator = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._httpd.server_port}/"
         self.world = World(settings, self.url)
+        self.world.stream.listen(host)
         self.app = DingTalkApp(self.world)
         self.control = Control(self.world)
         self._thread: threading.Thread | None = None
@@ -40,6 +41,8 @@ class DingTalkSimulator:
 
     def start(self) -> Self:
         self.world.pusher.start()
+        self.world.connector_node.start()
+        self.world.stream.start()
         # A short poll interval lets stop() return quickly (tests start one per test).
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -49,15 +52,23 @@ class DingTalkSimulator:
 
     def serve_forever(self) -> None:
         self.world.pusher.start()
+        self.world.connector_node.start()
+        self.world.stream.start()
         try:
             self._httpd.serve_forever()
         finally:
             self.world.pusher.stop()
+            self.world.connector_node.stop()
+            self.world.connector.close()
+            self.world.stream.stop()
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
         self.world.pusher.stop()
+        self.world.connector_node.stop()
+        self.world.connector.close()
+        self.world.stream.stop()
 
     def __enter__(self) -> Self:
         return self.start()

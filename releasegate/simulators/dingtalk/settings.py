@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from releasegate.cli.demo import DEMO_DINGTALK
+
+# The connector's 鉴权方式 the simulator can sign with (reference section 1.3).
+ConnectorAuth = Literal["apisecret", "basic", "none"]
+NodeMode = Literal["none", "sync", "async"]
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,21 @@ class SimSettings:
     corp_id: str = "dingreleasegatedemocorp"
     # Where events are pushed; None: no HTTP push subscription (nothing is sent).
     event_url: str | None = None
-    # Recorded and shown only: the simulator does not call connector actions.
+    # ReleaseGate's base URL (the connector's domain): the form's connector actions and
+    # the connector node call `<url>dingtalk/connector/<action>` (form.py,
+    # connector_node.py). None: no connector, so no dynamic options and no node.
     connector_url: str | None = None
+    # API Secret: the secret; Basic Auth: "user:password" (docs/dingtalk-setup.md).
     connector_secret: str = ""
+    connector_auth: ConnectorAuth = "apisecret"
+    # The 系统集成/连接器 node after the last approver: "none" (the app relies on event
+    # push or Stream), "sync" (the flow waits for it) or "async" (reference section 1.1).
+    connector_node: NodeMode = "async"
+    # The platform's timeout is not documented (UNCONFIRMED); Feishu's equivalent is 3 s.
+    connector_timeout: float = 3.0
+    # The asynchronous node "将进行三次重试" (reference section 1.1); the intervals are not
+    # documented (UNCONFIRMED): ours grow, in sim-clock seconds so tests move the clock.
+    connector_retry_delays: tuple[float, ...] = (10.0, 30.0, 90.0)
     robot_token: str = "releasegate-demo-robot-token"
     robot_secret: str = "SECreleasegate-demo-robot-secret"
     # Custom keywords (a robot security option); empty: not checked.
@@ -86,6 +102,20 @@ class SimSettings:
     failed_list_delay: float = 180.0
     # DingTalk wants the encrypted "success" within 2500 ms.
     push_timeout: float = 2.5
+    # Which channels deliver events: an app chooses HTTP push or Stream in the developer
+    # console (reference section 3.1); the simulator can run either or both.
+    http_push: bool = True
+    stream_push: bool = True
+    # Stream mode (reference section 3.4), sim-clock seconds. The ticket from
+    # connections/open is single-use and valid 90 s; after a `disconnect` frame the server
+    # closes the socket 10 s later. How long the gateway waits for an ACK, when it
+    # redelivers after LATER and how often it pings are not documented (UNCONFIRMED);
+    # tests scale them. A missing ACK is redelivered as soon as the wait is over.
+    stream_ticket_ttl: float = 90.0
+    stream_ack_timeout: float = 10.0
+    stream_retry_delay: float = 10.0
+    stream_ping_interval: float | None = 30.0
+    stream_disconnect_grace: float = 10.0
 
     @classmethod
     def demo(cls, **overrides: Any) -> SimSettings:

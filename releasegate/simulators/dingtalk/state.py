@@ -4,6 +4,10 @@ The clock is the wall clock plus an offset that `/_sim/clock` moves. Token expir
 robot's per-minute limit, "the same day" of work notifications and the event-push retry
 schedule all read it, so a test moves time instead of waiting. The only thread besides
 the server's is the event pusher (pushes.py), which has its own lock.
+
+The connector (connector_calls.py), its node after the last approver (connector_node.py,
+whose retries run on a thread of their own) and the open forms (form_sessions.py) have
+their own locks too: their HTTP calls to ReleaseGate never hold the world's.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from releasegate.simulators.dingtalk.connector_calls import ConnectorCaller
+from releasegate.simulators.dingtalk.connector_node import NodeRunner
 from releasegate.simulators.dingtalk.faults import FaultPlan
+from releasegate.simulators.dingtalk.form_sessions import FormSessions
 from releasegate.simulators.dingtalk.instances import Approvals, Event, Instance, Step
 from releasegate.simulators.dingtalk.messages import Messaging
 from releasegate.simulators.dingtalk.pushes import Pusher
 from releasegate.simulators.dingtalk.settings import DEPARTMENTS, OrgUser, SimSettings
+from releasegate.simulators.dingtalk.stream import StreamGateway
 from releasegate.simulators.dingtalk.tokens import TokenStore
 from releasegate.simulators.dingtalk.wire import Clock
 
@@ -59,6 +67,17 @@ class World:
         self.messaging = Messaging(settings)
         self.faults = FaultPlan()
         self.pusher = Pusher(settings, self.clock)
+        # ReleaseGate's connector actions: the form's calls and the node after the last
+        # approver (form.py, connector_node.py); each has its own lock.
+        self.connector = ConnectorCaller(settings, self.clock)
+        self.connector_node = NodeRunner(
+            self.connector, self.clock, settings.connector_retry_delays
+        )
+        self.forms = FormSessions()
+        self.stream = StreamGateway(settings, self.clock)
+        # Which channels deliver events (the control API switches them).
+        self.http_push = settings.http_push
+        self.stream_push = settings.stream_push
         # The latest API calls, for tests and the demo; bounded for long benchmark runs.
         self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
 
@@ -82,12 +101,16 @@ class World:
             business_id=self.approvals.business_id(now),
             create_time=now,
             url=f"{self.base_url}_sim/#{instance_id}",
+            connector_node=self.connector.node_mode(),
         )
         self.push(self.approvals.start(instance, now))
         return instance
 
     def push(self, events: list[Event]) -> None:
-        self.pusher.enqueue(events)
+        if self.http_push:
+            self.pusher.enqueue(events)
+        if self.stream_push:
+            self.stream.enqueue(events)
 
 
 def _component(settings: SimSettings, label: str, value: str) -> tuple[str, str, str, str]:

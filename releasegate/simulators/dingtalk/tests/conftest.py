@@ -9,12 +9,16 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from websockets.protocol import State
+from websockets.sync.client import ClientConnection
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.simulators.dingtalk.settings import SimSettings
+from releasegate.simulators.dingtalk.tests.connector_stub import ConnectorStub
 from releasegate.simulators.dingtalk.tests.receiver import EventReceiver
+from releasegate.simulators.dingtalk.tests.stream_peer import dial, open_ticket, registered
 
 # Shared, so each client skips loading the CA bundle; every call here is plain HTTP.
 TLS = ssl.create_default_context()
@@ -66,4 +70,54 @@ def pushing(
     simulator = start_dingtalk(event_url=receiver.url)
     control = DingTalkControl(simulator.url)
     yield simulator, control
+    control.close()
+
+
+Streaming = tuple[DingTalkSimulator, DingTalkControl]
+
+
+@pytest.fixture
+def streaming(start_dingtalk: Callable[..., DingTalkSimulator]) -> Iterator[Streaming]:
+    """A demo DingTalk delivering events over Stream only, without periodic pings (tests
+    ping on demand), and its control API."""
+    simulator = start_dingtalk(stream_ping_interval=None, http_push=False)
+    control = DingTalkControl(simulator.url)
+    yield simulator, control
+    control.close()
+
+
+@pytest.fixture
+def stream_connect(streaming: Streaming) -> Iterator[Callable[[], ClientConnection]]:
+    """`stream_connect()`: a new Stream connection to `streaming`, closed afterwards."""
+    opened: list[ClientConnection] = []
+
+    def open_connection() -> ClientConnection:
+        answer = open_ticket(streaming[0])
+        assert answer.status_code == 200, answer.text
+        opened.append(dial(answer.json()["endpoint"], answer.json()["ticket"]))
+        registered(streaming[1], len([c for c in opened if c.state is State.OPEN]))
+        return opened[-1]
+
+    yield open_connection
+    for connection in opened:
+        connection.close()
+
+
+@pytest.fixture
+def connector() -> Iterator[ConnectorStub]:
+    """A stand-in for ReleaseGate's connector actions that records every call."""
+    stub = ConnectorStub()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def connected(
+    start_dingtalk: Callable[..., DingTalkSimulator], connector: ConnectorStub
+) -> Iterator[DingTalkControl]:
+    """The control API of a demo DingTalk whose connector is `connector`: API Secret with
+    the demo's secret, an asynchronous connector node after the last approver."""
+    simulator = start_dingtalk(connector_url=connector.url)
+    control = DingTalkControl(simulator.url)
+    yield control
     control.close()

@@ -1,0 +1,71 @@
+"""A `releasegate` command running as a process of its own (a simulator, the server),
+as the demo, benchmarks and tests start them: ready once it has printed its URL."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import IO, Self
+
+# The simulators and `releasegate serve` announce "... http://host:port/" when ready.
+_URL = re.compile(r"(http://\S+?/)(?:\s|$)")
+
+
+class ServiceProcess:
+    """`python -m releasegate ARGS…`; `url` once it serves."""
+
+    def __init__(
+        self,
+        args: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        log: IO[str] | None = None,
+        ready_within: float = 30.0,
+    ) -> None:
+        self.name = " ".join(args[:2])
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "releasegate", *args],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=dict(env) if env is not None else None,
+            text=True,
+        )
+        try:
+            self.url = self._wait_for_url(ready_within)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_for_url(self, within: float) -> str:
+        deadline, output = time.monotonic() + within, self.process.stdout
+        while output is not None and time.monotonic() < deadline:
+            line = output.readline()
+            if not line:
+                raise RuntimeError(f"releasegate {self.name} exited before it was ready")
+            found = _URL.search(line)
+            if found:
+                return found.group(1)
+        raise RuntimeError(f"releasegate {self.name} did not start within {within:.0f} s")
+
+    def wait(self) -> None:
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
