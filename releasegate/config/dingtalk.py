@@ -22,6 +22,7 @@ class DingTalkSettings:
     app_secret: str
     agent_id: int
     process_code: str
+    # Empty when the event push is not used (Stream mode or the connector node instead).
     event_token: str
     event_aes_key: str
     connector_auth: ConnectorAuth
@@ -30,6 +31,10 @@ class DingTalkSettings:
     oapi_base: str
     robot_webhook: str
     robot_secret: str
+
+    @property
+    def event_push(self) -> bool:
+        return bool(self.event_token and self.event_aes_key)
 
     @property
     def connector_basic(self) -> tuple[str, str]:
@@ -52,20 +57,7 @@ def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTa
     app_secret = required("DINGTALK_APP_SECRET", "the app's AppSecret / Client Secret")
     agent_id = _agent_id(required("DINGTALK_AGENT_ID", "the app's AgentId"), problems)
     process_code = required("DINGTALK_PROCESS_CODE", "the approval form's process code, PROC-…")
-    event_token = _matching(
-        environ,
-        "DINGTALK_EVENT_TOKEN",
-        _EVENT_TOKEN,
-        "3-32 letters and digits (the event subscription's 签名 token)",
-        problems,
-    )
-    aes_key = _matching(
-        environ,
-        "DINGTALK_EVENT_AES_KEY",
-        _AES_KEY,
-        "43 letters and digits (the event subscription's 加密 aes_key)",
-        problems,
-    )
+    event_token, aes_key = _event_push(environ, problems)
     auth = (environ.get("DINGTALK_CONNECTOR_AUTH") or "apisecret").strip().lower()
     if auth not in ("apisecret", "basic", "none"):
         problems.append(
@@ -102,19 +94,21 @@ def _agent_id(raw: str, problems: list[Problem]) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
-def _matching(
-    environ: Mapping[str, str],
-    name: str,
-    pattern: re.Pattern[str],
-    what: str,
-    problems: list[Problem],
-) -> str:
-    value = (environ.get(name) or "").strip()
-    if not value:
-        problems.append(Problem(name, f"not set ({what})"))
-    elif not pattern.match(value):
-        problems.append(Problem(name, f"must be {what}"))
-    return value
+def _event_push(environ: Mapping[str, str], problems: list[Problem]) -> tuple[str, str]:
+    """The HTTP event push's token and AES key: both or neither (Stream mode and the
+    connector node need neither)."""
+    token = (environ.get("DINGTALK_EVENT_TOKEN") or "").strip()
+    aes_key = (environ.get("DINGTALK_EVENT_AES_KEY") or "").strip()
+    checks = (
+        ("DINGTALK_EVENT_TOKEN", token, _EVENT_TOKEN, "3-32 letters and digits (签名 token)"),
+        ("DINGTALK_EVENT_AES_KEY", aes_key, _AES_KEY, "43 letters and digits (加密 aes_key)"),
+    )
+    for name, value, pattern, what in checks:
+        if value and not pattern.match(value):
+            problems.append(Problem(name, f"must be {what}"))
+        elif not value and (token or aes_key):
+            problems.append(Problem(name, f"not set: event push needs it too ({what})"))
+    return token, aes_key
 
 
 def _connector_secret(auth: str, secret: str, problems: list[Problem]) -> None:

@@ -48,8 +48,6 @@ def test_an_empty_environment_names_every_missing_setting() -> None:
         "DINGTALK_APP_SECRET",
         "DINGTALK_AGENT_ID",
         "DINGTALK_PROCESS_CODE",
-        "DINGTALK_EVENT_TOKEN",
-        "DINGTALK_EVENT_AES_KEY",
         "DINGTALK_CONNECTOR_SECRET",
     }
 
@@ -215,3 +213,14 @@ def test_release_windows_and_freezes_are_validated(tmp_path: Path) -> None:
     path.write_text('[[releases.windows]]\nstart = "18:00"\nend = "09:00"\n')
     reversed_window = problems(load({**VALID, "RELEASEGATE_CONFIG": str(path)}))
     assert "must be before end" in reversed_window["releasegate.toml: releases.windows.0"]
+
+
+def test_event_push_settings_come_in_pairs_or_not_at_all() -> None:
+    without = {k: v for k, v in VALID.items() if not k.startswith("DINGTALK_EVENT_")}
+    stream_only = load(without)
+    assert stream_only.problems == ()
+    assert stream_only.dingtalk is not None
+    assert not stream_only.dingtalk.event_push
+
+    found = problems(load({**without, "DINGTALK_EVENT_TOKEN": "mryue"}))
+    assert "event push needs it too" in found["DINGTALK_EVENT_AES_KEY"]

@@ -43,8 +43,8 @@ def _query(request: HttpRequest, *names: str) -> str:
 @require_POST
 def receive_event(request: HttpRequest) -> JsonResponse:
     dingtalk = settings.CONFIG.dingtalk
-    if dingtalk is None:
-        return _error(503, "DingTalk is not configured on this server")
+    if dingtalk is None or not dingtalk.event_push:
+        return _error(503, "DingTalk event push is not configured on this server")
     signature = _query(request, "msg_signature", "signature")
     timestamp = _query(request, "timestamp", "timeStamp")
     nonce = _query(request, "nonce")

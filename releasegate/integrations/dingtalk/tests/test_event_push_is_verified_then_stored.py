@@ -142,3 +142,17 @@ def test_malformed_requests_are_a_400_naming_what_is_wrong(
 
 def test_only_post_is_accepted(client: Client) -> None:
     assert client.get(URL).status_code == 405
+
+
+def test_without_event_push_settings_the_endpoint_says_so(client: Client, settings: Any) -> None:
+    import dataclasses
+
+    sender = crypto()
+    dingtalk = dataclasses.replace(settings.CONFIG.dingtalk, event_token="", event_aes_key="")
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, dingtalk=dingtalk)
+
+    response = push(client, FINISHED, sender=sender)
+
+    assert response.status_code == 503
+    assert "not configured" in response.json()["error"]
+    assert InboundEvent.objects.count() == 0
