@@ -1,21 +1,23 @@
 """`releasegate demo`: the release story against the built-in simulators, on SQLite.
 
-At this stage: start the Jenkins simulator in its own process, sync the catalog from it
-and print it. Later stages extend the same command into the whole story.
+It starts the Jenkins and DingTalk simulators and `releasegate serve`, each in a process
+of its own as they would be for real, then plays the story (demo_story.py) with a
+timeline. It exits 0 when the story completed and 1, saying where, when it did not.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from releasegate.cli.base import setup_django
+from releasegate.lib.process import ServiceProcess
 from releasegate.simulators.process import SimulatorProcess
 
 DEMO_USER = "releasegate"
@@ -35,61 +37,62 @@ DEMO_DINGTALK = {
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="run the release story against the simulators")
-    parser.add_argument("--keep", action="store_true", help="keep the simulators running after")
+    parser.add_argument("--keep", action="store_true", help="keep everything running after")
     parser.set_defaults(run=run)
 
 
-class Timeline:
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.started = time.monotonic()
-
-    def step(self, text: str) -> None:
-        self.console.print(f"[dim]{time.monotonic() - self.started:6.1f}s[/dim]  {text}")
-
-
 def run(args: argparse.Namespace) -> int:
-    console = Console(highlight=False)
+    from releasegate.cli.demo_story import DemoFailed, Story, Timeline
+
+    # soft_wrap: a timeline line stays one line in a narrow terminal or a CI log.
+    console = Console(highlight=False, soft_wrap=True)
     timeline = Timeline(console)
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = (data_dir / "jenkins-simulator.log").open("w")
-    jenkins_options = ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN)
-    with log, SimulatorProcess("jenkins", jenkins_options, log=log) as simulator:
-        url = simulator.url
-        timeline.step(f"Jenkins simulator running at {url} (scenario: demo)")
-        prepare_environment(data_dir, url)
-        setup_django()
-        from django.core.management import call_command
-
-        from releasegate.cli.catalog import print_catalog
-        from releasegate.cli.sync import sync_and_report
-
-        call_command("migrate", interactive=False, verbosity=0)
-        timeline.step(f"SQLite database ready in {data_dir}")
-        timeline.step("syncing the catalog from Jenkins")
-        if not sync_and_report(console):
-            console.print("[red]demo failed at: catalog sync[/red]")
-            return 1
-        print_catalog(console)
-        timeline.step("[green]demo complete[/green]")
-        if args.keep:
-            console.print(
-                f"Jenkins simulator keeps running at {url} (user {DEMO_USER}, token "
-                f"{DEMO_TOKEN}); press Ctrl-C to stop."
+    with contextlib.ExitStack() as running:
+        log = running.enter_context((data_dir / "demo-services.log").open("w"))
+        jenkins = running.enter_context(
+            SimulatorProcess(
+                "jenkins",
+                ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN),
+                log=log,
             )
-            simulator.wait()
-        return 0
+        )
+        timeline.step(f"Jenkins simulator at {jenkins.url} (the demo scenario)")
+        dingtalk = running.enter_context(SimulatorProcess("dingtalk", ("--push", "http"), log=log))
+        timeline.step(f"DingTalk simulator at {dingtalk.url} (approvers 李四 → 王五)")
+        prepare_environment(data_dir, jenkins.url, dingtalk.url)
+        setup_django()
+        story = Story(console, timeline, dingtalk.url, data_dir)
+        try:
+            story.prepare_database()
+            server = running.enter_context(
+                ServiceProcess(["serve", "--port", "0"], env=os.environ, log=log)
+            )
+            timeline.step(f"ReleaseGate serving at {server.url} (the process DingTalk calls)")
+            story.play(server.url)
+        except DemoFailed as failure:
+            console.print(f"[red]demo failed at: {failure.where}[/red] ({failure.why})")
+            console.print(f"Logs of the services: {data_dir / 'demo-services.log'}")
+            return 1
+        story.summary(server.url, jenkins.url)
+        if args.keep:
+            console.print("Everything keeps running; press Ctrl-C to stop.")
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
+    return 0
 
 
-def prepare_environment(data_dir: Path, jenkins_url: str) -> None:
-    """The demo's settings: its own SQLite file and secret key, the simulator's Jenkins."""
+def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str) -> None:
+    """The demo's settings: its own SQLite file and secret key, the simulators as Jenkins
+    and DingTalk."""
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("SECRET_KEY", None)
+    os.environ.pop("RELEASEGATE_CONFIG", None)
     os.environ.update(
         DEMO_DINGTALK,
         RELEASEGATE_DEMO="1",
@@ -97,4 +100,6 @@ def prepare_environment(data_dir: Path, jenkins_url: str) -> None:
         JENKINS_URL=jenkins_url,
         JENKINS_USER=DEMO_USER,
         JENKINS_TOKEN=DEMO_TOKEN,
+        DINGTALK_API_BASE=dingtalk_url,
+        DINGTALK_OAPI_BASE=dingtalk_url,
     )

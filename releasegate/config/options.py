@@ -50,12 +50,28 @@ class FormMapping(_Section):
     release_time: str = "发布时间"
     db_change: str = "是否有数据库变更"
     db_change_done: str = "数据库变更是否完成"
-    # Form field label -> Jenkins parameter name, for fields that carry a build parameter.
-    parameters: dict[str, str] = {"分支或标签": "BRANCH", "环境": "ENV"}
+    # Form field label -> the Jenkins parameter it fills; a list names alternatives, for a
+    # form shared by jobs that call the same thing differently: the first one the chosen
+    # job declares receives the value (the connector's input mapping uses the first).
+    parameters: dict[str, str | list[str]] = {"分支或标签": ["BRANCH", "TAG"], "环境": "ENV"}
     # The Jenkins parameter that receives the release type, where the job defines it.
     release_type_parameter: str = "RELEASE_TYPE"
     # Answers that mean "yes" in the database-change fields (compared case-insensitively).
     yes_values: list[str] = ["是", "有", "已完成", "yes", "true", "y", "1"]
+
+    def parameter_names(self) -> dict[str, tuple[str, ...]]:
+        """Each parameter field's label with its Jenkins names, first one first."""
+        return {
+            label: (names,) if isinstance(names, str) else tuple(names)
+            for label, names in self.parameters.items()
+        }
+
+    def alternatives(self, name: str) -> tuple[str, ...]:
+        """The names that may stand for `name` (itself first, then its field's others)."""
+        for names in self.parameter_names().values():
+            if name in names:
+                return (name, *(other for other in names if other != name))
+        return (name,)
 
 
 class DingTalkOptions(_Section):

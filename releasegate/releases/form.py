@@ -37,7 +37,9 @@ class RequestedRelease:
     release_time_text: str
     has_db_change: bool
     db_change_done: bool
-    # Jenkins parameter name -> value, from the fields the mapping names.
+    # Jenkins parameter name -> value, from the fields the mapping names (under each
+    # field's first name; `releases.parameters.requested_parameters` picks the one the
+    # chosen job declares).
     parameters: dict[str, str] = field(default_factory=dict)
 
 
@@ -56,7 +58,9 @@ def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelea
         has_db_change=text(mapping.db_change).lower() in yes,
         db_change_done=text(mapping.db_change_done).lower() in yes,
         parameters={
-            parameter: text(label) for label, parameter in mapping.parameters.items() if text(label)
+            names[0]: text(label)
+            for label, names in mapping.parameter_names().items()
+            if text(label)
         },
     )
 

@@ -24,6 +24,7 @@ from releasegate.integrations.dingtalk.models import ApprovalInstance
 from releasegate.releases.form import UnreadableTime, parse_release_time, read_form
 from releasegate.releases.models import Approval, Release, ReleaseState
 from releasegate.releases.models.release import NOT_STARTED_STATES
+from releasegate.releases.parameters import requested_parameters
 from releasegate.releases.transitions import record, transition
 
 
@@ -135,7 +136,9 @@ def _receive(
             "requested_time_text": request.release_time_text[:100],
             "has_db_change": request.has_db_change,
             "db_change_done": request.db_change_done,
-            "requested_parameters": request.parameters,
+            "requested_parameters": (
+                requested_parameters(request, offered, mapping) if offered else request.parameters
+            ),
             "originator_user_id": instance.originator_user_id,
             "approver_user_ids": list(instance.agreed_by or instance.approvers),
             "received_via": via,

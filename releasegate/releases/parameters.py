@@ -49,14 +49,23 @@ def check_parameters(
 def requested_parameters(
     requested: RequestedRelease, application: CatalogApplication, mapping: FormMapping
 ) -> dict[str, str]:
-    """The parameters a request sends to its job: the form fields the mapping names, plus
-    the release type under `mapping.release_type_parameter` where the job declares it (a
-    job without it just ignores the form's release type)."""
-    parameters = dict(requested.parameters)
+    """The parameters a request sends to its job: the form fields the mapping names, each
+    under the first of its names the job declares, plus the release type under
+    `mapping.release_type_parameter` where the job declares it (a job without it just
+    ignores the form's release type)."""
+    parameters = {
+        _declared_name(name, application, mapping): value
+        for name, value in requested.parameters.items()
+    }
     name = mapping.release_type_parameter
     if requested.release_type and application.parameter(name) is not None:
         parameters.setdefault(name, requested.release_type)
     return parameters
+
+
+def _declared_name(name: str, application: CatalogApplication, mapping: FormMapping) -> str:
+    alternatives = mapping.alternatives(name)
+    return next((n for n in alternatives if application.parameter(n) is not None), name)
 
 
 def parameter_problem(parameter: CatalogParameter, value: ParameterInput) -> str | None:

@@ -5,11 +5,21 @@ from pathlib import Path
 from releasegate.tests.cli import releasegate
 
 
-def test_the_demo_syncs_the_simulated_jenkins_and_prints_the_catalog(tmp_path: Path) -> None:
+def test_the_demo_plays_the_story_from_the_catalog_to_a_received_release(
+    tmp_path: Path,
+) -> None:
     result = releasegate("demo", env={}, data_dir=tmp_path, timeout=120)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "synced 8 jobs" in result.stdout
-    assert "支付网关" in result.stdout
-    assert "demo complete" in result.stdout
+    lines = result.stdout
+    assert "synced 8 jobs" in lines
+    assert "支付网关" in lines
+    assert "项目名称: 商城 (mall) | 运维平台 (ops) | 支付中心 (payment)" in lines
+    assert "blocked at submit" in lines
+    assert "有数据库变更且尚未完成" in lines
+    assert "李四 (lisi) approves" in lines
+    assert "ReleaseGate received release #1: mall/order-service" in lines
+    assert "{'TAG': 'v3.7.2', 'RELEASE_TYPE': '灰度'}" in lines
+    assert "demo complete" in lines
+    assert "login admin / " in lines
     assert (tmp_path / "releasegate.sqlite3").exists()

@@ -77,19 +77,24 @@ def parameters_answer(
     select controls. The parameters the form mapping names (and the release type's) are
     always present, with empty lists where the job lacks them or lists no values, so the
     connector's declared output always matches."""
-    named = {name: label for label, name in mapping.parameters.items()}
-    named.setdefault(mapping.release_type_parameter, mapping.release_type)
-    choices: dict[str, dict[str, Any]] = {name: option_list(()) for name in named}
+    fields = mapping.parameter_names()
+    fields.setdefault(mapping.release_type, (mapping.release_type_parameter,))
+    # The connector's output mapping binds each control to its field's first name; a job
+    # that calls the parameter by one of the alternatives answers under that first name.
+    first_name = {name: names[0] for names in fields.values() for name in names}
+    labels = {name: label for label, names in fields.items() for name in names}
+    choices: dict[str, dict[str, Any]] = {names[0]: option_list(()) for names in fields.values()}
     if application is None:
         message = f"应用 {asked} 不存在或未开放发布" if asked.strip() else ""
         return {"application": None, "parameters": [], "choices": choices, "message": message}
     for parameter in application.parameters:
         values = parameter_values(parameter)
-        if values or parameter.name in named:
-            choices[parameter.name] = option_list((value, value) for value in values)
+        if values or parameter.name in first_name:
+            key = first_name.get(parameter.name, parameter.name)
+            choices[key] = option_list((value, value) for value in values)
     return {
         "application": dict(zip(("id", "value"), application_option(application), strict=True)),
-        "parameters": [_described(p, named.get(p.name, "")) for p in application.parameters],
+        "parameters": [_described(p, labels.get(p.name, "")) for p in application.parameters],
         "choices": choices,
         "message": "",
     }

@@ -70,7 +70,7 @@ def test_an_approval_pushed_event_by_event_becomes_one_release(
     assert release.approval.instance_id == instance_id
     assert release.state == ReleaseState.RECEIVED
     assert release.application_name == "mall/order-service"
-    assert release.requested_parameters == {"BRANCH": "v3.8.0"}
+    assert release.requested_parameters == {"TAG": "v3.8.0", "RELEASE_TYPE": "全量"}
     assert release.originator_user_id == "zhangsan"
     assert release.approver_user_ids == ["lisi", "wangwu"]
     pushed = InboundEvent.objects.filter(via="event", instance_id=instance_id)

@@ -29,7 +29,7 @@ def test_an_approved_instance_becomes_one_received_release() -> None:
     assert release.application.full_name == "mall/order-service"
     assert release.project_key == "mall"
     assert release.release_type == "灰度"
-    assert release.requested_parameters == {"BRANCH": "v3.7.2"}
+    assert release.requested_parameters == {"TAG": "v3.7.2", "RELEASE_TYPE": "灰度"}
     assert release.requested_time is None
     assert (release.has_db_change, release.db_change_done) == (False, False)
     assert release.originator_user_id == "zhangsan"

@@ -136,3 +136,34 @@ def test_a_job_without_the_release_type_parameter_does_not_receive_it() -> None:
     bare = CatalogApplication(1, "default", "ops/tool", "工具", "", "ops", "u", ())
 
     assert requested_parameters(request("灰度"), bare, FormMapping()) == {}
+
+
+def test_a_field_with_alternative_names_fills_the_one_the_job_declares() -> None:
+    from releasegate.config import FormMapping
+    from releasegate.releases.form import read_form
+    from releasegate.releases.parameters import requested_parameters
+
+    mapping = FormMapping(parameters={"分支或标签": ["BRANCH", "TAG"]})
+    requested = read_form({"分支或标签": "v3.7.2"}, mapping)
+    assert requested.parameters == {"BRANCH": "v3.7.2"}
+
+    tagged = _application_with("TAG")
+    branched = _application_with("BRANCH")
+    neither = _application_with("VERSION")
+
+    assert requested_parameters(requested, tagged, mapping) == {"TAG": "v3.7.2"}
+    assert requested_parameters(requested, branched, mapping) == {"BRANCH": "v3.7.2"}
+    assert requested_parameters(requested, neither, mapping) == {"BRANCH": "v3.7.2"}
+
+
+def _application_with(name: str) -> CatalogApplication:
+    return CatalogApplication(
+        id=1,
+        server="default",
+        full_name="mall/x",
+        display_name="X",
+        description="",
+        project_key="mall",
+        url="",
+        parameters=(CatalogParameter(name, "string", "", "", (), False),),
+    )

@@ -56,16 +56,18 @@ def test_it_offers_branch_environment_and_release_type_from_the_job(client: Clie
 
 
 def test_mapped_parameters_the_job_lacks_come_back_empty(client: Client) -> None:
-    """The connector's output schema is fixed, so BRANCH and ENV are always there; the
-    job's own TAG choices come along under their name."""
+    """The connector's output schema is fixed, so BRANCH and ENV are always there. The
+    job calls its branch-or-tag parameter TAG, an alternative of BRANCH in the default
+    mapping, so TAG's choices fill the 分支或标签 control under BRANCH."""
     _, answer = call(client, "parameters", {"application": "mall/order-service"})
 
     assert answer["choices"] == {
-        "BRANCH": EMPTY,
+        "BRANCH": listed("v3.8.0", "v3.7.2", "v3.7.1"),
         "ENV": EMPTY,
         "RELEASE_TYPE": listed("全量", "灰度"),
-        "TAG": listed("v3.8.0", "v3.7.2", "v3.7.1"),
     }
+    tag = answer["parameters"][0]
+    assert (tag["name"], tag["form_field"]) == ("TAG", "分支或标签")
     canary = answer["parameters"][2]
     assert (canary["name"], canary["kind"], canary["default"], canary["choices"]) == (
         "CANARY_PERCENT",
