@@ -1,30 +1,60 @@
-"""The background work of a `releasegate serve` process.
-
-Deliveries are processed right after their receiving request (the inbox dispatcher);
-this sweep retries what is left over (a DingTalk outage, a restart) every few seconds.
-The release engine's worker will run here too.
-"""
+"""The background work of a `releasegate serve` process: the worker in a thread, plus a
+periodic catalog sync. Production runs `releasegate worker` processes instead."""
 
 from __future__ import annotations
 
 import logging
 import threading
-
-from django.db import close_old_connections
+from datetime import datetime, timedelta
 
 from releasegate.config import Config
-from releasegate.connections import dingtalk_client
+from releasegate.connections import dingtalk_client, group_robot, jenkins_client
+from releasegate.lib.http import OutboundError
 from releasegate.releases import inbox
+from releasegate.releases.engine.context import EngineContext
+from releasegate.releases.engine.worker import Worker
 
 logger = logging.getLogger("releasegate.background")
-SWEEP_SECONDS = 5.0
+
+
+class CatalogSync:
+    """Sync the catalog every `interval` (a chore of the worker loop)."""
+
+    def __init__(self, config: Config, interval: timedelta) -> None:
+        self.config, self.interval = config, interval
+        self.last: datetime | None = None
+
+    def __call__(self, now: datetime) -> bool:
+        if not self.interval or (self.last is not None and now - self.last < self.interval):
+            return False
+        from releasegate.catalog.sync import run_sync
+
+        self.last = now
+        with jenkins_client(self.config) as client:
+            try:
+                run_sync(client, self.config.options.catalog)
+            except OutboundError as exc:
+                logger.warning("periodic catalog sync failed: %s", exc)
+        return True
+
+
+def build_worker(config: Config, *, chores: tuple[CatalogSync, ...] = ()) -> Worker:
+    """A worker for this configuration: its own Jenkins client (clients are per thread),
+    the process's shared DingTalk client, the group robot when one is configured."""
+    context = EngineContext(jenkins=jenkins_client(config), options=config.options.releases)
+    dingtalk = dingtalk_client(config) if config.dingtalk is not None else None
+    return Worker(context, dingtalk=dingtalk, robot=group_robot(config), chores=chores)
 
 
 class Background:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="background", daemon=True)
+        interval = timedelta(minutes=config.options.catalog.sync_interval_minutes)
+        self._worker = build_worker(config, chores=(CatalogSync(config, interval),))
+        self._thread = threading.Thread(
+            target=self._worker.run, args=(self._stop,), name="worker", daemon=True
+        )
 
     def start(self) -> None:
         inbox.dispatcher.source_factory = lambda: dingtalk_client(self.config)
@@ -32,23 +62,4 @@ class Background:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(SWEEP_SECONDS):
-            try:
-                self.sweep()
-            except Exception:  # the loop must outlive any one failure; it is logged
-                logger.exception("background sweep failed")
-            finally:
-                close_old_connections()
-
-    def sweep(self) -> int:
-        """Process deliveries still pending; returns how many were looked at."""
-        source = dingtalk_client(self.config)
-        waiting = inbox.pending()
-        for event_id in waiting:
-            if self._stop.is_set():
-                break
-            inbox.process(event_id, source)
-        return len(waiting)
+        self._thread.join(timeout=15)

@@ -6,6 +6,7 @@ import threading
 
 from releasegate.config import Config
 from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.integrations.jenkins.client import (
     ApiTokenAuth,
     JenkinsAuth,
@@ -58,3 +59,14 @@ def dingtalk_client(config: Config) -> DingTalkClient:
                 timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
             )
         return _Shared.dingtalk
+
+
+def group_robot(config: Config) -> GroupRobot | None:
+    """The configured custom group robot, or None."""
+    if config.dingtalk is None or not config.dingtalk.robot_webhook:
+        return None
+    return GroupRobot(
+        config.dingtalk.robot_webhook,
+        config.dingtalk.robot_secret,
+        timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
+    )

@@ -11,9 +11,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from releasegate.cli import catalog, check, demo, manage, serve, simulate, stream, sync
+from releasegate.cli import (
+    catalog,
+    check,
+    demo,
+    manage,
+    serve,
+    simulate,
+    stream,
+    sync,
+    worker,
+)
 
-COMMANDS = [check, sync, catalog, serve, stream, manage, simulate, demo]
+COMMANDS = [check, sync, catalog, serve, worker, stream, manage, simulate, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

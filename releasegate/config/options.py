@@ -39,6 +39,8 @@ class CatalogOptions(_Section):
     project_names: dict[str, str] = {}
     # Name of the project that collects jobs not inside any folder.
     root_project_name: str = "未分组"
+    # `releasegate serve` syncs the catalog this often (0: only at start and by hand).
+    sync_interval_minutes: int = Field(10, ge=0, le=24 * 60)
 
 
 class FormMapping(_Section):
@@ -122,6 +124,20 @@ class Freeze(_Section):
         return self
 
 
+class InputRule(_Section):
+    """What to do when a job's pipeline waits at an `input` step."""
+
+    # Glob on the job's full name.
+    job: str
+    # The input's id as Jenkins shows it ("Deploy-approval"); "*" for any.
+    input_id: str = "*"
+    # "proceed": answer at once with the approved values (defaults for the rest);
+    # "wait": tell the approvers and wait for someone to answer it in Jenkins.
+    action: Literal["proceed", "wait"] = "wait"
+    # Abort the build when nobody answered within this time ("wait" only).
+    timeout_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
+
+
 class ReleaseOptions(_Section):
     timezone: str = "Asia/Shanghai"
     # Empty: releases may run at any time. Otherwise only inside one of these windows.
@@ -131,6 +147,23 @@ class ReleaseOptions(_Section):
     past_tolerance_minutes: int = Field(10, ge=0, le=1440)
     # Release times further ahead than this are refused.
     horizon_days: int = Field(30, ge=1, le=366)
+    # Outside every window: refuse (false) or hold the release to the next window (true).
+    hold_outside_window: bool = False
+    # Only one release of an application runs at a time; the next waits (or, with
+    # reject_when_busy, is refused).
+    one_active_per_application: bool = True
+    reject_when_busy: bool = False
+    # The originator may not be the only approver of their own release.
+    forbid_self_approval: bool = True
+    # `input` steps: the first matching rule applies; without one, "wait" for 60 minutes.
+    inputs: list[InputRule] = []
+    # Seconds between looks at a queued item and at a running build (one request per job).
+    poll_seconds: float = Field(3.0, ge=0.2, le=300)
+    # Transient failures of one step are retried this often (with backoff), then ERROR.
+    max_attempts: int = Field(8, ge=1, le=100)
+    # A job parameter of this name, where the job declares it, receives the release id,
+    # so a build is matched to its release exactly after a crash.
+    release_id_parameter: str = "RELEASEGATE_RELEASE_ID"
 
     @field_validator("timezone")
     @classmethod

@@ -26,6 +26,7 @@ from releasegate.releases.models import Approval, Release, ReleaseState
 from releasegate.releases.models.release import NOT_STARTED_STATES
 from releasegate.releases.parameters import requested_parameters
 from releasegate.releases.transitions import record, transition
+from releasegate.releases.wakeup import work_arrived
 
 
 class ApprovalSource(Protocol):
@@ -148,6 +149,7 @@ def _receive(
         },
     )
     if created:
+        transaction.on_commit(work_arrived.set)
         record(
             release,
             "received",

@@ -18,8 +18,8 @@ S = ReleaseState
 ALLOWED: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.REJECTED, S.SCHEDULED, S.CANCELLED}),
     S.SCHEDULED: frozenset({S.REJECTED, S.CANCELLED, S.TRIGGERING}),
-    S.TRIGGERING: frozenset({S.QUEUED, S.ERROR}),
-    S.QUEUED: frozenset({S.RUNNING, S.ABORTED, S.ERROR}),
+    S.TRIGGERING: frozenset({S.QUEUED, S.RUNNING, S.ERROR}),
+    S.QUEUED: frozenset({S.RUNNING, S.FAILED, S.ABORTED, S.ERROR}),
     S.RUNNING: frozenset({S.WAITING_INPUT, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
     S.WAITING_INPUT: frozenset({S.RUNNING, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
 }
@@ -47,7 +47,9 @@ def transition(
     with transaction.atomic():
         from_state = release.state
         release.state, release.updated_at = to_state, moment
-        release.save(update_fields=["state", "updated_at"])
+        # The version fences a worker that loaded the release before this change.
+        release.version += 1
+        release.save(update_fields=["state", "updated_at", "version"])
         return record(
             release,
             "state",

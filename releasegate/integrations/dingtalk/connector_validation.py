@@ -12,11 +12,12 @@ from datetime import datetime
 from releasegate.catalog.lookup import find_application, find_project
 from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
 from releasegate.config import FormMapping, ReleaseOptions
+from releasegate.releases.engine.policies import DB_CHANGE_PENDING
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.parameters import check_parameters, requested_parameters
 from releasegate.releases.windows import decide_release_time
 
-DB_CHANGE_PENDING = "有数据库变更且尚未完成：请先完成数据库变更，再提交发布申请"
+__all__ = ["DB_CHANGE_PENDING", "form_problems"]
 
 
 def form_problems(

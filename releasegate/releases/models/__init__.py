@@ -2,6 +2,15 @@ from __future__ import annotations
 
 from releasegate.releases.models.approval import Approval, InboundEvent
 from releasegate.releases.models.event import ReleaseEvent
+from releasegate.releases.models.notification import Notification, NotificationState
 from releasegate.releases.models.release import Release, ReleaseState
 
-__all__ = ["Approval", "InboundEvent", "Release", "ReleaseEvent", "ReleaseState"]
+__all__ = [
+    "Approval",
+    "InboundEvent",
+    "Notification",
+    "NotificationState",
+    "Release",
+    "ReleaseEvent",
+    "ReleaseState",
+]

@@ -71,8 +71,40 @@ class Release(models.Model):
     approver_user_ids = models.JSONField(default=list, blank=True)
     received_via = models.CharField(max_length=20)
     received_at = models.DateTimeField()
-    # The worker's queue: non-terminal releases whose next_run_at has passed.
+
+    # Decided by the policies, then frozen: what runs, with what, when.
+    job_full_name = models.CharField(max_length=1000, blank=True)
+    # Every parameter sent to Jenkins (defaults included), and their sha256: checked again
+    # right before the trigger, so nothing but what was approved can run.
+    approved_parameters = models.JSONField(default=dict, blank=True)
+    parameters_hash = models.CharField(max_length=64, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+
+    # The Jenkins side, as it happens.
+    trigger_attempted_at = models.DateTimeField(null=True, blank=True)
+    queue_id = models.BigIntegerField(null=True, blank=True)
+    build_number = models.PositiveIntegerField(null=True, blank=True)
+    build_url = models.CharField(max_length=2000, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.BigIntegerField(null=True, blank=True)
+    result = models.CharField(max_length=20, blank=True)
+    console_tail = models.TextField(blank=True)
+    # The pipeline `input` step the build waits at, as Jenkins spells its id.
+    input_id = models.CharField(max_length=200, blank=True)
+    input_waiting_since = models.DateTimeField(null=True, blank=True)
+
+    # The plain reason of a REJECTED, CANCELLED or ERROR ending.
+    reason = models.TextField(blank=True)
+    # Consecutive transient failures of the current step, and the last one.
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    # The worker's queue: non-terminal releases whose next_run_at has passed. While a
+    # worker calls Jenkins it pushes this into the future (its lease), so no other worker
+    # takes the release meanwhile; `version` fences its writes afterwards.
     next_run_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -11,3 +11,6 @@ from releasegate.integrations.jenkins.client import JenkinsClient
 def demo_catalog(jenkins_client: JenkinsClient) -> None:
     """The catalog synced from the demo Jenkins (in this test's database)."""
     run_sync(jenkins_client, CatalogOptions())
+
+
+from releasegate.releases.tests.engine_harness import engine_options, harness  # noqa: E402, F401

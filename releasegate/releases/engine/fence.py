@@ -1,0 +1,67 @@
+"""Claims and fences: how a worker owns a release while it works on it.
+
+A worker claims due releases by pushing their `next_run_at` a lease into the future (in
+one short transaction, `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL so two workers
+never claim the same row); no other worker sees them as due meanwhile. Every later write
+happens in `fenced`, which reloads the row under a lock and refuses to go on when its
+version moved: someone else (an approval withdrawn, an operator, a worker whose lease the
+first outlived) changed it, and this worker's view is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from releasegate.releases.models import Release, ReleaseState
+
+# Longer than any one step can take (each makes one call with a bounded timeout).
+LEASE = timedelta(minutes=2)
+# States whose next step the worker runs one release at a time; RUNNING and
+# WAITING_INPUT are watched per job instead (watch.py).
+STEPPED = (
+    ReleaseState.RECEIVED,
+    ReleaseState.SCHEDULED,
+    ReleaseState.TRIGGERING,
+    ReleaseState.QUEUED,
+)
+WATCHED = (ReleaseState.RUNNING, ReleaseState.WAITING_INPUT)
+
+
+class LostClaim(Exception):
+    """The release changed under this worker; it must drop what it was doing."""
+
+
+def claim_due(
+    states: tuple[str, ...], now: datetime, limit: int, lease: timedelta = LEASE
+) -> list[tuple[int, int]]:
+    """Claim up to `limit` due releases in `states`: (id, version) of each."""
+    with transaction.atomic():
+        due = Release.objects.filter(state__in=states, next_run_at__lte=now).order_by(
+            "next_run_at", "pk"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        claimed = []
+        for release in due[:limit]:
+            release.next_run_at = now + lease
+            release.version += 1
+            release.save(update_fields=["next_run_at", "version"])
+            claimed.append((release.pk, release.version))
+        return claimed
+
+
+@contextmanager
+def fenced(release_id: int, version: int) -> Iterator[Release]:
+    """The release, locked, in a transaction; saved (with a new version) on the way out.
+    Raises `LostClaim` when its version is no longer `version`."""
+    with transaction.atomic():
+        release = Release.objects.select_for_update().get(pk=release_id)
+        if release.version != version:
+            raise LostClaim(f"release {release_id} changed under the worker")
+        yield release
+        release.version += 1
+        release.save()

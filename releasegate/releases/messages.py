@@ -1,0 +1,120 @@
+"""What people are told about a release, in Markdown, in Chinese (the users' language).
+
+Every message names the release and what happened to it, so no two messages of one
+release are identical (DingTalk silently drops a repeat of an identical work notification
+to the same user on the same day).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from releasegate.releases.models import Notification, Release
+
+TITLES = {
+    "rejected": "发布被拒绝",
+    "scheduled": "发布已排期",
+    "held": "发布等待中",
+    "started": "发布开始",
+    "waiting_input": "发布等待确认",
+    "finished": "发布结束",
+    "cancelled": "发布已取消",
+    "error": "发布出错",
+}
+RESULT_WORDS = {
+    "SUCCEEDED": "✅ 成功",
+    "FAILED": "❌ 失败",
+    "UNSTABLE": "⚠️ 不稳定",
+    "ABORTED": "⏹ 已中止",
+}
+
+
+def compose(release: Release, kind: str, **details: Any) -> tuple[str, str]:
+    """The title and Markdown text for `kind` of news about `release`."""
+    zone = settings.CONFIG.options.releases.zone
+    name = release.job_full_name or release.application_name
+    title = f"{TITLES.get(kind, kind)}：{name} #{release.pk}"
+    lines = [f"### {title}", ""]
+    lines += _summary(release, zone)
+    lines += _specifics(release, kind, details, zone)
+    return title[:200], "\n".join(lines)
+
+
+def _summary(release: Release, zone: Any) -> list[str]:
+    parameters = release.approved_parameters or release.requested_parameters
+    shown = "，".join(f"{k}={v}" for k, v in parameters.items()) or "（默认）"
+    approvers = "、".join(release.approver_user_ids) or "—"
+    lines = [
+        f"- 应用：{release.job_full_name or release.application_name}",
+        f"- 参数：{shown}",
+        f"- 申请人：{release.originator_user_id or '—'}；审批人：{approvers}",
+    ]
+    if release.scheduled_for:
+        lines.append(f"- 计划时间：{_when(release.scheduled_for, zone)}")
+    if release.build_url:
+        lines.append(f"- 构建：[#{release.build_number}]({release.build_url})")
+    return lines
+
+
+def _specifics(release: Release, kind: str, details: dict[str, Any], zone: Any) -> list[str]:
+    lines: list[str] = []
+    if release.reason and kind in ("rejected", "cancelled", "error", "held"):
+        lines.append(f"- 原因：{release.reason}")
+    if kind == "waiting_input":
+        lines.append(f"- 构建在等待确认（input：{release.input_id}），请在 Jenkins 中处理")
+    if kind == "finished":
+        lines.append(f"- 结果：{RESULT_WORDS.get(release.state, release.state)}")
+        if release.duration_ms is not None:
+            lines.append(f"- 用时：{_duration(release.duration_ms)}")
+        if release.console_tail and release.state != "SUCCEEDED":
+            lines += ["", "控制台最后几行：", "```", release.console_tail[-1500:], "```"]
+    lines += [f"- {key}：{value}" for key, value in details.items()]
+    return lines
+
+
+def _when(moment: datetime, zone: Any) -> str:
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _duration(milliseconds: int) -> str:
+    seconds = round(milliseconds / 1000)
+    return f"{seconds // 60} 分 {seconds % 60} 秒" if seconds >= 60 else f"{seconds} 秒"
+
+
+def recipients(release: Release) -> list[str]:
+    """The person who asked and every approver, once each, in that order."""
+    seen: dict[str, None] = {}
+    for user in [release.originator_user_id, *release.approver_user_ids]:
+        if user:
+            seen.setdefault(user, None)
+    return list(seen)
+
+
+def notify(release: Release, kind: str, *, now: datetime | None = None, **details: Any) -> None:
+    """Queue the news in the outbox, in the caller's transaction (delivery comes later)."""
+    moment = now or timezone.now()
+    title, markdown = compose(release, kind, **details)
+    channels: list[tuple[str, list[str]]] = []
+    people = recipients(release)
+    if people:
+        channels.append(("work_notification", people))
+    dingtalk = settings.CONFIG.dingtalk
+    if dingtalk is not None and dingtalk.robot_webhook:
+        channels.append(("group_robot", []))
+    with transaction.atomic():
+        for channel, to in channels:
+            Notification.objects.create(
+                release=release,
+                kind=kind,
+                channel=channel,
+                recipients=to,
+                title=title,
+                markdown=markdown,
+                created_at=moment,
+                next_attempt_at=moment,
+            )

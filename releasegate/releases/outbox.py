@@ -1,0 +1,95 @@
+"""Delivering the outbox: each due notification is sent, retried with backoff when DingTalk
+cannot take it now (a rate limit, an outage), and given up, with the reason, when it
+refuses it for good. A message that cannot be delivered never holds up a release."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from django.utils import timezone
+
+from releasegate.integrations.dingtalk.models import SentMessage
+from releasegate.lib.http import OutboundError
+from releasegate.releases.models import Notification, NotificationState
+
+logger = logging.getLogger("releasegate.outbox")
+MAX_ATTEMPTS = 8
+
+
+class WorkNotifier(Protocol):
+    def send_work_notification(
+        self, user_ids: Sequence[str], title: str, markdown: str
+    ) -> SentMessage: ...
+
+
+class GroupRobotSender(Protocol):
+    def send_markdown(self, title: str, markdown: str) -> SentMessage: ...
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s … up to 10 minutes (a throttled robot waits 10 minutes)."""
+    return min(timedelta(seconds=10 * 2 ** max(attempts - 1, 0)), timedelta(minutes=10))
+
+
+def deliver_due(
+    notifier: WorkNotifier | None,
+    robot: GroupRobotSender | None,
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+) -> int:
+    """Send the notifications that are due; returns how many were attempted."""
+    moment = now or timezone.now()
+    due = list(
+        Notification.objects.filter(
+            state=NotificationState.PENDING, next_attempt_at__lte=moment
+        ).order_by("next_attempt_at", "pk")[:limit]
+    )
+    for notification in due:
+        _deliver(notification, notifier, robot, moment)
+    return len(due)
+
+
+def _deliver(
+    notification: Notification,
+    notifier: WorkNotifier | None,
+    robot: GroupRobotSender | None,
+    now: datetime,
+) -> None:
+    notification.attempts += 1
+    try:
+        sent = _send(notification, notifier, robot)
+    except OutboundError as exc:
+        notification.last_error = str(exc)[:2000]
+        give_up = exc.permanent or notification.attempts >= MAX_ATTEMPTS
+        notification.state = NotificationState.FAILED if give_up else NotificationState.PENDING
+        notification.next_attempt_at = now + retry_delay(notification.attempts)
+        logger.warning("notification %s (%s): %s", notification.pk, notification.kind, exc)
+    except _NotConfigured as exc:
+        notification.state, notification.last_error = NotificationState.FAILED, str(exc)
+    else:
+        notification.state, notification.sent_at = NotificationState.SENT, now
+        notification.reference = sent.reference[:200]
+        notification.not_reached = list(sent.not_reached)
+    notification.save()
+
+
+class _NotConfigured(Exception):
+    pass
+
+
+def _send(
+    notification: Notification, notifier: WorkNotifier | None, robot: GroupRobotSender | None
+) -> SentMessage:
+    if notification.channel == "group_robot":
+        if robot is None:
+            raise _NotConfigured("no group robot is configured")
+        return robot.send_markdown(notification.title, notification.markdown)
+    if notifier is None:
+        raise _NotConfigured("DingTalk is not configured")
+    return notifier.send_work_notification(
+        notification.recipients, notification.title, notification.markdown
+    )
