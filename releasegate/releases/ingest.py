@@ -72,6 +72,10 @@ def ingest_approval(
     moment = now or timezone.now()
     try:
         instance = source.get_instance(instance_id)
+        if instance.main_process_instance_id:
+            # A revocation or modification after approval is its own, attached instance;
+            # what it changes is the main one, so that is the one to look at.
+            instance = source.get_instance(instance.main_process_instance_id)
     except NotFound as missing:
         return _vanished(instance_id, moment, missing)
     with transaction.atomic():

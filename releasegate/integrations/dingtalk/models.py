@@ -119,16 +119,24 @@ class ApprovalInstance:
 
     @property
     def approved(self) -> bool:
-        """DingTalk: "status为COMPLETED且result为agree时，表示审批单完结并审批通过"."""
-        return self.status is InstanceStatus.COMPLETED and self.result is InstanceResult.AGREE
+        """DingTalk: "status为COMPLETED且result为agree时，表示审批单完结并审批通过" — and
+        not revoked or modified afterwards (then it stays COMPLETED + agree, with the
+        bizAction saying so), and not itself the attached instance of such a change."""
+        return (
+            self.status is InstanceStatus.COMPLETED
+            and self.result is InstanceResult.AGREE
+            and self.biz_action is BizAction.NONE
+            and not self.main_process_instance_id
+        )
 
     @property
     def ended_without_approval(self) -> bool:
-        """Refused, revoked (terminated), cancelled: it will never be approved."""
+        """Refused, terminated, cancelled, or revoked or modified after approval: what was
+        approved must not run."""
         return (
             self.status in (InstanceStatus.TERMINATED, InstanceStatus.CANCELED)
             or (self.status is InstanceStatus.COMPLETED and self.result is InstanceResult.REFUSE)
-            or self.biz_action is BizAction.REVOKE
+            or self.biz_action in (BizAction.REVOKE, BizAction.MODIFY)
         )
 
     @property

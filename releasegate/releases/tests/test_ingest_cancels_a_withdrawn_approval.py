@@ -72,3 +72,44 @@ def test_an_instance_never_seen_and_not_found_records_nothing() -> None:
         ingest(FakeDingTalk())
 
     assert Release.objects.count() == 0
+
+
+def test_a_revocation_after_approval_cancels_the_release() -> None:
+    """DingTalk keeps a revoked instance COMPLETED + agree; the bizAction tells."""
+    source = FakeDingTalk(instance())
+    ingest(source)
+    source.instances["inst-1"] = instance(biz_action=BizAction.REVOKE)
+
+    outcome = ingest(source)
+
+    assert outcome.cancelled
+    assert Release.objects.get().state == ReleaseState.CANCELLED
+
+
+def test_an_approval_revoked_before_we_saw_it_creates_nothing() -> None:
+    for action in (BizAction.REVOKE, BizAction.MODIFY):
+        outcome = ingest(FakeDingTalk(instance(biz_action=action)))
+
+        assert (outcome.created, outcome.release_id) == (False, None)
+    assert Release.objects.count() == 0
+
+
+def test_an_attached_instance_leads_to_its_main_instance() -> None:
+    import dataclasses
+
+    main = instance()
+    source = FakeDingTalk(main)
+    ingest(source)
+    source.instances["inst-1"] = instance(biz_action=BizAction.MODIFY)
+    source.instances["inst-9"] = dataclasses.replace(
+        instance("inst-9"), main_process_instance_id="inst-1"
+    )
+
+    options = settings.CONFIG.options
+    outcome = ingest_approval(
+        source, "inst-9", via="event", mapping=options.dingtalk.form, options=options.releases
+    )
+
+    assert outcome.cancelled
+    assert Release.objects.count() == 1
+    assert Release.objects.get().state == ReleaseState.CANCELLED
