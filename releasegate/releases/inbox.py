@@ -71,7 +71,9 @@ def process(event_id: int, source: ApprovalSource, now: datetime | None = None) 
     if event.processed_at is not None:
         return event.outcome
     moment = now or timezone.now()
-    outcome = _skip_reason(event)
+    process_code = settings.CONFIG.dingtalk.process_code if settings.CONFIG.dingtalk else ""
+    seen = _process_code_seen(event)
+    outcome = _skip_reason(event, process_code, seen)
     if outcome is None:
         options = settings.CONFIG.options
         try:
@@ -81,6 +83,8 @@ def process(event_id: int, source: ApprovalSource, now: datetime | None = None) 
                 via=event.via,
                 mapping=options.dingtalk.form,
                 options=options.releases,
+                process_code=process_code,
+                process_code_seen=seen,
                 now=moment,
             )
         except OutboundError as exc:
@@ -116,9 +120,22 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), timedelta(minutes=5))
 
 
-def _skip_reason(event: InboundEvent) -> str | None:
+def _process_code_seen(event: InboundEvent) -> str | None:
+    """The approval form a delivery names, when the delivery is authenticated as DingTalk's
+    (a signed push, our own Stream connection); the connector node's body is not."""
+    if event.via not in ("event", "stream"):
+        return None
+    named = event.payload.get("processCode") if isinstance(event.payload, dict) else None
+    return named if isinstance(named, str) and named else None
+
+
+def _skip_reason(event: InboundEvent, process_code: str, seen: str | None) -> str | None:
     if event.event_type not in INGESTED_TYPES:
         return f"ignored: {event.event_type} events are not about releases"
+    if seen is not None and seen != process_code:
+        # Events come for every approval form of the company; this one is not ours (and
+        # asking DingTalk about it would spend API quota for nothing).
+        return f"ignored: an approval of another form ({seen})"
     if not event.instance_id:
         return "ignored: no approval instance id"
     if event.delivery_id and (

@@ -34,6 +34,14 @@ class ApprovalSource(Protocol):
 
     def get_instance(self, instance_id: str) -> ApprovalInstance: ...
 
+    def list_instance_ids(
+        self, process_code: str, start_ms: int, end_ms: int | None = None
+    ) -> list[str]: ...
+
+
+# How far around an instance's creation time to look for it in its form's list.
+_MEMBERSHIP_WINDOW_MS = 5 * 60 * 1000
+
 
 @dataclass(frozen=True)
 class IngestOutcome:
@@ -45,6 +53,8 @@ class IngestOutcome:
     cancelled: bool = False
 
     def describe(self) -> str:
+        if self.status == "FOREIGN":
+            return "ignored: not an instance of the release approval form"
         if self.created:
             return f"release {self.release_id} created"
         if self.cancelled:
@@ -61,9 +71,15 @@ def ingest_approval(
     via: str,
     mapping: FormMapping,
     options: ReleaseOptions,
+    process_code: str,
+    process_code_seen: str | None = None,
     now: datetime | None = None,
 ) -> IngestOutcome:
     """Fetch the instance and bring our records in line with it (idempotent).
+
+    Only instances of the release form (`process_code`) are released: a signed event
+    names its form (`process_code_seen`, checked before anything is asked); otherwise
+    the form's own list of instances must contain it.
 
     Raises the source's `OutboundError` when DingTalk cannot be asked; nothing is
     recorded then, and the caller retries later. An instance DingTalk says does not exist
@@ -81,6 +97,8 @@ def ingest_approval(
     with transaction.atomic():
         approval = _remember(instance, moment)
         if instance.approved:
+            if process_code_seen is None and not _of_the_form(source, instance, process_code):
+                return IngestOutcome(instance.instance_id, "FOREIGN", "")
             return _receive(approval, instance, via, mapping, options, moment)
         release = Release.objects.filter(approval=approval).first()
         if instance.ended_without_approval and release is not None:
@@ -91,6 +109,17 @@ def ingest_approval(
         instance.result.value,
         release_id=release.pk if release else None,
     )
+
+
+def _of_the_form(source: ApprovalSource, instance: ApprovalInstance, process_code: str) -> bool:
+    """Whether DingTalk lists the instance among the release form's own."""
+    if instance.create_time is None:
+        return False
+    created = int(instance.create_time.timestamp() * 1000)
+    listed = source.list_instance_ids(
+        process_code, created - _MEMBERSHIP_WINDOW_MS, created + _MEMBERSHIP_WINDOW_MS
+    )
+    return instance.instance_id in listed
 
 
 def _remember(instance: ApprovalInstance, now: datetime) -> Approval:

@@ -18,7 +18,7 @@ for name, value in {
     "DINGTALK_APP_KEY": "dingtestappkey",
     "DINGTALK_APP_SECRET": "test-app-secret",
     "DINGTALK_AGENT_ID": "1000",
-    "DINGTALK_PROCESS_CODE": "PROC-TEST",
+    "DINGTALK_PROCESS_CODE": "PROC-RELEASEGATE-DEMO",  # the DingTalk simulator's form
     "DINGTALK_EVENT_TOKEN": "testtoken",
     "DINGTALK_EVENT_AES_KEY": "a" * 43,
     "DINGTALK_CONNECTOR_SECRET": "test-connector-secret",

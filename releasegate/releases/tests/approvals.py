@@ -19,6 +19,9 @@ from releasegate.integrations.dingtalk.models import (
 )
 from releasegate.lib.http import OutboundError
 
+# The release form's process code in the test settings.
+PROCESS_CODE = "PROC-RELEASEGATE-DEMO"
+
 ORDER_FORM = {
     "项目名称": "商城 (mall)",
     "应用名称": "订单服务 (mall/order-service)",
@@ -71,6 +74,8 @@ class FakeDingTalk:
         self.instances = {i.instance_id: i for i in instances}
         self.calls = 0
         self.failure: OutboundError | None = None
+        # Instances of another approval form (not in the release form's list).
+        self.foreign: set[str] = set()
         self._lock = threading.Lock()
 
     def get_instance(self, instance_id: str) -> ApprovalInstance:
@@ -82,3 +87,16 @@ class FakeDingTalk:
         if found is None:
             raise NotFound(f"processInstanceNotExist: {instance_id}", status=400)
         return found
+
+    def list_instance_ids(
+        self, process_code: str, start_ms: int, end_ms: int | None = None
+    ) -> list[str]:
+        """Every instance created in the window is of the release form, unless it was
+        made `foreign`."""
+        return [
+            i.instance_id
+            for i in self.instances.values()
+            if i.instance_id not in self.foreign
+            and i.create_time is not None
+            and start_ms <= int(i.create_time.timestamp() * 1000) <= (end_ms or 2**62)
+        ]

@@ -19,7 +19,7 @@ from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.worker import Worker
 from releasegate.releases.ingest import ingest_approval
 from releasegate.releases.models import Release
-from releasegate.releases.tests.approvals import ORDER_FORM, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import ORDER_FORM, PROCESS_CODE, FakeDingTalk, instance
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 
@@ -62,6 +62,7 @@ class Harness:
             instance_id,
             via="event",
             mapping=options.dingtalk.form,
+            process_code=PROCESS_CODE,
             options=self.context.options,
             now=self.clock(),
         )

@@ -7,7 +7,7 @@ from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import BizAction, InstanceResult, InstanceStatus
 from releasegate.releases.ingest import IngestOutcome, ingest_approval
 from releasegate.releases.models import Release, ReleaseState
-from releasegate.releases.tests.approvals import FakeDingTalk, instance
+from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
@@ -15,7 +15,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 def ingest(source: FakeDingTalk) -> IngestOutcome:
     options = settings.CONFIG.options
     return ingest_approval(
-        source, "inst-1", via="event", mapping=options.dingtalk.form, options=options.releases
+        source,
+        "inst-1",
+        via="event",
+        mapping=options.dingtalk.form,
+        process_code=PROCESS_CODE,
+        options=options.releases,
     )
 
 
@@ -107,7 +112,12 @@ def test_an_attached_instance_leads_to_its_main_instance() -> None:
 
     options = settings.CONFIG.options
     outcome = ingest_approval(
-        source, "inst-9", via="event", mapping=options.dingtalk.form, options=options.releases
+        source,
+        "inst-9",
+        via="event",
+        mapping=options.dingtalk.form,
+        process_code=PROCESS_CODE,
+        options=options.releases,
     )
 
     assert outcome.cancelled

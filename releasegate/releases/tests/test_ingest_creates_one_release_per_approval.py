@@ -6,7 +6,7 @@ from django.conf import settings
 from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
 from releasegate.releases.ingest import IngestOutcome, ingest_approval
 from releasegate.releases.models import Approval, Release, ReleaseState
-from releasegate.releases.tests.approvals import ORDER_FORM, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import ORDER_FORM, PROCESS_CODE, FakeDingTalk, instance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
@@ -14,7 +14,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 def ingest(source: FakeDingTalk, instance_id: str = "inst-1", via: str = "event") -> IngestOutcome:
     options = settings.CONFIG.options
     return ingest_approval(
-        source, instance_id, via=via, mapping=options.dingtalk.form, options=options.releases
+        source,
+        instance_id,
+        via=via,
+        mapping=options.dingtalk.form,
+        process_code=PROCESS_CODE,
+        options=options.releases,
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from releasegate.releases.models import Release, ReleaseState
-from releasegate.releases.tests.approvals import FakeDingTalk, instance
+from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
 from releasegate.releases.transitions import IllegalTransition, transition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
@@ -21,6 +21,7 @@ def release() -> Release:
         "inst-1",
         via="event",
         mapping=options.dingtalk.form,
+        process_code=PROCESS_CODE,
         options=options.releases,
     )
     return Release.objects.get()
