@@ -71,9 +71,15 @@ def parse_release_time(text: str, options: ReleaseOptions) -> datetime | None:
     text = text.strip()
     if not text:
         return None
-    if text.isdigit() and len(text) >= 12:
+    unreadable = UnreadableTime(
+        f"发布时间 {text[:40]!r} 无法识别，请使用 2026-11-26 14:30 这样的格式"
+    )
+    if text.isascii() and text.isdigit() and 12 <= len(text) <= 13:
         # Some date controls answer milliseconds since the epoch.
-        return datetime.fromtimestamp(int(text) / 1000, tz=options.zone)
+        try:
+            return datetime.fromtimestamp(int(text) / 1000, tz=options.zone)
+        except (ValueError, OverflowError, OSError):
+            raise unreadable from None
     for pattern in _TIME_FORMATS:
         try:
             parsed = datetime.strptime(text, pattern)
@@ -83,7 +89,5 @@ def parse_release_time(text: str, options: ReleaseOptions) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise UnreadableTime(
-            f"发布时间 {text!r} 无法识别，请使用 2026-11-26 14:30 这样的格式"
-        ) from None
+        raise unreadable from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=options.zone)

@@ -21,6 +21,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from releasegate.integrations.dingtalk.errors import InvalidRequest, NotFound
 from releasegate.lib.http import OutboundError
 from releasegate.releases.ingest import ApprovalSource, ingest_approval
 from releasegate.releases.models import InboundEvent
@@ -31,8 +32,10 @@ logger = logging.getLogger("releasegate.inbox")
 INGESTED_TYPES = frozenset(
     {"bpms_instance_change", "bpms_task_change", "connector_node", "request", "reconcile"}
 )
-# A delivery that failed transiently this often is given up (an operator can replay it).
-MAX_ATTEMPTS = 10
+# The only failures that end a delivery: DingTalk says there is no such instance.
+ENDS_DELIVERY = (NotFound, InvalidRequest)
+# How long one processing attempt holds a delivery before another may take it over.
+CLAIM = timedelta(minutes=2)
 # How long a connector-node delivery waits for its approval to complete in DingTalk.
 NODE_COMPLETION_WAIT = timedelta(hours=1)
 _STILL_RUNNING = frozenset({"NEW", "RUNNING"})
@@ -64,31 +67,48 @@ def record_delivery(
 
 def process(event_id: int, source: ApprovalSource, now: datetime | None = None) -> str:
     """Act on one stored delivery and return its outcome. Idempotent: a processed event
-    is left alone. A transient DingTalk failure leaves it pending for the next attempt,
-    and so does a connector-node delivery whose approval DingTalk has not completed yet
-    (the node fires after the last approver, possibly before the instance completes)."""
-    event = InboundEvent.objects.get(pk=event_id)
-    if event.processed_at is not None:
-        return event.outcome
+    is left alone, and one that another thread or process is working on (or that waits
+    out a backoff) is not touched. A failure to reach DingTalk leaves it pending for the
+    next attempt, and so does a connector-node delivery whose approval DingTalk has not
+    completed yet (the node fires after the last approver, possibly before)."""
     moment = now or timezone.now()
+    if not _claim(event_id, moment):
+        return InboundEvent.objects.values_list("outcome", flat=True).get(pk=event_id)
+    event = InboundEvent.objects.get(pk=event_id)
+    try:
+        return _process(event, source, moment)
+    except OutboundError as exc:
+        return _failed(event, exc, moment)
+    except Exception as exc:  # one bad delivery must not stop the others behind it
+        logger.exception("delivery %s for %s failed", event.pk, event.instance_id)
+        return _failed(event, exc, moment)
+
+
+def _claim(event_id: int, now: datetime) -> bool:
+    """Take the delivery for `CLAIM` (a conditional update: one taker wins)."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    taken = InboundEvent.objects.filter(due, pk=event_id, processed_at__isnull=True).update(
+        next_attempt_at=now + CLAIM
+    )
+    return taken == 1
+
+
+def _process(event: InboundEvent, source: ApprovalSource, moment: datetime) -> str:
     process_code = settings.CONFIG.dingtalk.process_code if settings.CONFIG.dingtalk else ""
     seen = _process_code_seen(event)
     outcome = _skip_reason(event, process_code, seen)
     if outcome is None:
         options = settings.CONFIG.options
-        try:
-            result = ingest_approval(
-                source,
-                event.instance_id,
-                via=event.via,
-                mapping=options.dingtalk.form,
-                options=options.releases,
-                process_code=process_code,
-                process_code_seen=seen,
-                now=moment,
-            )
-        except OutboundError as exc:
-            return _failed(event, exc, moment)
+        result = ingest_approval(
+            source,
+            event.instance_id,
+            via=event.via,
+            mapping=options.dingtalk.form,
+            options=options.releases,
+            process_code=process_code,
+            process_code_seen=seen,
+            now=moment,
+        )
         if _completion_awaited(event, result.status, moment):
             why = f"waiting for DingTalk to complete the approval ({result.status})"
             return _wait(event, why, moment)
@@ -100,14 +120,23 @@ def process(event_id: int, source: ApprovalSource, now: datetime | None = None) 
 
 
 def _completion_awaited(event: InboundEvent, status: str, now: datetime) -> bool:
-    return (
-        event.via == "connector"
-        and status in _STILL_RUNNING
-        and now - event.received_at < NODE_COMPLETION_WAIT
+    if event.via != "connector" or status not in _STILL_RUNNING:
+        return False
+    if now - event.received_at < NODE_COMPLETION_WAIT:
+        return True
+    logger.warning(
+        "connector node delivery %s: approval %s still %s after %s; giving up (a later "
+        "event or the reconcile will still release it)",
+        event.pk,
+        event.instance_id,
+        status,
+        NODE_COMPLETION_WAIT,
     )
+    return False
 
 
 def _wait(event: InboundEvent, why: str, now: datetime) -> str:
+    """Not yet: try again after the backoff (the claim is given back as a due time)."""
     event.attempts += 1
     event.outcome = why[:200]
     event.next_attempt_at = now + retry_delay(event.attempts)
@@ -149,17 +178,24 @@ def _skip_reason(event: InboundEvent, process_code: str, seen: str | None) -> st
     return None
 
 
-def _failed(event: InboundEvent, error: OutboundError, now: datetime) -> str:
+def _failed(event: InboundEvent, error: Exception, now: datetime) -> str:
+    """Record the failure. Only DingTalk saying the instance does not exist or the id is
+    invalid ends the delivery: everything else (an outage, the monthly quota, refused
+    credentials, an answer we could not read) is about the app or the day, not this
+    approval, so it is tried again, with backoff, until it goes through."""
+    message = error.message if isinstance(error, OutboundError) else repr(error)
     event.attempts += 1
     event.last_error = str(error)[:2000]
     event.next_attempt_at = now + retry_delay(event.attempts)
-    if error.permanent or event.attempts >= MAX_ATTEMPTS:
-        event.processed_at, event.outcome = now, f"failed: {error.message}"[:200]
+    if isinstance(error, ENDS_DELIVERY):
+        event.processed_at, event.outcome = now, f"failed: {message}"[:200]
+    else:
+        event.outcome = f"will retry: {message}"[:200]
     event.save(
         update_fields=["attempts", "last_error", "processed_at", "outcome", "next_attempt_at"]
     )
     logger.warning("delivery %s for %s: %s", event.pk, event.instance_id, error)
-    return event.outcome or f"will retry: {error.message}"
+    return event.outcome
 
 
 def pending(limit: int = 100, now: datetime | None = None) -> list[int]:

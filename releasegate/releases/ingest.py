@@ -128,7 +128,7 @@ def _remember(instance: ApprovalInstance, now: datetime) -> Approval:
         "status": instance.status.value,
         "result": instance.result.value,
         "biz_action": instance.biz_action.value,
-        "originator_user_id": instance.originator_user_id,
+        "originator_user_id": instance.originator_user_id[:128],
         "approver_user_ids": list(instance.approvers),
         "agreed_by": list(instance.agreed_by),
         "form": [{"name": f.name, "value": f.value} for f in instance.form],
@@ -162,10 +162,11 @@ def _receive(
     release, created = Release.objects.get_or_create(
         approval=approval,
         defaults={
-            "project_key": offered.project_key if offered else request.project,
-            "application_name": offered.full_name if offered else request.application,
+            # What a form says is stored, but never longer than its column holds.
+            "project_key": (offered.project_key if offered else request.project)[:255],
+            "application_name": (offered.full_name if offered else request.application)[:1000],
             "application_id": offered.id if offered else None,
-            "release_type": request.release_type,
+            "release_type": request.release_type[:100],
             "requested_time": requested_time,
             "requested_time_text": request.release_time_text[:100],
             "has_db_change": request.has_db_change,
@@ -173,7 +174,7 @@ def _receive(
             "requested_parameters": (
                 requested_parameters(request, offered, mapping) if offered else request.parameters
             ),
-            "originator_user_id": instance.originator_user_id,
+            "originator_user_id": instance.originator_user_id[:128],
             "approver_user_ids": list(instance.agreed_by or instance.approvers),
             "received_via": via,
             "received_at": now,

@@ -77,7 +77,7 @@ def record(
     return ReleaseEvent.objects.create(
         release=release,
         at=now or timezone.now(),
-        actor=actor,
+        actor=actor[:128],
         kind=kind,
         from_state=from_state,
         to_state=to_state,

@@ -17,7 +17,6 @@ from releasegate.integrations.dingtalk.models import (
     InstanceStatus,
     OperationRecord,
 )
-from releasegate.lib.http import OutboundError
 
 # The release form's process code in the test settings.
 PROCESS_CODE = "PROC-RELEASEGATE-DEMO"
@@ -73,7 +72,7 @@ class FakeDingTalk:
     def __init__(self, *instances: ApprovalInstance) -> None:
         self.instances = {i.instance_id: i for i in instances}
         self.calls = 0
-        self.failure: OutboundError | None = None
+        self.failure: Exception | None = None
         # Instances of another approval form (not in the release form's list).
         self.foreign: set[str] = set()
         self._lock = threading.Lock()

@@ -67,3 +67,11 @@ def test_an_empty_release_time_means_as_soon_as_possible() -> None:
 def test_an_unreadable_release_time_says_how_to_write_it() -> None:
     with pytest.raises(UnreadableTime, match="2026-11-26 14:30"):
         parse_release_time("明天下午", ReleaseOptions())
+
+
+@pytest.mark.parametrize(
+    "text", ["253402300800000", "9" * 20, "²²²²²²²²²²²²", "2026-13-45 99:99", "x" * 500]
+)
+def test_hostile_release_times_are_unreadable_not_crashes(text: str) -> None:
+    with pytest.raises(UnreadableTime):
+        parse_release_time(text, ReleaseOptions())

@@ -6,9 +6,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from releasegate.integrations.dingtalk.errors import (
+    AuthenticationFailed,
+    QuotaExhausted,
+    UnexpectedResponse,
+)
 from releasegate.lib.http import OutboundError
 from releasegate.releases import inbox
-from releasegate.releases.inbox import MAX_ATTEMPTS, pending, process, record_delivery
+from releasegate.releases.inbox import pending, process, record_delivery
 from releasegate.releases.models import InboundEvent, Release
 from releasegate.releases.tests.approvals import FakeDingTalk, instance
 
@@ -77,24 +82,59 @@ def test_a_transient_failure_leaves_the_delivery_pending_for_the_next_try() -> N
 
     assert outcome.startswith("will retry")
     assert pending() == []
-    assert pending(now=timezone.now() + timedelta(seconds=6)) == [event_id]
+    later = timezone.now() + timedelta(seconds=6)
+    assert pending(now=later) == [event_id]
     source.failure = None
-    process(event_id, source)
+    process(event_id, source, now=later)
     assert pending(now=timezone.now() + timedelta(hours=1)) == []
     assert InboundEvent.objects.get().attempts == 2
 
 
-def test_a_permanent_failure_or_too_many_attempts_ends_the_delivery() -> None:
+def test_only_an_instance_dingtalk_does_not_know_ends_the_delivery() -> None:
     permanent = deliver("evt-1")
     source = FakeDingTalk()
 
     assert process(permanent, source).startswith("failed: processInstanceNotExist")
-    flaky = deliver("evt-2")
-    source.failure = OutboundError("503", service="dingtalk", permanent=False)
-    for _ in range(MAX_ATTEMPTS):
-        process(flaky, source)
-    assert pending() == []
-    assert InboundEvent.objects.get(pk=flaky).attempts == MAX_ATTEMPTS
+    assert InboundEvent.objects.get(pk=permanent).processed_at is not None
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OutboundError("503", service="dingtalk", permanent=False),
+        QuotaExhausted("monthly quota", status=403),
+        AuthenticationFailed("bad app secret", status=400),
+        UnexpectedResponse("tasks.createTime: bad shape"),
+        RuntimeError("a bug"),
+    ],
+)
+def test_outages_quotas_and_surprises_are_retried_for_as_long_as_it_takes(
+    failure: Exception,
+) -> None:
+    event_id = deliver()
+    source = FakeDingTalk(instance())
+    source.failure = failure
+    moment = timezone.now()
+    for _ in range(30):
+        process(event_id, source, now=moment)
+        moment += timedelta(minutes=10)
+    stored = InboundEvent.objects.get(pk=event_id)
+    assert (stored.processed_at, stored.attempts) == (None, 30)
+    assert stored.outcome.startswith("will retry")
+
+    source.failure = None
+    assert process(event_id, source, now=moment).endswith(" created")
+
+
+def test_a_delivery_being_processed_is_not_taken_twice() -> None:
+    event_id = deliver()
+    source = FakeDingTalk(instance())
+    moment = timezone.now()
+    assert inbox._claim(event_id, moment)
+
+    assert process(event_id, source, now=moment) == ""
+    assert source.calls == 0
+    assert process(event_id, source, now=moment + inbox.CLAIM).endswith(" created")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -124,9 +164,10 @@ def test_a_node_delivery_waits_for_dingtalk_to_complete_the_approval() -> None:
 
     assert process(event_id, source).startswith("waiting for DingTalk")
     assert pending() == []
-    assert pending(now=timezone.now() + timedelta(seconds=6)) == [event_id]
+    later = timezone.now() + timedelta(seconds=6)
+    assert pending(now=later) == [event_id]
     source.instances["inst-1"] = instance()
-    assert process(event_id, source).endswith(" created")
+    assert process(event_id, source, now=later).endswith(" created")
     assert pending() == []
 
     late = record_delivery(

@@ -101,3 +101,15 @@ def test_a_dingtalk_failure_records_nothing() -> None:
         ingest(source, "missing")
 
     assert Approval.objects.count() == 0
+
+
+def test_oversized_form_values_are_stored_clipped_not_refused_by_the_database() -> None:
+    form = {**ORDER_FORM, "应用名称": "应" * 2000, "发布类型": "型" * 300, "项目名称": "项" * 400}
+
+    ingest(FakeDingTalk(instance(form=form, originator="u" * 300)))
+
+    release = Release.objects.get()
+    assert len(release.application_name) == 1000
+    assert len(release.release_type) == 100
+    assert len(release.project_key) == 255
+    assert len(release.originator_user_id) == 128
