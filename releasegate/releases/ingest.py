@@ -100,7 +100,8 @@ def ingest_approval(
             if process_code_seen is None and not _of_the_form(source, instance, process_code):
                 return IngestOutcome(instance.instance_id, "FOREIGN", "")
             return _receive(approval, instance, via, mapping, options, moment)
-        release = Release.objects.filter(approval=approval).first()
+        # Locked: a worker about to trigger it waits, or has already moved it on.
+        release = Release.objects.select_for_update().filter(approval=approval).first()
         if instance.ended_without_approval and release is not None:
             return _withdraw(release, instance, moment)
     return IngestOutcome(
@@ -215,7 +216,7 @@ def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutco
             raise missing
         approval.status, approval.refreshed_at = "DELETED", now
         approval.save(update_fields=["status", "refreshed_at"])
-        release = Release.objects.filter(approval=approval).first()
+        release = Release.objects.select_for_update().filter(approval=approval).first()
         if release is None or release.state not in NOT_STARTED_STATES:
             return IngestOutcome(instance_id, "DELETED", "", release.pk if release else None)
         transition(

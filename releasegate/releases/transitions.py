@@ -29,6 +29,10 @@ class IllegalTransition(Exception):
     """The state machine has no such move; the release is left as it was."""
 
 
+class StaleRelease(IllegalTransition):
+    """The release changed since this copy of it was read; nothing was written."""
+
+
 def transition(
     release: Release,
     to_state: ReleaseState,
@@ -46,10 +50,15 @@ def transition(
     moment = now or timezone.now()
     with transaction.atomic():
         from_state = release.state
+        # Conditional on the state and version this copy was read with: a change made
+        # meanwhile by someone else (a worker, ingest, an operator) is never overwritten.
+        moved = Release.objects.filter(
+            pk=release.pk, state=from_state, version=release.version
+        ).update(state=to_state, updated_at=moment, version=release.version + 1)
+        if moved != 1:
+            raise StaleRelease(f"release {release.pk} changed since it was read")
         release.state, release.updated_at = to_state, moment
-        # The version fences a worker that loaded the release before this change.
         release.version += 1
-        release.save(update_fields=["state", "updated_at", "version"])
         return record(
             release,
             "state",

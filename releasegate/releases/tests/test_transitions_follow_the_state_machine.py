@@ -53,3 +53,18 @@ def test_terminal_states_allow_no_further_moves(release: Release) -> None:
     for state in ReleaseState:
         with pytest.raises(IllegalTransition):
             transition(release, state, actor="worker")
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_state(release: Release) -> None:
+    from releasegate.releases.transitions import StaleRelease
+
+    stale = Release.objects.get(pk=release.pk)
+    transition(release, ReleaseState.SCHEDULED, actor="policy")
+    transition(release, ReleaseState.TRIGGERING, actor="worker")
+
+    with pytest.raises(StaleRelease):
+        transition(stale, ReleaseState.CANCELLED, actor="ingest")
+
+    release.refresh_from_db()
+    assert release.state == ReleaseState.TRIGGERING
+    assert not release.events.filter(to_state=ReleaseState.CANCELLED).exists()
