@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,18 +19,20 @@ _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
 @dataclass(frozen=True)
 class DingTalkSettings:
     app_key: str
-    app_secret: str
+    # repr=False on every secret: a dataclass's repr ends up in debug pages and logs.
+    app_secret: str = field(repr=False)
     agent_id: int
     process_code: str
     # Empty when the event push is not used (Stream mode or the connector node instead).
-    event_token: str
-    event_aes_key: str
+    event_token: str = field(repr=False)
+    event_aes_key: str = field(repr=False)
     connector_auth: ConnectorAuth
-    connector_secret: str
+    connector_secret: str = field(repr=False)
     api_base: str
     oapi_base: str
-    robot_webhook: str
-    robot_secret: str
+    # The webhook URL carries the robot's access token.
+    robot_webhook: str = field(repr=False)
+    robot_secret: str = field(repr=False)
 
     @property
     def event_push(self) -> bool:

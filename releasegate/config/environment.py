@@ -20,15 +20,16 @@ DEMO_SECRET_KEY_FILE = "demo-secret-key"
 class JenkinsSettings:
     url: str
     user: str
-    token: str | None
-    password: str | None
+    # repr=False: a dataclass's repr ends up in debug pages and log lines.
+    token: str | None = field(repr=False)
+    password: str | None = field(repr=False)
 
 
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
-    database_url: str
-    secret_key: str
+    database_url: str = field(repr=False)
+    secret_key: str = field(repr=False)
     demo: bool
     debug: bool
     allowed_hosts: tuple[str, ...]

@@ -58,8 +58,11 @@ class FormMapping(_Section):
     parameters: dict[str, str | list[str]] = {"分支或标签": ["BRANCH", "TAG"], "环境": "ENV"}
     # The Jenkins parameter that receives the release type, where the job defines it.
     release_type_parameter: str = "RELEASE_TYPE"
-    # Answers that mean "yes" in the database-change fields (compared case-insensitively).
+    # Answers that mean "yes" and "no" in the database-change fields (case-insensitive).
+    # Any other answer to "is there a database change" stops the release: the check must
+    # not pass because a control was renamed or an option reworded.
     yes_values: list[str] = ["是", "有", "已完成", "yes", "true", "y", "1"]
+    no_values: list[str] = ["否", "无", "没有", "未完成", "no", "false", "n", "0"]
 
     def parameter_names(self) -> dict[str, tuple[str, ...]]:
         """Each parameter field's label with its Jenkins names, first one first."""

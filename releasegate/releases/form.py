@@ -41,11 +41,14 @@ class RequestedRelease:
     # field's first name; `releases.parameters.requested_parameters` picks the one the
     # chosen job declares).
     parameters: dict[str, str] = field(default_factory=dict)
+    # Why the database-change answer could not be read (None: it could).
+    db_change_unreadable: str | None = None
 
 
 def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelease:
     """The request a form describes; absent fields read as empty."""
     yes = {answer.lower() for answer in mapping.yes_values}
+    no = {answer.lower() for answer in mapping.no_values}
 
     def text(label: str) -> str:
         return (values.get(label) or "").strip()
@@ -55,7 +58,8 @@ def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelea
         application=text(mapping.application),
         release_type=text(mapping.release_type),
         release_time_text=text(mapping.release_time),
-        has_db_change=text(mapping.db_change).lower() in yes,
+        has_db_change=text(mapping.db_change).lower() not in no,
+        db_change_unreadable=_unreadable_answer(values, mapping.db_change, yes | no),
         db_change_done=text(mapping.db_change_done).lower() in yes,
         parameters={
             names[0]: text(label)
@@ -63,6 +67,17 @@ def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelea
             if text(label)
         },
     )
+
+
+def _unreadable_answer(values: Mapping[str, str], label: str, known: set[str]) -> str | None:
+    """A database-change answer that is missing or neither yes nor no: said plainly,
+    because reading it as "no" would let an unfinished change through."""
+    if label not in values:
+        return f"表单中没有「{label}」字段，无法确认是否有数据库变更"
+    answer = (values.get(label) or "").strip()
+    if answer.lower() not in known:
+        return f"「{label}」的回答 {answer[:20]!r} 无法识别，请选择 是 或 否"
+    return None
 
 
 def parse_release_time(text: str, options: ReleaseOptions) -> datetime | None:

@@ -33,7 +33,9 @@ def form_problems(
     if application is not None:
         parameters = requested_parameters(requested, application, mapping)
         problems.extend(check_parameters(application, parameters))
-    if requested.has_db_change and not requested.db_change_done:
+    if requested.db_change_unreadable:
+        problems.append(requested.db_change_unreadable)
+    elif requested.has_db_change and not requested.db_change_done:
         problems.append(DB_CHANGE_PENDING)
     problems.extend(_time_problems(requested.release_time_text, options, now))
     return problems

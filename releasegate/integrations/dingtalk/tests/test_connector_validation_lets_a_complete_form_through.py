@@ -35,7 +35,8 @@ def test_the_option_ids_are_accepted_as_well_as_the_values(client: Client) -> No
 
 
 def test_fields_the_form_leaves_out_take_the_jobs_defaults(client: Client) -> None:
-    status, answer = call(client, "validate", {"project": "运维平台", "application": "配置中心"})
+    form = {"project": "运维平台", "application": "配置中心", "db_change": "否"}
+    status, answer = call(client, "validate", form)
 
     assert (status, answer["valid"]) == (200, True)
 
