@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections import deque
 
 MASK = "***"
 # Shorter values are too likely to be ordinary words or numbers to be replaced safely.
@@ -18,23 +19,30 @@ _MIN_SECRET_LENGTH = 4
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+# Short-lived secrets (single-use tickets, access tokens) arrive without end; only the
+# most recent ones can still matter, so only they are kept.
+_temporary: deque[str] = deque(maxlen=64)
 
 
-def register_secret(value: str | None, *, user: str | None = None) -> None:
-    """Remember `value` as a secret; with `user`, also its Basic-auth header encoding."""
+def register_secret(value: str | None, *, user: str | None = None, temporary: bool = False) -> None:
+    """Remember `value` as a secret; with `user`, also its Basic-auth header encoding.
+    A `temporary` one is forgotten after the next 64 temporary ones."""
     if not value or len(value) < _MIN_SECRET_LENGTH:
         return
     forms = {value}
     if user is not None:
         forms.add(base64.b64encode(f"{user}:{value}".encode()).decode("ascii"))
     with _lock:
-        _secrets.update(forms)
+        if temporary:
+            _temporary.extend(form for form in forms if form not in _temporary)
+        else:
+            _secrets.update(forms)
 
 
 def redact(text: str) -> str:
     """Return `text` with every registered secret masked."""
     with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
+        secrets = sorted({*_secrets, *_temporary}, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)

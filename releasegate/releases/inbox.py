@@ -227,12 +227,18 @@ class Dispatcher:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="inbox")
-        self._pool.submit(self._run, event_id)
+        try:
+            self._pool.submit(self._run, event_id)
+        except RuntimeError:
+            # The process is shutting down; the stored delivery waits for the next sweep.
+            logger.info("delivery %s left for the next sweep (shutting down)", event_id)
 
     def _run(self, event_id: int) -> None:
         factory = self.source_factory
         if factory is None:
             return
+        # A pooled thread may hold a connection the database has since closed.
+        close_old_connections()
         try:
             process(event_id, factory())
         except Exception:  # a background thread must log, not die silently

@@ -70,7 +70,7 @@ class AccessTokens:
 
     def _refill(self) -> str:
         raw = self._fetch()
-        register_secret(raw.access_token)
+        register_secret(raw.access_token, temporary=True)
         self._token = raw.access_token
         self._expires_at = self._clock() + max(raw.expire_in - TOKEN_MARGIN_SECONDS, 1)
         return raw.access_token

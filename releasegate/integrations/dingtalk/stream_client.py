@@ -195,7 +195,7 @@ class StreamClient:
 
     def _connect(self) -> ClientConnection:
         ticket = self._open()
-        register_secret(ticket.ticket)
+        register_secret(ticket.ticket, temporary=True)
         context = None
         if ticket.endpoint.startswith("wss://"):
             context = ssl.create_default_context()

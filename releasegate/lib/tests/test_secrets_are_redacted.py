@@ -54,3 +54,14 @@ def test_the_log_filter_masks_messages_and_tracebacks(caplog: pytest.LogCaptureF
 
     assert SECRET not in caplog.text
     assert caplog.text.count(MASK) >= 2
+
+
+def test_temporary_secrets_are_masked_and_forgotten_after_many_more() -> None:
+    register_secret("ticket-0000-first", temporary=True)
+    assert redact("ticket-0000-first") == MASK
+
+    for n in range(64):
+        register_secret(f"ticket-{n:04d}-later", temporary=True)
+
+    assert redact("ticket-0000-first") == "ticket-0000-first"
+    assert redact("ticket-0063-later") == MASK
