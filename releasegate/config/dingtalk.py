@@ -9,10 +9,10 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from releasegate.config.problems import Problem
+from releasegate.integrations.dingtalk.crypto import AES_KEY
 
 ConnectorAuth = Literal["apisecret", "basic", "none"]
 # From the developer console: the EncodingAESKey is 43 letters and digits, the token 3-32.
-_AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
 _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
 
 
@@ -103,7 +103,7 @@ def _event_push(environ: Mapping[str, str], problems: list[Problem]) -> tuple[st
     aes_key = (environ.get("DINGTALK_EVENT_AES_KEY") or "").strip()
     checks = (
         ("DINGTALK_EVENT_TOKEN", token, _EVENT_TOKEN, "3-32 letters and digits (签名 token)"),
-        ("DINGTALK_EVENT_AES_KEY", aes_key, _AES_KEY, "43 letters and digits (加密 aes_key)"),
+        ("DINGTALK_EVENT_AES_KEY", aes_key, AES_KEY, "43 letters and digits (加密 aes_key)"),
     )
     for name, value, pattern, what in checks:
         if value and not pattern.match(value):

@@ -28,7 +28,8 @@ from urllib.parse import quote
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-_AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
+# The EncodingAESKey the developer console generates: 43 letters and digits.
+AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
 _BLOCK = 32
 # DingTalk gives no skew window for its timestamps; five minutes either way is ours.
 WINDOW_SECONDS = 300
@@ -40,7 +41,7 @@ class SignatureError(Exception):
 
 def aes_key_problem(encoding_aes_key: str) -> str | None:
     """Why an EncodingAESKey is unusable, or None when it is fine."""
-    if not _AES_KEY.match(encoding_aes_key):
+    if not AES_KEY.match(encoding_aes_key):
         return "must be 43 letters and digits (the EncodingAESKey from the developer console)"
     return None
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError
+from releasegate.lib.validation import first_problem
 from releasegate.releases.inbox import record_delivery
 
 logger = logging.getLogger("releasegate.dingtalk.events")
@@ -58,8 +59,8 @@ def receive_event(request: HttpRequest) -> JsonResponse:
     try:
         envelope = _Envelope.model_validate_json(request.body)
     except ValidationError as exc:
-        field = ".".join(str(p) for p in exc.errors()[0]["loc"]) or "body"
-        return _error(400, f"malformed body: {field}: {exc.errors()[0]['msg']}")
+        where, problem = first_problem(exc, "body")
+        return _error(400, f"malformed body: {where}: {problem}")
     crypto = EventCrypto(dingtalk.event_token, dingtalk.event_aes_key, owner_key=dingtalk.app_key)
     try:
         event = crypto.open(

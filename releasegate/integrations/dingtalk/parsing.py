@@ -27,6 +27,7 @@ from releasegate.integrations.dingtalk.raw import (
     RawOperationRecord,
     RawTask,
 )
+from releasegate.lib.validation import first_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,10 +42,9 @@ def validated(model: type[M], response: httpx.Response, what: str) -> M:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the body"
+        where, problem = first_problem(exc)
         raise errors.UnexpectedResponse(
-            f"{what}: DingTalk's answer is malformed at {where}: {first['msg']}",
+            f"{what}: DingTalk's answer is malformed at {where}: {problem}",
             status=response.status_code,
         ) from None
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from releasegate.lib.validation import first_problem
+
 CONTENT_TYPE = "application/json"
 # The Go SDK's two EVENT answers: code 200 + SUCCESS, code 500 + LATER ("failed,
 # redeliver"); ACK codes are 200 OK, 404 not supported, 500 error.
@@ -62,9 +64,8 @@ def parse_frame(raw: str | bytes) -> Frame:
     try:
         return Frame.model_validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the frame"
-        raise MalformedFrame(f"{where}: {first['msg']}") from None
+        where, problem = first_problem(exc, "the frame")
+        raise MalformedFrame(f"{where}: {problem}") from None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from releasegate.integrations.jenkins.raw import (
     RawStageViewDefinition,
     RawStageViewInput,
 )
+from releasegate.lib.validation import first_problem
 
 T = TypeVar("T")
 
@@ -60,9 +61,9 @@ def validated(adapter: TypeAdapter[T], response: httpx.Response, what: str) -> T
     try:
         return adapter.validate_json(response.content)
     except ValidationError as exc:
-        where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        where, _ = first_problem(exc, "the top")
         raise errors.UnexpectedResponse(
-            f"{what}: Jenkins answered an unexpected shape (at {where or 'the top'})"
+            f"{what}: Jenkins answered an unexpected shape (at {where})"
         ) from None
 
 
