@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from releasegate.cli import (
+    cancel,
     catalog,
     check,
     demo,
@@ -23,7 +24,7 @@ from releasegate.cli import (
     worker,
 )
 
-COMMANDS = [check, sync, catalog, serve, worker, stream, manage, simulate, demo]
+COMMANDS = [check, sync, catalog, serve, worker, stream, cancel, manage, simulate, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.REJECTED, S.SCHEDULED, S.CANCELLED}),
     S.SCHEDULED: frozenset({S.REJECTED, S.CANCELLED, S.TRIGGERING}),
     S.TRIGGERING: frozenset({S.QUEUED, S.RUNNING, S.ERROR}),
-    S.QUEUED: frozenset({S.RUNNING, S.FAILED, S.ABORTED, S.ERROR}),
+    # CANCELLED from QUEUED: an operator cancelled the queue item before it started.
+    S.QUEUED: frozenset({S.RUNNING, S.FAILED, S.ABORTED, S.ERROR, S.CANCELLED}),
     S.RUNNING: frozenset({S.WAITING_INPUT, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
     S.WAITING_INPUT: frozenset({S.RUNNING, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
 }

@@ -1,0 +1,124 @@
+"""The releases in the admin: a read-only audit (nothing here edits history), with one
+action an operator may take: cancel a scheduled or queued release."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from releasegate.catalog.admin import ReadOnlyAdmin
+from releasegate.connections import jenkins_client
+from releasegate.releases.models import (
+    Approval,
+    InboundEvent,
+    Notification,
+    Release,
+    ReleaseEvent,
+)
+from releasegate.releases.operators import CannotCancel, cancel_release
+
+
+_EVENT_FIELDS = ("at", "actor", "kind", "from_state", "to_state", "reason", "details")
+_NOTIFICATION_FIELDS = (
+    "created_at",
+    "kind",
+    "channel",
+    "recipients",
+    "state",
+    "attempts",
+    "last_error",
+)
+
+
+class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ReleaseEvent
+    fields = _EVENT_FIELDS
+    readonly_fields = _EVENT_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NotificationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Notification
+    fields = _NOTIFICATION_FIELDS
+    readonly_fields = _NOTIFICATION_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "application_name",
+        "state",
+        "originator_user_id",
+        "scheduled_for",
+        "build_number",
+        "result",
+        "received_at",
+    ]
+    list_filter = ["state", "received_via"]
+    search_fields = ["application_name", "originator_user_id", "approval__instance_id"]
+    inlines = [EventInline, NotificationInline]
+    actions = ["cancel"]
+
+    @admin.action(description="Cancel the selected scheduled or queued releases")
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Release]) -> None:
+        from django.conf import settings
+
+        actor = f"admin:{getattr(request.user, 'username', '?')}"
+        with jenkins_client(settings.CONFIG) as jenkins:
+            for release in queryset:
+                try:
+                    cancel_release(release.pk, actor=actor, jenkins=jenkins)
+                    self.message_user(request, f"Release {release.pk} cancelled.")
+                except CannotCancel as exc:
+                    self.message_user(request, f"Release {release.pk}: {exc}", messages.WARNING)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Viewing needs "change" in Django's admin when there is no view-only user; the
+        # fields stay read-only whatever this says.
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("cancel", None)
+        return actions
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyAdmin):
+    list_display = [
+        "instance_id",
+        "title",
+        "status",
+        "result",
+        "originator_user_id",
+        "refreshed_at",
+    ]
+    list_filter = ["status", "result"]
+    search_fields = ["instance_id", "title", "originator_user_id"]
+
+
+@admin.register(InboundEvent)
+class InboundEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "via", "event_type", "instance_id", "outcome", "attempts"]
+    list_filter = ["via", "event_type"]
+    search_fields = ["instance_id", "delivery_id"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "release", "kind", "channel", "state", "attempts"]
+    list_filter = ["state", "kind", "channel"]

@@ -1,0 +1,49 @@
+"""What an operator may do to a release by hand: cancel it before it runs.
+
+A release not yet triggered (RECEIVED, SCHEDULED) is simply cancelled. A QUEUED one is
+cancelled in Jenkins first; only when Jenkins confirms (the item had not started) is the
+release cancelled. Anything later is a running build: stop it in Jenkins.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from releasegate.integrations.jenkins.client import JenkinsClient
+from releasegate.releases.messages import notify
+from releasegate.releases.models import Release, ReleaseState
+from releasegate.releases.transitions import transition
+
+S = ReleaseState
+
+
+class CannotCancel(Exception):
+    """The release is past the point where cancelling it could stop anything."""
+
+
+def cancel_release(
+    release_id: int, *, actor: str, reason: str = "", jenkins: JenkinsClient | None = None
+) -> Release:
+    """Cancel the release and tell its people; raises `CannotCancel` with why not."""
+    release = Release.objects.get(pk=release_id)
+    why = f"由 {actor} 取消" + (f"：{reason}" if reason else "")
+    if release.state == S.QUEUED:
+        if jenkins is None or release.queue_id is None:
+            raise CannotCancel("queued in Jenkins: cancelling needs Jenkins")
+        if not jenkins.cancel_queue_item(release.queue_id):
+            raise CannotCancel("the build has already left the queue; stop it in Jenkins")
+    elif release.state not in (S.RECEIVED, S.SCHEDULED):
+        raise CannotCancel(
+            f"the release is {release.state}; only a scheduled or queued one can be cancelled"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        current = Release.objects.select_for_update().get(pk=release_id)
+        if current.state != release.state:
+            raise CannotCancel(f"the release moved on to {current.state} meanwhile")
+        current.reason, current.next_run_at = why, None
+        transition(current, S.CANCELLED, actor=actor, reason=why, now=now)
+        current.save(update_fields=["reason", "next_run_at"])
+        notify(current, "cancelled", now=now)
+    return current
