@@ -20,7 +20,6 @@ from releasegate.releases.models import (
 )
 from releasegate.releases.operators import CannotCancel, cancel_release
 
-
 _EVENT_FIELDS = ("at", "actor", "kind", "from_state", "to_state", "reason", "details")
 _NOTIFICATION_FIELDS = (
     "created_at",
