@@ -35,6 +35,19 @@ DEMO_DINGTALK = {
 }
 
 
+# The demo's configuration file: the order service's `input` step is answered with the
+# approved values, and the worker looks at Jenkins often (the demo is short).
+DEMO_OPTIONS = """\
+[releases]
+poll_seconds = 0.5
+
+[[releases.inputs]]
+job = "mall/order-service"
+input_id = "Deploy-approval"
+action = "proceed"
+"""
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="run the release story against the simulators")
     parser.add_argument("--keep", action="store_true", help="keep everything running after")
@@ -90,11 +103,13 @@ def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str) -> 
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
+    config_file = data_dir / "demo.toml"
+    config_file.write_text(DEMO_OPTIONS, encoding="utf-8")
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("SECRET_KEY", None)
-    os.environ.pop("RELEASEGATE_CONFIG", None)
     os.environ.update(
         DEMO_DINGTALK,
+        RELEASEGATE_CONFIG=str(config_file),
         RELEASEGATE_DEMO="1",
         RELEASEGATE_DATA_DIR=str(data_dir),
         JENKINS_URL=jenkins_url,

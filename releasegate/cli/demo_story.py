@@ -22,6 +22,20 @@ TESTER, APPROVERS = "zhangsan", ("lisi", "wangwu")
 PROJECT, APPLICATION = "商城 (mall)", "订单服务 (mall/order-service)"
 
 
+def _told(event: Any) -> str:
+    """One audit-trail row as a timeline line."""
+    if event.kind == "state":
+        return f"{event.from_state} → [bold]{event.to_state}[/bold]: {escape(event.reason)}"
+    if event.kind == "input-answered":
+        values = event.details.get("values", {})
+        return f"the pipeline's input step answered with {escape(str(values))}"
+    return f"{event.kind}: {escape(event.reason)}"
+
+
+def _title(message: dict[str, Any]) -> str:
+    return str(((message.get("msg") or {}).get("markdown") or {}).get("title") or "")
+
+
 class DemoFailed(Exception):
     def __init__(self, where: str, why: str) -> None:
         super().__init__(f"{where}: {why}")
@@ -78,7 +92,9 @@ class Story:
         )
         instance_id = self.fill_in_the_form()
         self.approve(instance_id)
-        self.arrival(instance_id)
+        release_id = self.arrival(instance_id)
+        self.follow(release_id)
+        self.messages(release_id)
 
     # -- the form -----------------------------------------------------------------
 
@@ -131,7 +147,7 @@ class Story:
         if (state.get("status"), state.get("result")) != ("COMPLETED", "agree"):
             raise DemoFailed("approval", f"the instance is {state.get('status')}")
 
-    def arrival(self, instance_id: str, within: float = 20.0) -> None:
+    def arrival(self, instance_id: str, within: float = 20.0) -> int:
         from releasegate.releases.models import InboundEvent, Release
 
         deadline = time.monotonic() + within
@@ -147,7 +163,7 @@ class Story:
         )
         self.timeline.step(
             f"[green]ReleaseGate received release #{release.pk}[/green]: "
-            f"{release.application_name}, {release.release_type}, state {release.state}"
+            f"{release.application_name}, {release.release_type}"
         )
         self.timeline.detail(
             f"parameters {release.requested_parameters}; asked by "
@@ -158,6 +174,63 @@ class Story:
             f"it arrived by: {', '.join(ways)} (each checked against DingTalk's API;"
             " duplicates are harmless)"
         )
+        return release.pk
+
+    def follow(self, release_id: int, within: float = 40.0) -> None:
+        """Tell the release's audit trail as it is written, until the release ends."""
+        from releasegate.releases.models import Release, ReleaseEvent
+
+        told: set[int] = set(
+            ReleaseEvent.objects.filter(release_id=release_id, kind="received").values_list(
+                "pk", flat=True
+            )
+        )
+        deadline = time.monotonic() + within
+        release = Release.objects.get(pk=release_id)
+        while time.monotonic() < deadline:
+            for event in ReleaseEvent.objects.filter(release_id=release_id).exclude(pk__in=told):
+                told.add(event.pk)
+                self.timeline.step(_told(event))
+            release.refresh_from_db()
+            if release.terminal:
+                break
+            time.sleep(0.2)
+        if release.state != "SUCCEEDED":
+            raise DemoFailed(
+                "the build",
+                f"release {release_id} ended {release.state}: "
+                f"{release.reason or release.last_error}",
+            )
+
+    def messages(self, release_id: int, within: float = 15.0) -> None:
+        """What the people involved found in DingTalk (the simulator keeps every message)."""
+        deadline = time.monotonic() + within
+        wanted = {TESTER, *APPROVERS}
+        finished: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            sent = self.dingtalk.messages(kind="work_notification")
+            finished = [
+                m
+                for m in sent
+                if f"#{release_id}" in _title(m) and _title(m).startswith("发布结束")
+            ]
+            if {m["to"] for m in finished} >= wanted:
+                break
+            time.sleep(0.2)
+        if {m["to"] for m in finished} < wanted:
+            raise DemoFailed("notifications", "the outcome did not reach everyone")
+        titles = sorted(
+            {
+                _title(m)
+                for m in self.dingtalk.messages(kind="work_notification")
+                if f"#{release_id}" in _title(m)
+            }
+        )
+        self.timeline.step(
+            "DingTalk work notifications reached 张三 (who asked) and 李四, 王五 (who approved):"
+        )
+        for title in titles:
+            self.timeline.detail(title)
 
     def summary(self, releasegate_url: str, jenkins_url: str) -> None:
         self.timeline.step("[green]demo complete[/green]")

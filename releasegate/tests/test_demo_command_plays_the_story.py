@@ -20,6 +20,9 @@ def test_the_demo_plays_the_story_from_the_catalog_to_a_received_release(
     assert "李四 (lisi) approves" in lines
     assert "ReleaseGate received release #1: mall/order-service" in lines
     assert "{'TAG': 'v3.7.2', 'RELEASE_TYPE': '灰度'}" in lines
+    assert "the pipeline's input step answered with" in lines
+    assert "RUNNING → SUCCEEDED: build #1 ended SUCCESS" in lines
+    assert "发布结束：mall/order-service #1" in lines
     assert "demo complete" in lines
     assert "login admin / " in lines
     assert (tmp_path / "releasegate.sqlite3").exists()
