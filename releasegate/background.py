@@ -1,57 +1,65 @@
-"""The background work of a `releasegate serve` process: the worker in a thread, plus a
-periodic catalog sync. Production runs `releasegate worker` processes instead."""
+"""The worker as a process runs it: the engine, the inbox, the outbox and the periodic
+chores (catalog sync, reconcile). `releasegate serve` runs one in a thread beside the web
+server; `releasegate worker` runs one on its own."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime, timedelta
 
 from releasegate.config import Config
 from releasegate.connections import dingtalk_client, group_robot, jenkins_client
-from releasegate.lib.http import OutboundError
 from releasegate.releases import inbox
+from releasegate.releases.chores import Periodic
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.worker import Worker
 
-logger = logging.getLogger("releasegate.background")
 
+def chores(config: Config) -> tuple[Periodic, ...]:
+    """The periodic chores this configuration asks for."""
+    options = config.options
 
-class CatalogSync:
-    """Sync the catalog every `interval` (a chore of the worker loop)."""
-
-    def __init__(self, config: Config, interval: timedelta) -> None:
-        self.config, self.interval = config, interval
-        self.last: datetime | None = None
-
-    def __call__(self, now: datetime) -> bool:
-        if not self.interval or (self.last is not None and now - self.last < self.interval):
-            return False
+    def sync_catalog(now: datetime) -> str:
         from releasegate.catalog.sync import run_sync
 
-        self.last = now
-        with jenkins_client(self.config) as client:
-            try:
-                run_sync(client, self.config.options.catalog)
-            except OutboundError as exc:
-                logger.warning("periodic catalog sync failed: %s", exc)
-        return True
+        with jenkins_client(config) as client:
+            record = run_sync(client, options.catalog)
+        changes = f"{record.added} added, {record.changed} changed, {record.removed} removed"
+        return f"{record.jobs_seen} jobs: {changes}"
+
+    def reconcile_approvals(now: datetime) -> str:
+        from releasegate.releases.reconcile import reconcile
+
+        if config.dingtalk is None:
+            return "DingTalk is not configured"
+        lookback = timedelta(hours=options.dingtalk.reconcile_lookback_hours)
+        return reconcile(dingtalk_client(config), config.dingtalk.process_code, now, lookback)
+
+    return (
+        Periodic(
+            "catalog-sync", timedelta(minutes=options.catalog.sync_interval_minutes), sync_catalog
+        ),
+        Periodic(
+            "reconcile", timedelta(minutes=options.dingtalk.reconcile_minutes), reconcile_approvals
+        ),
+    )
 
 
-def build_worker(config: Config, *, chores: tuple[CatalogSync, ...] = ()) -> Worker:
+def build_worker(config: Config) -> Worker:
     """A worker for this configuration: its own Jenkins client (clients are per thread),
     the process's shared DingTalk client, the group robot when one is configured."""
     context = EngineContext(jenkins=jenkins_client(config), options=config.options.releases)
     dingtalk = dingtalk_client(config) if config.dingtalk is not None else None
-    return Worker(context, dingtalk=dingtalk, robot=group_robot(config), chores=chores)
+    return Worker(context, dingtalk=dingtalk, robot=group_robot(config), chores=chores(config))
 
 
 class Background:
+    """The worker in a thread of the web server's process."""
+
     def __init__(self, config: Config) -> None:
         self.config = config
         self._stop = threading.Event()
-        interval = timedelta(minutes=config.options.catalog.sync_interval_minutes)
-        self._worker = build_worker(config, chores=(CatalogSync(config, interval),))
+        self._worker = build_worker(config)
         self._thread = threading.Thread(
             target=self._worker.run, args=(self._stop,), name="worker", daemon=True
         )

@@ -39,7 +39,7 @@ class CatalogOptions(_Section):
     project_names: dict[str, str] = {}
     # Name of the project that collects jobs not inside any folder.
     root_project_name: str = "未分组"
-    # `releasegate serve` syncs the catalog this often (0: only at start and by hand).
+    # The workers sync the catalog this often (0: only by hand, `releasegate sync`).
     sync_interval_minutes: int = Field(10, ge=0, le=24 * 60)
 
 
@@ -83,6 +83,11 @@ class DingTalkOptions(_Section):
     form: FormMapping = FormMapping()
     # Seconds allowed for each DingTalk API call.
     timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # Look for approvals whose events were lost this often (0: never), among the release
+    # form's instances started within the lookback. Each run costs API calls: on an
+    # edition with a small monthly quota, run it rarely.
+    reconcile_minutes: int = Field(15, ge=0, le=24 * 60)
+    reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
 
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -35,7 +35,7 @@ class Worker:
     dingtalk: DingTalkClient | None = None
     robot: GroupRobot | None = None
     batch: int = 20
-    # Extra periodic work (the catalog sync in `serve`), called every pass.
+    # Periodic work (catalog sync, reconcile), offered every pass; True when it ran.
     chores: tuple[Callable[[datetime], bool], ...] = ()
 
     def run_once(self) -> bool:

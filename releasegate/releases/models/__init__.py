@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from releasegate.releases.models.approval import Approval, InboundEvent
+from releasegate.releases.models.chore import Chore
 from releasegate.releases.models.event import ReleaseEvent
 from releasegate.releases.models.notification import Notification, NotificationState
 from releasegate.releases.models.release import Release, ReleaseState
 
 __all__ = [
     "Approval",
+    "Chore",
     "InboundEvent",
     "Notification",
     "NotificationState",

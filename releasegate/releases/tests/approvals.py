@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from releasegate.integrations.dingtalk.errors import NotFound
@@ -88,14 +88,20 @@ class FakeDingTalk:
         return found
 
     def list_instance_ids(
-        self, process_code: str, start_ms: int, end_ms: int | None = None
+        self,
+        process_code: str,
+        start_ms: int,
+        end_ms: int | None = None,
+        statuses: Iterable[str] | None = None,
     ) -> list[str]:
         """Every instance created in the window is of the release form, unless it was
         made `foreign`."""
+        wanted = set(statuses) if statuses is not None else None
         return [
             i.instance_id
             for i in self.instances.values()
             if i.instance_id not in self.foreign
+            and (wanted is None or i.status.value in wanted)
             and i.create_time is not None
             and start_ms <= int(i.create_time.timestamp() * 1000) <= (end_ms or 2**62)
         ]

@@ -1,0 +1,42 @@
+"""Periodic chores (catalog sync, reconcile), each done by one worker at a time however
+many run: a worker claims the chore's turn with a conditional update before doing it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from releasegate.lib.http import OutboundError
+from releasegate.releases.models import Chore
+
+logger = logging.getLogger("releasegate.chores")
+
+
+class Periodic:
+    """`work(now) -> outcome` every `interval`, as a worker loop chore."""
+
+    def __init__(self, name: str, interval: timedelta, work: Callable[[datetime], str]) -> None:
+        self.name, self.interval, self.work = name, interval, work
+
+    def __call__(self, now: datetime) -> bool:
+        """Run the chore if its turn has come and this worker claims it; True if it ran."""
+        if self.interval <= timedelta(0) or not self._claim(now):
+            return False
+        try:
+            outcome = self.work(now)
+        except OutboundError as exc:
+            logger.warning("chore %s: %s", self.name, exc)
+            outcome = f"failed: {exc}"
+        except Exception as exc:  # a chore failing must not stop the worker; it is logged
+            logger.exception("chore %s failed", self.name)
+            outcome = f"failed: {exc}"
+        Chore.objects.filter(name=self.name).update(last_run_at=now, last_outcome=outcome[:2000])
+        return True
+
+    def _claim(self, now: datetime) -> bool:
+        Chore.objects.get_or_create(name=self.name, defaults={"next_run_at": now})
+        claimed = Chore.objects.filter(name=self.name, next_run_at__lte=now).update(
+            next_run_at=now + self.interval
+        )
+        return claimed == 1

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
+from releasegate.releases.chores import Periodic
+from releasegate.releases.inbox import pending, process
+from releasegate.releases.models import Approval, Chore, InboundEvent, Release
+from releasegate.releases.reconcile import reconcile
+from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+DAY = timedelta(days=1)
+
+
+def run_inbox(source: FakeDingTalk) -> list[str]:
+    return [process(event_id, source) for event_id in pending()]
+
+
+def test_an_approval_nobody_told_us_about_is_released_once() -> None:
+    lost = instance("lost-1")
+    source = FakeDingTalk(lost)
+    now = (lost.finish_time or timezone.now()) + timedelta(minutes=5)
+
+    said = reconcile(source, PROCESS_CODE, now, DAY)
+    run_inbox(source)
+    reconcile(source, PROCESS_CODE, now + timedelta(minutes=15), DAY)
+    run_inbox(source)
+
+    assert "1 handed to the inbox" in said
+    assert Release.objects.get().approval.instance_id == "lost-1"
+    assert Release.objects.get().received_via == "reconcile"
+    assert InboundEvent.objects.filter(via="reconcile").count() == 1
+
+
+def test_an_unfinished_approval_we_saw_is_looked_at_again() -> None:
+    source = FakeDingTalk(instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE))
+    Approval.objects.create(
+        instance_id="inst-1",
+        status="RUNNING",
+        first_seen_at=timezone.now(),
+        refreshed_at=timezone.now(),
+    )
+    source.instances["inst-1"] = instance()
+
+    reconcile(source, PROCESS_CODE, timezone.now(), DAY)
+    outcomes = run_inbox(source)
+
+    assert outcomes == [f"release {Release.objects.get().pk} created"]
+
+
+def test_instances_of_the_lookback_only_and_finished_ones_are_left_alone() -> None:
+    old = instance("old")
+    source = FakeDingTalk(old)
+    long_after = (old.create_time or timezone.now()) + timedelta(days=3)
+
+    assert "0 handed" in reconcile(source, PROCESS_CODE, long_after, DAY)
+
+
+def test_a_chore_runs_once_per_interval_however_many_workers_offer_it() -> None:
+    runs: list[str] = []
+
+    def worker(name: str) -> Periodic:
+        def work(now: datetime) -> str:
+            runs.append(name)
+            return "ok"
+
+        return Periodic("reconcile", timedelta(minutes=15), work)
+
+    first, second = worker("a"), worker("b")
+    now = timezone.now()
+
+    assert first(now) and not second(now)
+    assert not first(now + timedelta(minutes=5))
+    assert second(now + timedelta(minutes=16))
+    assert runs == ["a", "b"]
+    assert Chore.objects.get(name="reconcile").last_outcome == "ok"
+
+
+def test_a_failing_chore_is_recorded_and_the_worker_goes_on() -> None:
+    def broken(now: object) -> str:
+        raise RuntimeError("DingTalk is down")
+
+    assert Periodic("reconcile", timedelta(minutes=1), broken)(timezone.now())
+    assert "DingTalk is down" in Chore.objects.get().last_outcome
