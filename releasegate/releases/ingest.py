@@ -9,6 +9,7 @@ a release that has not started. The state machine beyond RECEIVED is the engine'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -22,6 +23,7 @@ from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import ApprovalInstance
 from releasegate.releases.form import UnreadableTime, parse_release_time, read_form
+from releasegate.releases.messages import notify
 from releasegate.releases.models import Approval, Release, ReleaseState
 from releasegate.releases.models.release import NOT_STARTED_STATES
 from releasegate.releases.parameters import requested_parameters
@@ -35,7 +37,11 @@ class ApprovalSource(Protocol):
     def get_instance(self, instance_id: str) -> ApprovalInstance: ...
 
     def list_instance_ids(
-        self, process_code: str, start_ms: int, end_ms: int | None = None
+        self,
+        process_code: str,
+        start_ms: int,
+        end_ms: int | None = None,
+        statuses: Iterable[str] | None = None,
     ) -> list[str]: ...
 
 
@@ -219,13 +225,7 @@ def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutco
         release = Release.objects.select_for_update().filter(approval=approval).first()
         if release is None or release.state not in NOT_STARTED_STATES:
             return IngestOutcome(instance_id, "DELETED", "", release.pk if release else None)
-        transition(
-            release,
-            ReleaseState.CANCELLED,
-            actor="ingest",
-            now=now,
-            reason="审批实例已被删除 (DingTalk no longer has the approval)",
-        )
+        _cancel(release, "审批实例已被删除 (DingTalk no longer has the approval)", now)
         return IngestOutcome(instance_id, "DELETED", "", release.pk, cancelled=True)
 
 
@@ -245,13 +245,15 @@ def _withdraw(release: Release, instance: ApprovalInstance, now: datetime) -> In
                 reason=f"{why.strip()} after the release had started; nothing stopped",
             )
         return outcome
-    transition(
-        release,
-        ReleaseState.CANCELLED,
-        actor="ingest",
-        now=now,
-        reason=f"审批已撤销或被拒绝 ({why.strip()})",
-    )
+    _cancel(release, f"审批已撤销或被拒绝 ({why.strip()})", now)
     return IngestOutcome(
         outcome.instance_id, outcome.status, outcome.result, release.pk, cancelled=True
     )
+
+
+def _cancel(release: Release, why: str, now: datetime) -> None:
+    """Cancel a release that has not started, keep why, and tell its people."""
+    release.reason, release.next_run_at = why, None
+    transition(release, ReleaseState.CANCELLED, actor="ingest", now=now, reason=why)
+    release.save(update_fields=["reason", "next_run_at"])
+    notify(release, "cancelled", now=now)

@@ -63,7 +63,8 @@ def _summary(release: Release, zone: Any) -> list[str]:
 
 def _specifics(release: Release, kind: str, details: dict[str, Any], zone: Any) -> list[str]:
     lines: list[str] = []
-    if release.reason and kind in ("rejected", "cancelled", "error", "held"):
+    # The reason of an ending (a finish without a build, too: its queue item cancelled).
+    if release.reason and kind in ("rejected", "cancelled", "error", "finished"):
         lines.append(f"- 原因：{release.reason}")
     if kind == "waiting_input":
         lines.append(f"- 构建在等待确认（input：{release.input_id}），请在 Jenkins 中处理")

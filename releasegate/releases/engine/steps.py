@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from releasegate.integrations.jenkins.models import QueueState, Triggered
+from releasegate.catalog.models import Application
+from releasegate.integrations.jenkins.models import Build, QueueItem, QueueState, Triggered
 from releasegate.lib.http import OutboundError
 from releasegate.releases.engine.context import CLOCK_SKEW, EngineContext
 from releasegate.releases.engine.fence import LEASE, LostClaim, fenced
@@ -61,8 +62,8 @@ def receive(context: EngineContext, release_id: int, version: int) -> None:
             details={"parameters": verdict.parameters, "held": verdict.held},
         )
         if verdict.held:
-            release.reason = verdict.held
-            notify(release, "held", now=now)
+            # Why it waits goes in the message only: `reason` is the reason of an ending.
+            notify(release, "held", now=now, **{"原因": verdict.held})
         elif verdict.run_at is not None:
             notify(release, "scheduled", now=now)
 
@@ -109,6 +110,10 @@ def fire(context: EngineContext, release_id: int, version: int) -> None:
 def _waits_for_the_lock(context: EngineContext, release: Release) -> bool:
     if not context.options.one_active_per_application:
         return False
+    # Workers fire side by side on PostgreSQL: each first locks the job's catalog row, so
+    # the second to get it sees the first one's TRIGGERING (SQLite runs one writer).
+    locked = Application.objects.select_for_update().filter(full_name=release.job_full_name)
+    list(locked.order_by("pk").values_list("pk", flat=True))
     holder = (
         Release.objects.filter(job_full_name=release.job_full_name, state__in=ACTIVE)
         .exclude(pk=release.pk)
@@ -168,12 +173,20 @@ def _sent(context: EngineContext, release: Release) -> dict[str, str] | None:
     return dict(release.approved_parameters)
 
 
-def _queued(context: EngineContext, release_id: int, version: int, triggered: Triggered) -> None:
+def _queued(
+    context: EngineContext,
+    release_id: int,
+    version: int,
+    triggered: Triggered,
+    reason: str | None = None,
+) -> None:
+    """QUEUED with the item `triggered` names; `reason` says how it was found, when not
+    by this trigger's answer."""
     now = context.clock()
     with fenced(release_id, version) as release:
         release.queue_id, release.attempts, release.last_error = triggered.queue_id, 0, ""
         release.next_run_at = now
-        reason = (
+        reason = reason or (
             "merged by Jenkins into an identical queued request: the same build (303)"
             if triggered.merged
             else "queued by Jenkins"
@@ -196,6 +209,7 @@ def _adopt_earlier_attempt(context: EngineContext, release: Release, version: in
     items, builds = context.jenkins.find_matching(
         release.job_full_name, release.approved_parameters, since_ms=since_ms
     )
+    items, builds = _not_taken(release, items, builds)
     now = context.clock()
     if builds:
         build = min(builds, key=lambda b: b.number)
@@ -218,9 +232,29 @@ def _adopt_earlier_attempt(context: EngineContext, release: Release, version: in
         return True
     if items:
         item = min(items, key=lambda i: i.id)
-        _queued(context, release.pk, version, Triggered(queue_id=item.id, merged=True))
+        how = f"found queue item {item.id} from the earlier trigger attempt"
+        _queued(context, release.pk, version, Triggered(queue_id=item.id, merged=False), how)
         return True
     return False
+
+
+def _not_taken(
+    release: Release, items: list[QueueItem], builds: list[Build]
+) -> tuple[list[QueueItem], list[Build]]:
+    """The items and builds no other release has recorded as its own: another release
+    with the same parameters may have run just before this one."""
+    others = Release.objects.filter(job_full_name=release.job_full_name).exclude(pk=release.pk)
+    queue_ids = [i.id for i in items] + [b.queue_id for b in builds if b.queue_id is not None]
+    taken_items = set(others.filter(queue_id__in=queue_ids).values_list("queue_id", flat=True))
+    taken_builds = set(
+        others.filter(build_number__in=[b.number for b in builds]).values_list(
+            "build_number", flat=True
+        )
+    )
+    return (
+        [i for i in items if i.id not in taken_items],
+        [b for b in builds if b.number not in taken_builds and b.queue_id not in taken_items],
+    )
 
 
 def follow_queue(context: EngineContext, release_id: int, version: int) -> None:

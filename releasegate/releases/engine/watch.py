@@ -15,7 +15,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from releasegate.config import InputRule
-from releasegate.integrations.jenkins.models import Build, BuildResult
+from releasegate.integrations.jenkins.errors import InputNotWaiting
+from releasegate.integrations.jenkins.models import Build, BuildResult, PendingInput
 from releasegate.lib.http import OutboundError
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.fence import WATCHED, LostClaim, claim_due, fenced
@@ -144,30 +145,49 @@ def _input(context: EngineContext, release: Release, version: int, now: datetime
     job, number = release.job_full_name, release.build_number or 0
     pending = context.jenkins.pending_inputs(job, number)
     if not pending:
-        with fenced(release.pk, version) as current:
-            current.next_run_at = now + context.poll
+        _look_again(context, release, version, now)
         return
     waiting = pending[0]
     rule = input_rule(context.options.inputs, job, waiting.id)
     if rule.action == "proceed":
-        values = {
-            p.name: release.approved_parameters[p.name]
-            for p in waiting.parameters
-            if p.name in release.approved_parameters
-        }
-        sent = context.jenkins.proceed_input(job, number, waiting, values)
-        with fenced(release.pk, version) as current:
-            current.next_run_at = now + context.poll
-            record(
-                current,
-                "input-answered",
-                actor="worker",
-                now=now,
-                reason=f"answered {waiting.id} ({waiting.message}) as configured",
-                details={"input_id": waiting.id, "values": sent},
-            )
+        _proceed(context, release, version, waiting, now)
         return
     _wait_for_someone(context, release, version, waiting.id, rule, now)
+
+
+def _proceed(
+    context: EngineContext, release: Release, version: int, waiting: PendingInput, now: datetime
+) -> None:
+    """Answer the input with the approved values of its parameters (Jenkins' client
+    sends the declared defaults for the rest)."""
+    values = {
+        p.name: release.approved_parameters[p.name]
+        for p in waiting.parameters
+        if p.name in release.approved_parameters
+    }
+    job, number = release.job_full_name, release.build_number or 0
+    try:
+        sent = context.jenkins.proceed_input(job, number, waiting, values)
+    except InputNotWaiting:
+        _look_again(context, release, version, now)
+        return
+    with fenced(release.pk, version) as current:
+        current.next_run_at = now + context.poll
+        record(
+            current,
+            "input-answered",
+            actor="worker",
+            now=now,
+            reason=f"answered {waiting.id} ({waiting.message}) as configured",
+            details={"input_id": waiting.id, "values": sent},
+        )
+
+
+def _look_again(context: EngineContext, release: Release, version: int, now: datetime) -> None:
+    """Nothing to answer (any more): someone answered the input in Jenkins a moment
+    before this worker could, or it is not reached yet. The next look shows which."""
+    with fenced(release.pk, version) as current:
+        current.next_run_at = now + context.poll
 
 
 def _wait_for_someone(
@@ -180,7 +200,11 @@ def _wait_for_someone(
 ) -> None:
     since = release.input_waiting_since
     if since is not None and now - since > timedelta(minutes=rule.timeout_minutes):
-        context.jenkins.abort_input(release.job_full_name, release.build_number or 0, input_id)
+        try:
+            context.jenkins.abort_input(release.job_full_name, release.build_number or 0, input_id)
+        except InputNotWaiting:
+            _look_again(context, release, version, now)
+            return
         with fenced(release.pk, version) as current:
             current.next_run_at = now + context.poll
             record(
