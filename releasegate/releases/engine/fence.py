@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from releasegate.releases.models import Release, ReleaseState
 
@@ -36,22 +37,28 @@ class LostClaim(Exception):
 
 
 def claim_due(
-    states: tuple[str, ...], now: datetime, limit: int, lease: timedelta = LEASE
+    states: tuple[str, ...],
+    now: datetime,
+    limit: int,
+    lease: timedelta = LEASE,
+    *,
+    whole_jobs: bool = False,
 ) -> list[tuple[int, int]]:
-    """Claim up to `limit` due releases in `states`: (id, version) of each."""
+    """Claim up to `limit` due releases in `states`: (id, version) of each. With
+    `whole_jobs`, every release in `states` of a job that has a due one is claimed with
+    it, so one look at the job serves them all (and they stay in step)."""
     with transaction.atomic():
-        due = Release.objects.filter(state__in=states, next_run_at__lte=now).order_by(
-            "next_run_at", "pk"
-        )
+        due = Release.objects.filter(state__in=states, next_run_at__lte=now)
+        if whole_jobs:
+            jobs = due.values_list("job_full_name", flat=True).distinct()
+            due = Release.objects.filter(state__in=states, job_full_name__in=list(jobs))
+        due = due.order_by("next_run_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        claimed = []
-        for release in due[:limit]:
-            release.next_run_at = now + lease
-            release.version += 1
-            release.save(update_fields=["next_run_at", "version"])
-            claimed.append((release.pk, release.version))
-        return claimed
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        # One statement for the whole claim, however many releases.
+        Release.objects.filter(pk__in=ids).update(next_run_at=now + lease, version=F("version") + 1)
+        return list(Release.objects.filter(pk__in=ids).values_list("pk", "version"))
 
 
 @contextmanager

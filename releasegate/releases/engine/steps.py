@@ -66,6 +66,9 @@ def receive(context: EngineContext, release_id: int, version: int) -> None:
             notify(release, "held", now=now, **{"原因": verdict.held})
         elif verdict.run_at is not None:
             notify(release, "scheduled", now=now)
+    if verdict.reason is None and verdict.run_at is None:
+        # Due now: no reason to wait for the next pass to fire it.
+        fire(context, release_id, release.version)
 
 
 def fire(context: EngineContext, release_id: int, version: int) -> None:

@@ -14,12 +14,14 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.db.models import F
+
 from releasegate.config import InputRule
 from releasegate.integrations.jenkins.errors import InputNotWaiting
 from releasegate.integrations.jenkins.models import Build, BuildResult, PendingInput
 from releasegate.lib.http import OutboundError
 from releasegate.releases.engine.context import EngineContext
-from releasegate.releases.engine.fence import WATCHED, LostClaim, claim_due, fenced
+from releasegate.releases.engine.fence import LEASE, WATCHED, LostClaim, claim_due, fenced
 from releasegate.releases.engine.steps import failed
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Release, ReleaseState
@@ -40,17 +42,22 @@ CONSOLE_LINES = 40
 
 def watch_due(context: EngineContext, limit: int = 1000) -> int:
     """Look at every due running release; returns how many were looked at."""
-    claimed = dict(claim_due(WATCHED, context.clock(), limit))
+    now = context.clock()
+    claimed = dict(claim_due(WATCHED, now, limit, whole_jobs=True))
     by_job: dict[str, list[Release]] = defaultdict(list)
     for release in Release.objects.filter(pk__in=list(claimed)):
         by_job[release.job_full_name].append(release)
     for job, releases in by_job.items():
-        _watch_job(context, job, releases, claimed)
+        _watch_job(context, job, releases, claimed, now + LEASE)
     return len(claimed)
 
 
 def _watch_job(
-    context: EngineContext, job: str, releases: list[Release], versions: dict[int, int]
+    context: EngineContext,
+    job: str,
+    releases: list[Release],
+    versions: dict[int, int],
+    lease_until: datetime,
 ) -> None:
     listing_failed: OutboundError | None = None
     newest: dict[int, Build] = {}
@@ -59,6 +66,7 @@ def _watch_job(
         newest = {build.number: build for build in listed}
     except OutboundError as exc:
         listing_failed = exc
+    unchanged: list[int] = []
     for release in releases:
         version = versions[release.pk]
         try:
@@ -66,11 +74,36 @@ def _watch_job(
                 raise listing_failed
             number = release.build_number or 0
             build = newest.get(number) or context.jenkins.build(job, number)
+            if _still_running_unattended(release, build):
+                unchanged.append(release.pk)
+                continue
             follow_build(context, release, version, build)
         except OutboundError as exc:
             _failed_quietly(context, release.pk, version, exc)
         except LostClaim as lost:
             logger.info("%s", lost)
+    _look_again_later(context, unchanged, lease_until)
+
+
+def _still_running_unattended(release: Release, build: Build) -> bool:
+    """The common case: a running build, not at an input step, of a RUNNING release."""
+    return (
+        release.state == S.RUNNING
+        and build.building
+        and not build.waiting_for_input
+        and release.attempts == 0
+    )
+
+
+def _look_again_later(
+    context: EngineContext, release_ids: list[int], lease_until: datetime
+) -> None:
+    """Nothing changed for these: one statement moves them all to the next poll. Still
+    fenced: only rows still holding this pass's lease (and still RUNNING) move."""
+    if release_ids:
+        Release.objects.filter(pk__in=release_ids, next_run_at=lease_until, state=S.RUNNING).update(
+            next_run_at=context.clock() + context.poll, version=F("version") + 1
+        )
 
 
 def _failed_quietly(

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import close_old_connections
+from django.db.models import Min
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.releases import inbox, outbox
 from releasegate.releases.engine.context import EngineContext
-from releasegate.releases.engine.fence import STEPPED, claim_due
+from releasegate.releases.engine.fence import STEPPED, WATCHED, claim_due
 from releasegate.releases.engine.steps import step
 from releasegate.releases.engine.watch import watch_due
+from releasegate.releases.models import Release
 from releasegate.releases.wakeup import work_arrived
 
 logger = logging.getLogger("releasegate.worker")
@@ -41,11 +43,11 @@ class Worker:
     def run_once(self) -> bool:
         """One pass; True if it found anything to do (so look again at once)."""
         now = self.context.clock()
-        worked = False
-        for release_id, version in claim_due(STEPPED, now, self.batch):
-            step(self.context, release_id, version)
-            worked = True
+        worked = self._step_due(now)
         worked |= watch_due(self.context) > 0
+        # Releases that arrived or came due while the builds were watched go now, not
+        # after a whole pass.
+        worked |= self._step_due(self.context.clock())
         worked |= outbox.deliver_due(self.dingtalk, self.robot, now=now) > 0
         if self.dingtalk is not None:
             for event_id in inbox.pending(now=now):
@@ -54,6 +56,23 @@ class Worker:
         for chore in self.chores:
             worked |= chore(now)
         return worked
+
+    def _step_due(self, now: datetime) -> bool:
+        claimed = claim_due(STEPPED, now, self.batch)
+        for release_id, version in claimed:
+            step(self.context, release_id, version)
+        return bool(claimed)
+
+    def idle_seconds(self) -> float:
+        """How long to wait when there was nothing to do: at most a second, less when a
+        release comes due sooner (so a scheduled release fires on time)."""
+        upcoming: datetime | None = Release.objects.filter(
+            state__in=(*STEPPED, *WATCHED), next_run_at__isnull=False
+        ).aggregate(first=Min("next_run_at"))["first"]
+        if upcoming is None:
+            return IDLE_SECONDS
+        wait = (upcoming - self.context.clock()).total_seconds()
+        return min(max(wait, 0.0), IDLE_SECONDS)
 
     def run(self, stop: threading.Event) -> None:
         """Loop until `stop` is set; a failing pass is logged and the loop goes on."""
@@ -66,5 +85,5 @@ class Worker:
             finally:
                 close_old_connections()
             if not worked and not stop.is_set():
-                work_arrived.wait(IDLE_SECONDS)
+                work_arrived.wait(self.idle_seconds())
                 work_arrived.clear()

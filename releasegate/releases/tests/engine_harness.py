@@ -104,6 +104,10 @@ class Harness:
             EngineContext(jenkins=self.client(), options=self.context.options, clock=self.clock)
         )
 
+    def triggered(self, release: Release) -> bool:
+        """Jenkins has been asked for its build (one pass may take it on to RUNNING)."""
+        return self.state(release) in ("QUEUED", "RUNNING", "WAITING_INPUT", "SUCCEEDED")
+
     def local(self, seconds: float = 0) -> datetime:
         """The engine's now (plus `seconds`) in the release time zone."""
         return (self.clock.now + timedelta(seconds=seconds)).astimezone(self.context.options.zone)

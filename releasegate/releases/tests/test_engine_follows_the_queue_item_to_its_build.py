@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from releasegate.releases.engine.fence import STEPPED, claim_due
+from releasegate.releases.engine.steps import step
 from releasegate.releases.models import Notification, ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.simulators.jenkins.scenario import ParameterSpec
@@ -92,7 +94,9 @@ def test_an_item_cancelled_in_jenkins_ends_the_release_failed_with_the_reason(
 
 def test_an_item_expired_from_jenkins_is_found_again_by_its_id(harness: Harness) -> None:
     release = harness.approve(form=FRONTEND_FORM)
-    harness.run(passes=2)
+    # One step: received, scheduled for now, fired and queued; nobody follows the item.
+    [(release_id, version)] = claim_due(STEPPED, harness.clock(), 1)
+    step(harness.context, release_id, version)
     assert harness.state(release) == S.QUEUED
     queue_id = release.queue_id or 0
 

@@ -74,11 +74,12 @@ def test_after_a_crash_before_the_post_a_lookalike_build_is_not_taken_for_ours(
 def test_after_a_crash_after_the_post_our_build_is_found_among_lookalikes(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = harness.approve(form=FORM)
+    release = harness.approve(form={**FORM, "发布时间": harness.release_time(60)})
     harness.run()
     # Just before our trigger, another system started the job with the same tag.
     harness.jenkins.trigger(CHECKOUT, {"TAG": "v1.2.0", "RELEASEGATE_RELEASE_ID": "other"})
     monkeypatch.setattr(steps, "_queued", dies(steps._queued))
+    harness.tick(60)
 
     crash_then_recover(harness, release)
 
