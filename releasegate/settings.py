@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "releasegate.catalog",
     "releasegate.releases",
+    "releasegate.web",
 ]
 
 MIDDLEWARE = [
