@@ -44,6 +44,7 @@ from releasegate.integrations.dingtalk.crypto import (
     verify_api_secret,
     verify_basic,
 )
+from releasegate.lib.storable import unstorable
 from releasegate.releases.form import RequestedRelease, read_form
 from releasegate.releases.inbox import record_delivery
 
@@ -215,10 +216,12 @@ def parse_body(request: HttpRequest, model: type[B]) -> B | HttpResponse:
     if len(raw) > MAX_BODY_BYTES:
         return _malformed("body", f"must be at most {MAX_BODY_BYTES} bytes")
     try:
-        return model.model_validate_json(raw if raw.strip() else b"{}")
+        body = model.model_validate_json(raw if raw.strip() else b"{}")
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         return _malformed(_field(first["loc"], raw), first["msg"])
+    unfit = unstorable(body.model_dump())
+    return _malformed(*unfit) if unfit else body
 
 
 def _field(loc: tuple[int | str, ...], raw: bytes) -> str:
