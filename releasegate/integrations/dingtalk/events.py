@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError, check_fresh
+from releasegate.integrations.guard import public_endpoint
 from releasegate.lib.storable import unstorable
 from releasegate.lib.validation import first_problem
 from releasegate.releases.inbox import record_delivery
@@ -54,6 +55,7 @@ class _PushedEvent(BaseModel):
 
 
 @csrf_exempt
+@public_endpoint
 @require_POST
 def receive_event(request: HttpRequest) -> JsonResponse:
     dingtalk = settings.CONFIG.dingtalk
