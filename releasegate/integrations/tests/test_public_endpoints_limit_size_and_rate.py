@@ -39,8 +39,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     yield moved
 
 
-def limit(monkeypatch: pytest.MonkeyPatch, **changes: float) -> PublicLimits:
-    limits = dataclasses.replace(PublicLimits(), **changes)
+def limit(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    max_body_bytes: int = 65536,
+    rate_per_second: float = 0,
+    burst: int = 1,
+) -> PublicLimits:
+    limits = PublicLimits(max_body_bytes, rate_per_second, burst)
     monkeypatch.setattr(settings, "CONFIG", dataclasses.replace(settings.CONFIG, public=limits))
     return limits
 
