@@ -172,5 +172,5 @@ def register_profiles() -> None:
         "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     }
     settings.register_profile("dev", max_examples=20, **common)
-    settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **common)
+    settings.register_profile("ci", max_examples=60, derandomize=True, database=None, **common)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
