@@ -1,9 +1,11 @@
 """`POST /dingtalk/events`: DingTalk's HTTP event push.
 
 Order matters: the signature is checked on the raw query and ciphertext before anything
-is decrypted, and nothing is stored unless all of it holds. An authenticated delivery is
-stored (releasegate.releases.inbox) and answered at once with the encrypted "success"
-DingTalk requires within 2.5 s; asking DingTalk's API about the approval happens after.
+is decrypted, and nothing is stored unless all of it holds. A well-signed event whose
+content is malformed is a 400 naming the field; an unknown event is acknowledged. An
+authenticated delivery is stored (releasegate.releases.inbox) and answered at once with
+the encrypted "success" DingTalk requires within 2.5 s; asking DingTalk's API about the
+approval happens after.
 """
 
 from __future__ import annotations
