@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
+from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
 from releasegate.config.problems import Problem
 
@@ -39,6 +40,7 @@ class Config:
     options: FileConfig
     config_path: Path | None
     problems: tuple[Problem, ...] = field(default=())
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -69,6 +71,7 @@ def load(environ: Mapping[str, str]) -> Config:
         dingtalk=read_dingtalk(environ, problems),
         options=options,
         config_path=config_path,
+        observability=read_observability(environ, problems),
         problems=tuple(problems),
     )
 
