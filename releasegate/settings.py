@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics for probes and scrapers that address the pod by IP.
+    "releasegate.observability.middleware.ObservabilityEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The admin's and dashboard's static files, served by the app itself: one process,
     # no front-end build, no separate web server needed.

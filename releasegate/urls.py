@@ -9,5 +9,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dingtalk/events", events.receive_event, name="dingtalk-events"),
     path("dingtalk/", include("releasegate.integrations.dingtalk.urls")),
-    path("", include("releasegate.observability.urls")),
 ]
