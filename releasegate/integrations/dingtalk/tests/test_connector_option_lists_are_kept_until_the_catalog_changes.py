@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.models import Application, CatalogSync
-from releasegate.integrations.dingtalk import connector
+from releasegate.integrations.dingtalk import connector, connector_options
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import call, sync_demo
 from releasegate.integrations.jenkins.client import JenkinsClient
 
@@ -34,7 +34,7 @@ def test_the_project_list_is_built_once_for_many_calls(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[object] = []
-    original = connector.projects_answer
+    original = connector_options.projects_answer
 
     def counting(catalog: snapshot.CatalogSnapshot) -> dict[str, Any]:
         built.append(catalog)
