@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from releasegate.catalog.sync import run_sync
 from releasegate.config import CatalogOptions
@@ -16,6 +17,12 @@ from releasegate.web.models import Profile
 def demo_catalog(jenkins_client: JenkinsClient) -> None:
     """The catalog synced from the demo Jenkins (in this test's database)."""
     run_sync(jenkins_client, CatalogOptions())
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(settings: Settings) -> None:
+    # The default hasher is slow on purpose; these tests log in dozens of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
