@@ -82,6 +82,7 @@ def test_it_links_to_the_jenkins_build_and_queue_item(harness: Harness, signed_i
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
 
     assert f'href="{release.build_url}" data-testid="build-link"' in page
+    assert settings.CONFIG.jenkins is not None
     jenkins = settings.CONFIG.jenkins.url.rstrip("/")
     assert f'href="{jenkins}/queue/item/{release.queue_id}/" data-testid="queue-link"' in page
 
