@@ -59,7 +59,8 @@ def apply_filters(params: QueryDict) -> AppliedFilters:
     values = {name: form.cleaned_data.get(name) for name in FILTER_NAMES}
     since, until = values["since"], values["until"]
     if isinstance(since, date) and isinstance(until, date) and since > until:
-        problems.append(f"{form.fields['until'].label}: {_('is earlier than the start date.')}")
+        earlier = _("is earlier than the start date.")
+        problems.append(f"{form.fields['until'].label}: {earlier}")
         values["until"] = None
     return AppliedFilters(_select(values), form, problems)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
 
@@ -113,11 +113,11 @@ def _url_in(payload: Any) -> str:
 
 
 EVENT_TITLES: dict[str, Any] = {
-    "received": _lazy("Approval received"),
-    "approval-withdrawn": _lazy("Approval withdrawn in DingTalk"),
-    "held": _lazy("Held by a policy"),
-    "waiting": _lazy("Waiting for another release of the job"),
-    "retry": _lazy("Jenkins failed; retrying"),
-    "input-answered": _lazy("Input step answered"),
-    "input-aborted": _lazy("Input step aborted"),
+    "received": gettext_lazy("Approval received"),
+    "approval-withdrawn": gettext_lazy("Approval withdrawn in DingTalk"),
+    "held": gettext_lazy("Held by a policy"),
+    "waiting": gettext_lazy("Waiting for another release of the job"),
+    "retry": gettext_lazy("Jenkins failed; retrying"),
+    "input-answered": gettext_lazy("Input step answered"),
+    "input-aborted": gettext_lazy("Input step aborted"),
 }

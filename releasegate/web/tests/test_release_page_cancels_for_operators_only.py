@@ -73,7 +73,7 @@ def test_an_operator_cancels_a_scheduled_release(harness: Harness, operator: Cli
     assert last is not None and last.actor == "dashboard:ops"
     assert "发布窗口调整" in last.reason
     assert Notification.objects.filter(release=release, kind="cancelled").exists()
-    assert f"Release {release.pk} is cancelled" in said(response.content.decode())
+    assert f"发布 {release.pk} 已取消" in said(response.content.decode())
     assert 'data-testid="cancel-form"' not in response.content.decode()
 
 
@@ -89,7 +89,7 @@ def test_staff_cancel_a_queued_release_in_jenkins_first(
 
     response = client.post(f"/releases/{release.pk}/cancel/", follow=True)
 
-    assert f"Release {release.pk} is cancelled" in said(response.content.decode())
+    assert f"发布 {release.pk} 已取消" in said(response.content.decode())
     assert harness.state(release) == ReleaseState.CANCELLED
     mine = [item for item in harness.sim.queue() if item["parameters"]["TAG"] == "v3.7.2"]
     assert [item["cancelled"] for item in mine] == [True]
@@ -118,7 +118,7 @@ def test_an_ended_release_cannot_be_cancelled(harness: Harness, operator: Client
 
     response = operator.post(f"/releases/{release.pk}/cancel/", follow=True)
 
-    assert f"Release {release.pk} has ended (SUCCEEDED)" in said(response.content.decode())
+    assert f"发布 {release.pk} 已结束（SUCCEEDED）" in said(response.content.decode())
     assert harness.state(release) == ReleaseState.SUCCEEDED
 
 
@@ -131,7 +131,7 @@ def test_a_running_build_is_not_cancelled_and_the_page_says_why(
     response = operator.post(f"/releases/{release.pk}/cancel/", follow=True)
 
     message = said(response.content.decode())
-    assert f"Release {release.pk} was not cancelled" in message
+    assert f"发布 {release.pk} 未能取消" in message
     assert "RUNNING" in message
     assert harness.state(release) == ReleaseState.RUNNING
 
