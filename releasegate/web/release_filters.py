@@ -23,6 +23,15 @@ from releasegate.releases.models import Release, ReleaseState
 from releasegate.web.models import Profile
 
 FILTER_NAMES = ("state", "project", "application", "person", "since", "until")
+LISTED = (
+    "state",
+    "application_name",
+    "originator_user_id",
+    "approver_user_ids",
+    "received_at",
+    "scheduled_for",
+    "build_number",
+)
 
 
 class ReleaseFilterForm(forms.Form):
@@ -66,7 +75,8 @@ def apply_filters(params: QueryDict) -> AppliedFilters:
 
 
 def _select(values: dict[str, object]) -> QuerySet[Release]:
-    releases = Release.objects.select_related("approval").order_by("-received_at", "-id")
+    # Only what the table shows: the sort then carries small rows, not build logs.
+    releases = Release.objects.only(*LISTED).order_by("-received_at", "-id")
     if values["state"]:
         releases = releases.filter(state=values["state"])
     if values["project"]:

@@ -12,6 +12,7 @@ from releasegate.catalog.sync import run_sync
 from releasegate.config import CatalogOptions
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.simulators.jenkins.control import SimulatorControl
+from releasegate.web.views import catalog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
@@ -64,3 +65,24 @@ def test_it_shows_the_last_sync_and_what_the_syncs_changed(
     ]
     assert 'data-application="payment/gateway"' not in page
     assert 'data-application="mall/coupon-service"' in page
+
+
+def test_a_large_catalog_lists_its_projects_and_details_the_chosen_one(
+    signed_in: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog, "SHOWN_WHOLE", 2)
+
+    index = signed_in.get("/catalog/").content.decode()
+    chosen = signed_in.get("/catalog/?project=payment").content.decode()
+
+    assert re.findall(r'href="\?project=(\w+)" data-testid="catalog-project-link"', index) == [
+        "mall",
+        "ops",
+        "payment",
+    ]
+    assert 'data-testid="catalog-application"' not in index
+    assert re.findall(r'data-testid="catalog-project" data-project="(\w+)"', chosen) == ["payment"]
+    assert re.findall(r'data-application="([\w/-]+)"', chosen) == [
+        "payment/gateway",
+        "payment/settlement-batch",
+    ]
