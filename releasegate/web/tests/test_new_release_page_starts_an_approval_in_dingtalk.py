@@ -161,6 +161,8 @@ def test_a_value_outside_the_choices_is_shown_beside_its_parameter(
     [problem] = problems_of(html, "param-TAG")
     assert "v9.9.9" in problem
     # What the person filled in is kept.
+    assert re.search(r'<option value="mall" selected>', html)
+    assert re.search(r'<option value="mall/order-service" selected>', html)
     assert re.search(r'<option value="全量" selected>', html)
     assert dingtalk_sim.instances() == []
 

@@ -18,7 +18,7 @@ from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.connections import NotConfigured, dingtalk_client
 from releasegate.lib.http import OutboundError
 from releasegate.releases.models import Approval, InboundEvent
-from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
+from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import dingtalk_user_id
 from releasegate.web.request_form import (
     GENERAL,
@@ -37,21 +37,15 @@ log = logging.getLogger(__name__)
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     originator = dingtalk_user_id(request.user)
-    values = request.POST if request.method == "POST" else request.GET
+    posted = request.POST if request.method == "POST" else None
+    values = posted if posted is not None else request.GET
     project, application = chosen(values)
     problems: dict[str, list[str]] = {}
-    if request.method == "POST" and originator:
-        release_request = read_request(request.POST, application)
-        try:
-            instance_id = _start(release_request, originator)
-        except RequestRefused as refused:
-            names = [p.name for p in application.parameters] if application else []
-            problems = place_problems(refused.problems, names)
-        except (OutboundError, NotConfigured) as failure:
-            log.warning("starting an approval for %s failed: %s", originator, failure)
-            problems = {GENERAL: [_("DingTalk did not start the approval: %s") % failure]}
-        else:
-            return redirect("web:request-sent", instance_id=instance_id)
+    if posted is not None and originator:
+        outcome = _submit(posted, application, originator)
+        if isinstance(outcome, str):
+            return redirect("web:request-sent", instance_id=outcome)
+        problems = outcome
     context = {
         "originator": originator,
         "projects": [(project_value(p), p) for p in snapshot.current().projects],
@@ -60,17 +54,27 @@ def new(request: HttpRequest) -> HttpResponse:
         "application": application,
         "values": values,
         "problems": problems,
-        **_application_context(
-            application, request.POST if request.method == "POST" else None, problems
-        ),
+        **_application_context(application, posted, problems),
     }
     return render(request, "web/request_new.html", context, status=400 if problems else 200)
 
 
-def _start(release_request: ReleaseRequest, originator: str) -> str:
-    return submit(
-        release_request, originator_user_id=originator, starter=dingtalk_client(settings.CONFIG)
-    )
+def _submit(
+    posted: QueryDict, application: CatalogApplication | None, originator: str
+) -> str | dict[str, list[str]]:
+    """The started approval's instance id, or the problems by page field."""
+    try:
+        return submit(
+            read_request(posted, application),
+            originator_user_id=originator,
+            starter=dingtalk_client(settings.CONFIG),
+        )
+    except RequestRefused as refused:
+        names = [p.name for p in application.parameters] if application else []
+        return place_problems(refused.problems, names)
+    except (OutboundError, NotConfigured) as failure:
+        log.warning("starting an approval for %s failed: %s", originator, failure)
+        return {GENERAL: [_("DingTalk did not start the approval: %s") % failure]}
 
 
 def _application_context(
