@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from releasegate.web.views import catalog, release_detail, releases, requests
@@ -27,5 +28,7 @@ urlpatterns = [
     path("requests/new", requests.new, name="new-request"),
     path("requests/new/applications", requests.applications, name="request-applications"),
     path("requests/new/parameters", requests.parameters, name="request-parameters"),
+    # Not an approval instance called "new".
+    path("requests/new/", RedirectView.as_view(pattern_name="web:new-request")),
     path("requests/<str:instance_id>/", requests.sent, name="request-sent"),
 ]

@@ -85,3 +85,11 @@ def test_a_form_posted_without_its_csrf_token_is_refused(person: Callable[..., U
     assert response.status_code == 403
     release.refresh_from_db()
     assert release.state == "SUCCEEDED"
+
+
+def test_the_new_release_page_is_found_with_a_trailing_slash_too(
+    client: Client, person: Callable[..., User]
+) -> None:
+    client.force_login(person("zhangsan", "zhangsan"))
+
+    assert client.get("/requests/new/")["Location"] == "/requests/new"
