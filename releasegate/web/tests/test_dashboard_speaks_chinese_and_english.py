@@ -77,3 +77,22 @@ def test_the_compiled_catalog_matches_its_source() -> None:
     assert {catalog.gettext(msgid.replace('\\"', '"')) for msgid, _ in pairs} == {
         translated.replace('\\"', '"') for _, translated in pairs
     }
+
+
+def test_every_text_of_the_pages_is_in_the_catalog() -> None:
+    web = Path(__file__).resolve().parents[1]
+    source = (web / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").read_text("utf-8")
+    catalogued = {m.replace('\\"', '"') for m in re.findall(r'^msgid "(.+)"$', source, re.M)}
+    wanted: set[str] = set()
+    for template in (web / "templates").rglob("*.html"):
+        text = template.read_text("utf-8")
+        wanted |= set(re.findall(r'{% translate "([^"]+)" %}', text))
+        wanted |= set(re.findall(r"{% translate '([^']+)' %}", text))
+        for block in re.findall(r"{% blocktranslate[^%]*%}(.*?){% endblocktranslate %}", text):
+            wanted.add(re.sub(r"{{ (\w+) }}", r"%(\1)s", block))
+    for module in web.rglob("*.py"):
+        if "tests" not in module.parts and "migrations" not in module.parts:
+            code = module.read_text("utf-8")
+            wanted |= set(re.findall(r'\b(?:_|gettext_lazy)\(\s*"([^"]+)"', code))
+
+    assert wanted - catalogued == set()
