@@ -20,7 +20,6 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from rich.console import Console
 
 from releasegate.cli.base import setup_django
-from releasegate.cli.demo_report import READY_FILE, show_summary, write_ready_file
 from releasegate.lib.process import ServiceProcess
 from releasegate.simulators.process import SimulatorProcess
 
@@ -73,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=True)
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    from releasegate.cli.demo_report import READY_FILE
+
     # A ready file from an earlier run would tell a reader this run is ready.
     (data_dir / READY_FILE).unlink(missing_ok=True)
     # SIGTERM unwinds like Ctrl-C, so every process the demo started is stopped with it.
@@ -95,6 +96,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _play(
     args: argparse.Namespace, console: Console, data_dir: Path, running: contextlib.ExitStack
 ) -> int:
+    from releasegate.cli.demo_report import show_summary, write_ready_file
     from releasegate.cli.demo_story import Story
     from releasegate.cli.demo_timeline import DemoFailed, Timeline
 

@@ -9,13 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from releasegate.cli.demo_timeline import Timeline, within
-from releasegate.simulators.dingtalk.control import DingTalkControl
+
+if TYPE_CHECKING:
+    from releasegate.simulators.dingtalk.control import DingTalkControl
 
 READY_FILE = "demo-ready.json"
 # Demo only, and said so: a known password makes the dashboard one copy-paste away.
