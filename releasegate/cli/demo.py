@@ -76,8 +76,10 @@ def run(args: argparse.Namespace) -> int:
 
     # A ready file from an earlier run would tell a reader this run is ready.
     (data_dir / READY_FILE).unlink(missing_ok=True)
-    # SIGTERM unwinds like Ctrl-C, so every process the demo started is stopped with it.
+    # SIGTERM unwinds like Ctrl-C, so every process the demo started is stopped with it;
+    # SIGINT too, even where it came ignored (a background job of a script).
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         with contextlib.ExitStack() as running:
             return _play(args, console, data_dir, running)
