@@ -3,6 +3,10 @@
 It starts the Jenkins and DingTalk simulators and `releasegate serve`, each in a process
 of its own as they would be for real, then plays the story (demo_story.py) with a
 timeline. It exits 0 when the story completed and 1, saying where, when it did not.
+
+Once the story has completed it writes `$RELEASEGATE_DATA_DIR/demo-ready.json` (the
+addresses, the logins, the release ids; demo_report.py), which the browser test reads.
+With `--keep` every process keeps running until SIGINT or SIGTERM, then all are stopped.
 """
 
 from __future__ import annotations
@@ -68,12 +72,12 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from releasegate.cli.demo_report import READY_FILE
+
     # soft_wrap: a timeline line stays one line in a narrow terminal or a CI log.
     console = Console(highlight=False, soft_wrap=True)
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    from releasegate.cli.demo_report import READY_FILE
-
     # A ready file from an earlier run would tell a reader this run is ready.
     (data_dir / READY_FILE).unlink(missing_ok=True)
     # SIGTERM unwinds like Ctrl-C, so every process the demo started is stopped with it;

@@ -86,11 +86,13 @@ class Watcher:
         release = Release.objects.get(pk=release_id)
 
         def reached() -> bool:
+            # The state first: its audit row commits with it, so the rows read next include
+            # the one that brought the release where it is.
+            release.refresh_from_db()
             written = ReleaseEvent.objects.filter(release_id__in=[release_id, *beside])
             for event in written.exclude(pk__in=self.told).order_by("at", "pk"):
                 self.told.add(event.pk)
                 self.timeline.step(f"#{event.release_id} {event_line(event)}")
-            release.refresh_from_db()
             return release.state in until if until else release.terminal
 
         wanted = "/".join(until) if until else "the end"
