@@ -95,8 +95,12 @@ class Watcher:
                 self.timeline.step(f"#{event.release_id} {event_line(event)}")
             return release.state in until if until else release.terminal
 
-        wanted = "/".join(until) if until else "the end"
-        within(seconds, f"release #{release_id}", f"it is {release.state}, not {wanted},", reached)
+        try:
+            within(seconds, f"release #{release_id}", "", reached)
+        except DemoFailed:
+            wanted = "/".join(until) if until else "an end"
+            why = f"still {release.state} after {seconds:g} s, not {wanted}"
+            raise DemoFailed(f"release #{release_id}", why) from None
         return release
 
     def succeeded(self, release: Release) -> None:
