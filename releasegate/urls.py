@@ -9,4 +9,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dingtalk/events", events.receive_event, name="dingtalk-events"),
     path("dingtalk/", include("releasegate.integrations.dingtalk.urls")),
+    path("api/", include("releasegate.api.urls")),
 ]
