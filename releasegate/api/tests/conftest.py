@@ -66,7 +66,7 @@ def configure_dingtalk(settings: Settings) -> Callable[[DingTalkSimulator], None
 
 
 @pytest.fixture
-def jenkins_of_harness(harness: Harness, settings: Settings) -> Harness:
+def jenkins_of_harness(harness: Harness, settings: Settings) -> Harness:  # noqa: F811
     """The engine harness, with ReleaseGate configured for its simulated Jenkins."""
     jenkins = JenkinsSettings(url=harness._url, user=DEMO_USER, token=DEMO_TOKEN, password=None)
     settings.CONFIG = dataclasses.replace(settings.CONFIG, jenkins=jenkins)
