@@ -111,4 +111,3 @@ def test_a_body_it_cannot_read_is_named(
 
 def test_a_release_that_does_not_exist_is_a_404(operator: APIClient) -> None:
     assert operator.post("/api/releases/999999/cancel").status_code == 404
-

@@ -92,4 +92,3 @@ def test_a_filter_it_cannot_read_is_named(api: APIClient, query: str, field: str
 
 def test_a_page_that_does_not_exist_is_a_404(api: APIClient) -> None:
     assert api.get("/api/releases?page=7").status_code == 404
-
