@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,8 +21,7 @@ class SafeJSONRenderer(JSONRenderer):
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         try:
-            return super().render(data, accepted_media_type, renderer_context)
+            rendered: bytes = super().render(data, accepted_media_type, renderer_context)
         except UnicodeEncodeError:
-            # Renderers are made per response, so this changes only this one.
-            self.ensure_ascii = True
-            return super().render(data, accepted_media_type, renderer_context)
+            return json.dumps(data, cls=self.encoder_class, allow_nan=not self.strict).encode()
+        return rendered
