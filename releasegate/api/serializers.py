@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from rest_framework import serializers
 
 from releasegate.api.fields import StrictCharField, StrictSerializer
 from releasegate.releases.models import Notification, Release, ReleaseEvent, ReleaseState
+
+
+class SinceField(serializers.DateTimeField):
+    """A time near the ends of the calendar cannot be moved between time zones; DRF
+    lets that OverflowError escape as a 500."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        try:
+            parsed: datetime = super().to_internal_value(value)
+            parsed.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return parsed
 
 
 class ReleaseFilters(serializers.Serializer):  # type: ignore[type-arg]
@@ -21,9 +37,7 @@ class ReleaseFilters(serializers.Serializer):  # type: ignore[type-arg]
     originator = serializers.CharField(
         required=False, max_length=128, help_text="the requester's DingTalk user id"
     )
-    since = serializers.DateTimeField(
-        required=False, help_text="received at or after this time (ISO 8601)"
-    )
+    since = SinceField(required=False, help_text="received at or after this time (ISO 8601)")
 
 
 _LIST_FIELDS = [

@@ -79,6 +79,8 @@ def test_it_pages_through_long_lists(api: APIClient, three_releases: list[Releas
     [
         ("?state=DONE", "state"),
         ("?since=yesterday", "since"),
+        ("?since=0001-01-01", "since"),
+        ("?since=9999-12-31T23:59:59-05:00", "since"),
         ("?application=" + "x" * 1001, "application"),
         ("?originator=%00", "originator"),
     ],

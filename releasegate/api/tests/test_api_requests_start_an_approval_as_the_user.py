@@ -128,6 +128,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
     ("a number as a parameter", {**ORDER, "parameters": {"BRANCH": 3}}, "parameters"),
     ("a misspelt field", {**ORDER, "db_chnage": "否"}, "db_chnage"),
     ("an unreadable time", {**ORDER, "release_time": "tomorrow"}, "release_time"),
+    ("the first day there was", {**ORDER, "release_time": "0001-01-01"}, "release_time"),
     ("a null", {**ORDER, "release_type": None}, "release_type"),
 ]
 

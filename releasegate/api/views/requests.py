@@ -4,6 +4,7 @@ the form's submit check would check it, then started in DingTalk on their behalf
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -58,9 +59,13 @@ class RequestSerializer(StrictSerializer):
         options = settings.CONFIG.options.releases
         try:
             when = parse_release_time(value, options)
+            # Near the ends of the calendar a time cannot be compared with now (in UTC).
+            written = when.astimezone(UTC).astimezone(options.zone) if when else None
         except UnreadableTime as exc:
             raise serializers.ValidationError(str(exc)) from None
-        return when.astimezone(options.zone).strftime(_FORM_TIME) if when else ""
+        except OverflowError:
+            raise serializers.ValidationError("the time is out of range") from None
+        return written.strftime(_FORM_TIME) if written else ""
 
     def release_request(self) -> ReleaseRequest:
         data: dict[str, Any] = dict(self.validated_data)
