@@ -32,6 +32,12 @@ _TOP_LEVEL = {
     "log_level": "LOG_LEVEL",
 }
 _SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_"}
+# The public endpoints' limits, whose variables do not follow their fields' names.
+_PUBLIC = {
+    "max_body_bytes": "RELEASEGATE_MAX_BODY_BYTES",
+    "rate_per_second": "RELEASEGATE_RATE_LIMIT",
+    "burst": "RELEASEGATE_RATE_BURST",
+}
 NOT_SET = "(not set)"
 
 
@@ -49,6 +55,11 @@ def environment_settings(config: Config) -> list[Setting]:
         value = getattr(config, field.name)
         if field.name in _SECTIONS:
             shown += _section(_SECTIONS[field.name], value)
+        elif field.name == "public":
+            shown += [
+                _setting(name, getattr(value, attribute), secret=False)
+                for attribute, name in _PUBLIC.items()
+            ]
         elif field.name in _TOP_LEVEL:
             shown.append(_setting(_TOP_LEVEL[field.name], value, secret=not field.repr))
     return shown

@@ -3,8 +3,10 @@ the parts of a secret URL that say where ReleaseGate connects."""
 
 from __future__ import annotations
 
+from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.config import load
 from releasegate.config.effective import NOT_SET, environment_settings, file_settings
+from releasegate.config.tests.setting_names import environment_names
 
 REQUIRED = {
     "SECRET_KEY": "s" * 40,
@@ -49,3 +51,13 @@ def test_tables_of_the_file_stay_one_value() -> None:
 
     assert options["dingtalk.form.parameters"] == '{"分支或标签": ["BRANCH", "TAG"], "环境": "ENV"}'
     assert options["releases.horizon_days"] == "30"
+
+
+def test_every_variable_the_server_reads_is_listed() -> None:
+    # Read by `releasegate request` on the user's machine, not by the server.
+    client_side = {"RELEASEGATE_URL", "RELEASEGATE_TOKEN"}
+    everything = {**REQUIRED, **DEMO_DINGTALK}
+
+    listed = set(shown(everything))
+
+    assert sorted(environment_names() - client_side - listed) == []
