@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
+from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
 from releasegate.config.problems import Problem
 from releasegate.config.public import PublicLimits, read_public_limits
@@ -41,6 +42,7 @@ class Config:
     config_path: Path | None
     problems: tuple[Problem, ...] = field(default=())
     public: PublicLimits = field(default_factory=PublicLimits)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -72,6 +74,7 @@ def load(environ: Mapping[str, str]) -> Config:
         options=options,
         config_path=config_path,
         public=read_public_limits(environ, problems),
+        observability=read_observability(environ, problems),
         problems=tuple(problems),
     )
 
