@@ -32,11 +32,14 @@ _TOP_LEVEL = {
     "log_level": "LOG_LEVEL",
 }
 _SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_"}
-# The public endpoints' limits, whose variables do not follow their fields' names.
-_PUBLIC = {
-    "max_body_bytes": "RELEASEGATE_MAX_BODY_BYTES",
-    "rate_per_second": "RELEASEGATE_RATE_LIMIT",
-    "burst": "RELEASEGATE_RATE_BURST",
+# Groups of settings whose variables do not follow their fields' names.
+_GROUPS = {
+    "public": {
+        "max_body_bytes": "RELEASEGATE_MAX_BODY_BYTES",
+        "rate_per_second": "RELEASEGATE_RATE_LIMIT",
+        "burst": "RELEASEGATE_RATE_BURST",
+    },
+    "observability": {"log_format": "LOG_FORMAT", "metrics_token": "METRICS_TOKEN"},
 }
 NOT_SET = "(not set)"
 
@@ -55,11 +58,8 @@ def environment_settings(config: Config) -> list[Setting]:
         value = getattr(config, field.name)
         if field.name in _SECTIONS:
             shown += _section(_SECTIONS[field.name], value)
-        elif field.name == "public":
-            shown += [
-                _setting(name, getattr(value, attribute), secret=False)
-                for attribute, name in _PUBLIC.items()
-            ]
+        elif field.name in _GROUPS:
+            shown += _group(_GROUPS[field.name], value)
         elif field.name in _TOP_LEVEL:
             shown.append(_setting(_TOP_LEVEL[field.name], value, secret=not field.repr))
     return shown
@@ -76,6 +76,14 @@ def _section(prefix: str, settings: Any) -> list[Setting]:
     return [
         _setting(prefix + field.name.upper(), getattr(settings, field.name), not field.repr)
         for field in dataclasses.fields(settings)
+    ]
+
+
+def _group(names: dict[str, str], settings: Any) -> list[Setting]:
+    return [
+        _setting(names[field.name], getattr(settings, field.name), not field.repr)
+        for field in dataclasses.fields(settings)
+        if field.name in names
     ]
 
 
