@@ -62,7 +62,12 @@ class InboundEvent(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["processed_at", "received_at"], name="inbound_pending")]
+        indexes = [
+            models.Index(fields=["processed_at", "received_at"], name="inbound_pending"),
+            # Every pushed event and every processing asks whether its delivery id is
+            # already held: without it, each would read the whole table.
+            models.Index(fields=["provider", "delivery_id"], name="inbound_delivery"),
+        ]
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
