@@ -36,7 +36,7 @@ def metrics_app(token: str) -> Callable[[dict[str, Any], StartResponse], Iterabl
     exposition = make_wsgi_app(REGISTRY)
 
     def app(request: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        # The WSGI request, named so: its keys are HTTP headers, not settings.
+        # `request` is the WSGI environ: the request's variables, not the process's.
         if not bearer_token_accepted(request.get("HTTP_AUTHORIZATION", ""), token):
             start_response(
                 "401 Unauthorized",
