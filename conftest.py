@@ -17,6 +17,16 @@ from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
+from releasegate.tests.hostile_json import register_profiles
+
+# Hypothesis' example counts: `dev` by default, `HYPOTHESIS_PROFILE=ci` in .ci/run.
+register_profiles()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Slow tests still run in `make test`; the marker lets a quick loop leave them out
+    # (`pytest -m "not slow"`).
+    config.addinivalue_line("markers", "slow: runs whole processes for tens of seconds")
 
 
 @pytest.fixture

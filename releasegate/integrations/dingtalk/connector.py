@@ -11,8 +11,9 @@ call is authenticated as `DINGTALK_CONNECTOR_AUTH` says before its body is read,
 the option actions answer from the in-memory catalog only, never from Jenkins.
 
 Errors are JSON, `{"error": "...", "field": "..."}`: 401 for authentication, 400 for a
-body that does not fit the action (naming the field), 405 for another method, 503 when
-DingTalk is not configured. Nothing here answers with a traceback.
+body that does not fit the action (naming the field), 405 for another method, 413 for a
+body above the limit, 429 for a caller over the rate limit (releasegate.integrations.guard),
+503 when DingTalk is not configured. Nothing here answers with a traceback.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -44,13 +45,12 @@ from releasegate.integrations.dingtalk.crypto import (
     verify_api_secret,
     verify_basic,
 )
+from releasegate.integrations.guard import public_endpoint
+from releasegate.lib.storable import unstorable
 from releasegate.releases.form import RequestedRelease, read_form
 from releasegate.releases.inbox import record_delivery
 
 logger = logging.getLogger("releasegate.dingtalk.connector")
-
-# Far above any form (a few dozen short fields); a bigger body is refused unread.
-MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(max_length=1000)]
 ParameterName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -124,12 +124,17 @@ B = TypeVar("B", bound=_Body)
 View = Callable[[HttpRequest], HttpResponse]
 
 
-def action(model: type[B]) -> Callable[[Callable[[B], dict[str, Any]]], View]:
+# An answer as a handler gives it: data to encode, or JSON already encoded (remembered).
+Answer = dict[str, Any] | bytes
+
+
+def action(model: type[B]) -> Callable[[Callable[[B], Answer]], View]:
     """Turn `handler(body) -> answer` into a view: POST only, authenticated, the body
     parsed into `model`, the answer as JSON."""
 
-    def wrap(handler: Callable[[B], dict[str, Any]]) -> View:
+    def wrap(handler: Callable[[B], Answer]) -> View:
         @csrf_exempt
+        @public_endpoint
         def view(request: HttpRequest) -> HttpResponse:
             if request.method != "POST":
                 refused = answer({"error": "use POST"}, status=405)
@@ -154,18 +159,20 @@ def action(model: type[B]) -> Callable[[Callable[[B], dict[str, Any]]], View]:
     return wrap
 
 
-def answer(data: dict[str, Any], *, status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        data,
-        status=status,
-        content_type="application/json; charset=utf-8",
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
+def answer(data: Answer, *, status: int = 200) -> HttpResponse:
+    if isinstance(data, dict):
+        data = encoded(data)
+    return HttpResponse(data, status=status, content_type="application/json; charset=utf-8")
+
+
+def encoded(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _check_api_secret(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
-    timestamp = request.headers.get("x-ddpaas-signature-timestamp")
-    signature = request.headers.get("x-ddpaas-signature")
+    # META rather than request.headers, which copies every header on first use.
+    timestamp = request.META.get("HTTP_X_DDPAAS_SIGNATURE_TIMESTAMP")
+    signature = request.META.get("HTTP_X_DDPAAS_SIGNATURE")
     # hmac.compare_digest refuses non-ASCII text with a TypeError; such a header is
     # simply not a signature.
     if not (timestamp or "").isascii() or not (signature or "").isascii():
@@ -174,7 +181,7 @@ def _check_api_secret(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
 
 
 def _check_basic(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
-    verify_basic(request.headers.get("Authorization"), *dingtalk.connector_basic)
+    verify_basic(request.META.get("HTTP_AUTHORIZATION"), *dingtalk.connector_basic)
 
 
 def _check_nothing(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
@@ -208,17 +215,21 @@ def authenticate(request: HttpRequest) -> HttpResponse | None:
 def parse_body(request: HttpRequest, model: type[B]) -> B | HttpResponse:
     """The body as `model`, or a 400 naming the field that does not fit. An empty body
     reads as `{}`, so a missing field is named rather than the body."""
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
-        return _malformed("body", f"must be at most {MAX_BODY_BYTES} bytes")
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        return _malformed("body", f"must be at most {MAX_BODY_BYTES} bytes")
+    # The guard refused a declared size above the limit; this also bounds a body whose
+    # size was not declared.
+    limit = settings.CONFIG.public.max_body_bytes
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        return answer(
+            {"error": f"body too large: at most {limit} bytes", "field": "body"}, status=413
+        )
     try:
-        return model.model_validate_json(raw if raw.strip() else b"{}")
+        body = model.model_validate_json(raw if raw.strip() else b"{}")
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         return _malformed(_field(first["loc"], raw), first["msg"])
+    unfit = unstorable(body.model_dump())
+    return _malformed(*unfit) if unfit else body
 
 
 def _field(loc: tuple[int | str, ...], raw: bytes) -> str:
@@ -244,31 +255,53 @@ def _field(loc: tuple[int | str, ...], raw: bytes) -> str:
     return ".".join(path) or "body"
 
 
-def _malformed(field: str, message: str) -> JsonResponse:
+def _malformed(field: str, message: str) -> HttpResponse:
     return answer({"error": f"malformed body: {field}: {message}", "field": field}, status=400)
 
 
+# The option actions answer from the snapshot alone, so each answer is encoded once per
+# snapshot (and project, or application) and then sent as it is: the form asks for the
+# same lists again and again, and building and encoding them was most of their cost.
+
+
 @action(ProjectsQuery)
-def projects(body: ProjectsQuery) -> dict[str, Any]:
+def projects(body: ProjectsQuery) -> Answer:
     """新建表单加载时: every project offered, for the 项目名称 select."""
-    return projects_answer(snapshot.current())
+    catalog = snapshot.current()
+    return catalog.remember("connector:projects", lambda: encoded(projects_answer(catalog)))
 
 
 @action(ApplicationsQuery)
-def applications(body: ApplicationsQuery) -> dict[str, Any]:
+def applications(body: ApplicationsQuery) -> Answer:
     """控件值发生变化时 (项目名称): the applications of the chosen project."""
     asked = body.project or ""
-    project = find_project(snapshot.current(), asked) if asked.strip() else None
-    return applications_answer(project, asked)
+    catalog = snapshot.current()
+    project = find_project(catalog, asked) if asked.strip() else None
+    if project is None:
+        return applications_answer(None, asked)
+    return catalog.remember(
+        ("connector:applications", project.key),
+        lambda: encoded(applications_answer(project, asked)),
+    )
 
 
 @action(ParametersQuery)
-def parameters(body: ParametersQuery) -> dict[str, Any]:
+def parameters(body: ParametersQuery) -> Answer:
     """控件值发生变化时 (应用名称): the chosen application's parameters and choices."""
     asked, project = body.application or "", body.project or ""
     catalog = snapshot.current()
     found = find_application(catalog, asked, project) if asked.strip() else None
-    return parameters_answer(found, asked, settings.CONFIG.options.dingtalk.form)
+    mapping = settings.CONFIG.options.dingtalk.form
+    if found is None:
+        return parameters_answer(None, asked, mapping)
+    # The answer also depends on the form mapping: kept with it, and built again if the
+    # configuration in force is another one (tests change it; a server never does).
+    key = ("connector:parameters", found.full_name)
+    kept = catalog.memo.get(key)
+    if kept is None or kept[0] is not mapping:
+        kept = catalog.memo[key] = (mapping, encoded(parameters_answer(found, asked, mapping)))
+    answer_bytes: bytes = kept[1]
+    return answer_bytes
 
 
 @action(FormSubmission)

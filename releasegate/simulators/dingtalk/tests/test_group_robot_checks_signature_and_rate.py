@@ -48,13 +48,19 @@ def test_a_signed_message_is_accepted(
     ("options", "errmsg"),
     [
         ({"secret": "SECsomeone-else"}, "sign not match"),
-        ({"timestamp": int(time.time() * 1000) - 3_700_000}, "invalid timestamp"),
-        ({"timestamp": int(time.time() * 1000) + 3_700_000}, "invalid timestamp"),
+        # Offsets from the moment of sending, not absolute times: a timestamp taken at
+        # collection would drift back inside the hour during a long test run.
+        ({"timestamp_offset_ms": -3_700_000}, "invalid timestamp"),
+        ({"timestamp_offset_ms": 3_700_000}, "invalid timestamp"),
     ],
 )
 def test_a_bad_signature_is_errcode_310000(
     dingtalk: DingTalkSimulator, dingtalk_sim: DingTalkControl, options: dict[str, Any], errmsg: str
 ) -> None:
+    options = dict(options)
+    offset = options.pop("timestamp_offset_ms", None)
+    if offset is not None:
+        options["timestamp"] = int(time.time() * 1000) + offset
     assert send(dingtalk.url, **options) == {"errcode": 310000, "errmsg": errmsg}
     assert dingtalk_sim.messages("group_robot") == []
 

@@ -1,0 +1,129 @@
+"""The Dockerfile and the Kubernetes example are what people copy: every variable they set
+must be a setting ReleaseGate reads, every command one the `releasegate` CLI accepts, and
+the example configuration must load without a problem. The image itself is not built here
+(that needs a registry for the base image)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from releasegate.cli import build_parser
+from releasegate.config import load
+from releasegate.config.tests.setting_names import REPOSITORY, environment_names
+from releasegate.tests.manifests import load_documents
+
+KUBERNETES = REPOSITORY / "deploy" / "kubernetes"
+DOCKERFILE = REPOSITORY / "Dockerfile"
+
+
+def manifests() -> list[dict[str, Any]]:
+    found = [doc for path in sorted(KUBERNETES.glob("*.yaml")) for doc in load_documents(path)]
+    assert found, "no manifests in deploy/kubernetes"
+    return found
+
+
+def of_kind(kind: str, name: str) -> dict[str, Any]:
+    (found,) = [m for m in manifests() if m["kind"] == kind and m["metadata"]["name"] == name]
+    return found
+
+
+def containers() -> list[dict[str, Any]]:
+    return [
+        container
+        for manifest in manifests()
+        if manifest["kind"] in ("Deployment", "Job")
+        for container in manifest["spec"]["template"]["spec"]["containers"]
+    ]
+
+
+def assert_is_a_releasegate_command(command: list[str]) -> None:
+    assert command[0] == "releasegate", command
+    args, rest = build_parser().parse_known_args(command[1:])
+    assert rest == [], f"{command}: unknown arguments {rest}"
+    assert callable(args.run)
+
+
+def test_every_variable_the_manifests_set_is_a_real_setting() -> None:
+    settings = environment_names()
+    secret = of_kind("Secret", "releasegate-secrets")
+    named = set(secret["stringData"])
+    for container in containers():
+        named |= {variable["name"] for variable in container.get("env", [])}
+
+    assert sorted(named - settings) == []
+    assert {"SECRET_KEY", "DATABASE_URL", "RELEASEGATE_CONFIG"} <= named
+
+
+def test_every_container_runs_a_releasegate_command() -> None:
+    commands = {tuple(container["command"][:2]) for container in containers()}
+
+    for container in containers():
+        assert_is_a_releasegate_command(container["command"])
+    assert {("releasegate", "serve"), ("releasegate", "worker"), ("releasegate", "migrate")} <= (
+        commands
+    )
+
+
+def test_the_web_servers_are_probed_for_readiness_and_liveness() -> None:
+    pod = of_kind("Deployment", "releasegate-web")["spec"]["template"]
+    (web,) = pod["spec"]["containers"]
+
+    assert web["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert web["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    # Django answers only the hosts it allows; the probes name one of them.
+    hosts = next(v["value"] for v in web["env"] if v["name"] == "RELEASEGATE_ALLOWED_HOSTS")
+    for probe in ("readinessProbe", "livenessProbe"):
+        (header,) = web[probe]["httpGet"]["httpHeaders"]
+        assert header["value"] in hosts.split(",")
+
+
+def test_the_service_reaches_the_web_servers() -> None:
+    service = of_kind("Service", "releasegate")
+    pod = of_kind("Deployment", "releasegate-web")["spec"]["template"]
+    ports = {port["name"] for port in pod["spec"]["containers"][0]["ports"]}
+
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    assert {port["targetPort"] for port in service["spec"]["ports"]} <= ports
+
+
+def test_the_example_secret_and_configuration_load_without_a_problem(tmp_path: Path) -> None:
+    toml = of_kind("ConfigMap", "releasegate-config")["data"]["releasegate.toml"]
+    (tmp_path / "releasegate.toml").write_text(toml, encoding="utf-8")
+    environment = dict(of_kind("Secret", "releasegate-secrets")["stringData"])
+
+    config = load({**environment, "RELEASEGATE_CONFIG": str(tmp_path / "releasegate.toml")})
+
+    assert config.problems == ()
+    assert config.options.releases.inputs[0].action == "proceed"
+
+
+def test_the_configuration_is_mounted_where_releasegate_config_points() -> None:
+    for container in containers():
+        path = next(v["value"] for v in container["env"] if v["name"] == "RELEASEGATE_CONFIG")
+        mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
+        assert str(Path(path).parent) in mounts
+        assert Path(path).name in of_kind("ConfigMap", "releasegate-config")["data"]
+
+
+def test_the_dockerfile_installs_the_locked_dependencies_and_runs_serve_unprivileged() -> None:
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    (cmd,) = re.findall(r"^CMD (\[.*\])$", text, flags=re.MULTILINE)
+    users = re.findall(r"^USER (\S+)$", text, flags=re.MULTILINE)
+
+    assert re.search(r"^FROM python:3\.11-slim$", text, flags=re.MULTILINE)
+    assert "uv sync --frozen --no-dev" in text
+    assert users and users[-1] not in ("root", "0")
+    assert json.loads(cmd)[:2] == ["releasegate", "serve"]
+    assert_is_a_releasegate_command(json.loads(cmd))
+
+
+def test_the_subset_reader_agrees_with_pyyaml() -> None:
+    yaml = pytest.importorskip("yaml")
+    for path in sorted(KUBERNETES.glob("*.yaml")):
+        expected = [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+        assert load_documents(path) == expected, path.name
