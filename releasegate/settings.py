@@ -97,6 +97,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# The dashboard's own login page (the admin keeps its own).
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/releases/"
+
 STATIC_URL = "static/"
 # Served straight from the apps' static folders (no collectstatic step to forget).
 WHITENOISE_USE_FINDERS = True

@@ -12,4 +12,5 @@ urlpatterns = [
     path("dingtalk/events", events.receive_event, name="dingtalk-events"),
     path("dingtalk/", include("releasegate.integrations.dingtalk.urls")),
     path("api/", include("releasegate.api.urls")),
+    path("", include("releasegate.web.urls")),
 ]

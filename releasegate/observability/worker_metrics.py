@@ -35,15 +35,16 @@ class _QuietHandler(WSGIRequestHandler):
 def metrics_app(token: str) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     exposition = make_wsgi_app(REGISTRY)
 
-    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not bearer_token_accepted(environ.get("HTTP_AUTHORIZATION", ""), token):
+    def app(request: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        # The WSGI request, named so: its keys are HTTP headers, not settings.
+        if not bearer_token_accepted(request.get("HTTP_AUTHORIZATION", ""), token):
             start_response(
                 "401 Unauthorized",
                 [("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
             )
             return [b"a bearer token is required\n"]
         try:
-            answer: Iterable[bytes] = exposition(environ, start_response)
+            answer: Iterable[bytes] = exposition(request, start_response)
             return answer
         finally:
             # Every scrape runs on a new thread: its database connection ends with it.
