@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import resolve
 
 from releasegate.cli import build_parser
 from releasegate.config import load
@@ -89,6 +90,24 @@ def test_the_service_reaches_the_web_servers() -> None:
 
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
     assert {port["targetPort"] for port in service["spec"]["ports"]} <= ports
+
+
+def test_the_ingress_exposes_only_what_dingtalk_calls_on_an_allowed_host() -> None:
+    ingress = of_kind("Ingress", "releasegate-dingtalk")
+    service = of_kind("Service", "releasegate")
+    (web,) = of_kind("Deployment", "releasegate-web")["spec"]["template"]["spec"]["containers"]
+    hosts = next(v["value"] for v in web["env"] if v["name"] == "RELEASEGATE_ALLOWED_HOSTS")
+    (rule,) = ingress["spec"]["rules"]
+    paths = rule["http"]["paths"]
+
+    assert rule["host"] in hosts.split(",")
+    assert {path["path"] for path in paths} == {"/dingtalk/connector/", "/dingtalk/events"}
+    for path in paths:
+        backend = path["backend"]["service"]
+        assert backend["name"] == service["metadata"]["name"]
+        assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
+    assert resolve("/dingtalk/connector/projects").url_name == "connector-projects"
+    assert resolve("/dingtalk/events").url_name == "dingtalk-events"
 
 
 def test_the_example_secret_and_configuration_load_without_a_problem(tmp_path: Path) -> None:
