@@ -17,6 +17,10 @@ from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
+from releasegate.tests.hostile_json import register_profiles
+
+# Hypothesis' example counts: `dev` by default, `HYPOTHESIS_PROFILE=ci` in .ci/run.
+register_profiles()
 
 
 @pytest.fixture

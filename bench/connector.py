@@ -89,6 +89,8 @@ def _prepare(jenkins_url: str, work: Path) -> int:
         DINGTALK_OAPI_BASE="http://127.0.0.1:9",
         DJANGO_SETTINGS_MODULE="releasegate.settings",
         LOG_LEVEL="WARNING",
+        # Every request here comes from one address, far faster than any caller may.
+        RELEASEGATE_RATE_LIMIT="0",
     )
     import django
 

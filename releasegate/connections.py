@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 from releasegate.config import Config
@@ -20,8 +21,9 @@ class NotConfigured(Exception):
     """A setting the requested client needs is missing or invalid."""
 
 
-def jenkins_client(config: Config) -> JenkinsClient:
-    """A client for the configured Jenkins; API token preferred over password."""
+def jenkins_client(config: Config, *, timeout_seconds: float | None = None) -> JenkinsClient:
+    """A client for the configured Jenkins; API token preferred over password. Each
+    request gets the configured timeout, or `timeout_seconds` when that is shorter."""
     settings = config.jenkins
     if settings is None:
         raise NotConfigured(
@@ -36,7 +38,7 @@ def jenkins_client(config: Config) -> JenkinsClient:
     return JenkinsClient(
         settings.url,
         auth,
-        timeouts=Timeouts.uniform(options.timeout_seconds),
+        timeouts=Timeouts.uniform(min(options.timeout_seconds, timeout_seconds or math.inf)),
         verify_tls=options.verify_tls,
         folder_levels=options.folder_levels_per_request,
     )

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics for probes and scrapers that address the pod by IP.
+    "releasegate.observability.middleware.ObservabilityEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The admin's and dashboard's static files, served by the app itself: one process,
     # no front-end build, no separate web server needed.
@@ -97,10 +99,26 @@ WHITENOISE_USE_FINDERS = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "releasegate.lib.redact.RedactingFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact": {"()": "releasegate.lib.redact.RedactingFilter"},
+        "release": {"()": "releasegate.lib.log_context.ReleaseIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line (LOG_FORMAT=json); docs/observability.md lists the fields.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(threadName)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "threadName": "thread"},
+            "timestamp": "time",
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CONFIG.observability.log_format,
+            "filters": ["redact", "release"],
+        }
     },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},

@@ -7,17 +7,32 @@ import argparse
 import signal
 import threading
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from releasegate.cli.base import config, refuse_on_problems, setup_django
 from releasegate.cli.sync import migrated
 
+if TYPE_CHECKING:
+    from releasegate.observability.worker_metrics import MetricsServer
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("worker", help="run the release engine (production)")
+    parser.add_argument(
+        "--metrics-port", type=_port, help="serve this process's Prometheus metrics on this port"
+    )
+    parser.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address for the metrics (default: loopback)"
+    )
     parser.set_defaults(run=run)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +53,28 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
+    try:
+        metrics = _serve_metrics(args, settings.observability.metrics_token, console)
+    except OSError as exc:
+        where = f"{args.metrics_host}:{args.metrics_port}"
+        console.print(f"[red]✗[/red] cannot serve metrics on {where}: {exc.strerror or exc}")
+        return 1
     console.print("ReleaseGate worker running")
-    build_worker(settings).run(stop)
+    try:
+        build_worker(settings).run(stop)
+    finally:
+        if metrics is not None:
+            metrics.stop()
     console.print("ReleaseGate worker stopped")
     return 0
+
+
+def _serve_metrics(args: argparse.Namespace, token: str, console: Console) -> MetricsServer | None:
+    """The metrics server `--metrics-port` asks for, started; None without it."""
+    if args.metrics_port is None:
+        return None
+    from releasegate.observability.worker_metrics import MetricsServer
+
+    server = MetricsServer(args.metrics_host, args.metrics_port, token).start()
+    console.print(f"metrics on http://{args.metrics_host}:{server.port}/metrics")
+    return server

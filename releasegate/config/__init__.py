@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from releasegate.config.dingtalk import DingTalkSettings
 from releasegate.config.environment import Config, JenkinsSettings, load
+from releasegate.config.observability import ObservabilitySettings
 from releasegate.config.options import (
     CatalogOptions,
     DingTalkOptions,
@@ -34,6 +35,7 @@ __all__ = [
     "InputRule",
     "JenkinsOptions",
     "JenkinsSettings",
+    "ObservabilitySettings",
     "Problem",
     "ReleaseOptions",
     "ReleaseWindow",

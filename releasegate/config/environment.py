@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
+from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
 from releasegate.config.problems import Problem
+from releasegate.config.public import PublicLimits, read_public_limits
 
 DEMO_SECRET_KEY_FILE = "demo-secret-key"
 
@@ -39,6 +41,8 @@ class Config:
     options: FileConfig
     config_path: Path | None
     problems: tuple[Problem, ...] = field(default=())
+    public: PublicLimits = field(default_factory=PublicLimits)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -69,6 +73,8 @@ def load(environ: Mapping[str, str]) -> Config:
         dingtalk=read_dingtalk(environ, problems),
         options=options,
         config_path=config_path,
+        public=read_public_limits(environ, problems),
+        observability=read_observability(environ, problems),
         problems=tuple(problems),
     )
 

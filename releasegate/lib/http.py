@@ -3,6 +3,9 @@
 It sets timeouts on every request, turns transport failures into `OutboundError` with a
 permanent/transient verdict (transient: worth retrying later; permanent: retrying cannot
 help), counts requests, and keeps secrets out of what it logs and raises.
+
+Being the one seam, it is also where calls and failures are counted for Prometheus
+(docs/observability.md), whichever client made them.
 """
 
 from __future__ import annotations
@@ -14,10 +17,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from prometheus_client import Counter, Histogram
 
 from releasegate.lib.redact import redact
 
 logger = logging.getLogger("releasegate.http")
+
+CALLS = Counter(
+    "releasegate_outbound_requests_total",
+    "Requests sent to an external service (answered or not).",
+    ["service", "method"],
+)
+FAILURES = Counter(
+    "releasegate_outbound_errors_total",
+    "Requests that failed: kind is timeout, connection, or http_<status> for an answer "
+    "of 400 or more.",
+    ["service", "kind"],
+)
+DURATION = Histogram(
+    "releasegate_outbound_request_duration_seconds",
+    "Time until an external service answered.",
+    ["service"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 
 
 @dataclass(frozen=True)
@@ -111,15 +133,21 @@ class OutboundClient:
         or reset connection, or a connection closed before the answer.
         """
         self.request_count += 1
+        CALLS.labels(self.service, method).inc()
         started = time.monotonic()
         try:
             response = self._client.request(
                 method, url, params=params, data=data, json=json, headers=headers
             )
         except httpx.TimeoutException as exc:
+            FAILURES.labels(self.service, "timeout").inc()
             raise self._failure(method, url, f"timed out ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
+            FAILURES.labels(self.service, "connection").inc()
             raise self._failure(method, url, f"connection failed: {exc}") from None
+        DURATION.labels(self.service).observe(time.monotonic() - started)
+        if response.status_code >= 400:
+            FAILURES.labels(self.service, f"http_{response.status_code}").inc()
         logger.debug(
             "%s %s %s -> %s in %.0f ms",
             self.service,

@@ -22,6 +22,7 @@ from releasegate.catalog.lookup import find_application
 from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import ApprovalInstance
+from releasegate.lib.log_context import bind_release, scoped
 from releasegate.releases.form import UnreadableTime, parse_release_time, read_form
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Approval, Release, ReleaseState
@@ -70,6 +71,7 @@ class IngestOutcome:
         return f"approval {self.status} {self.result}".strip()
 
 
+@scoped
 def ingest_approval(
     source: ApprovalSource,
     instance_id: str,
@@ -189,6 +191,7 @@ def _receive(
             "updated_at": now,
         },
     )
+    bind_release(release.pk)
     if created:
         transaction.on_commit(work_arrived.set)
         record(
@@ -223,6 +226,7 @@ def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutco
         approval.status, approval.refreshed_at = "DELETED", now
         approval.save(update_fields=["status", "refreshed_at"])
         release = Release.objects.select_for_update().filter(approval=approval).first()
+        bind_release(release.pk if release else None)
         if release is None or release.state not in NOT_STARTED_STATES:
             return IngestOutcome(instance_id, "DELETED", "", release.pk if release else None)
         _cancel(release, "审批实例已被删除 (DingTalk no longer has the approval)", now)
@@ -231,6 +235,7 @@ def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutco
 
 def _withdraw(release: Release, instance: ApprovalInstance, now: datetime) -> IngestOutcome:
     """The approval ended without being granted: stop the release if it has not started."""
+    bind_release(release.pk)
     outcome = IngestOutcome(
         instance.instance_id, instance.status.value, instance.result.value, release_id=release.pk
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from releasegate.integrations.dingtalk.models import SentMessage
 from releasegate.lib.http import OutboundError
+from releasegate.lib.log_context import working_on
 from releasegate.releases.models import Notification, NotificationState
 
 logger = logging.getLogger("releasegate.outbox")
@@ -59,7 +60,8 @@ def deliver_due(
                 notification.save(update_fields=["next_attempt_at"])
                 continue
             robot_budget -= 1
-        _deliver(notification, notifier, robot, moment)
+        with working_on(notification.release_id):
+            _deliver(notification, notifier, robot, moment)
     return len(due)
 
 

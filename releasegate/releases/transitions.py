@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from releasegate.observability.metrics import observe_trigger
 from releasegate.releases.models import Release, ReleaseEvent, ReleaseState
 
 S = ReleaseState
@@ -60,6 +61,8 @@ def transition(
             raise StaleRelease(f"release {release.pk} changed since it was read")
         release.state, release.updated_at = to_state, moment
         release.version += 1
+        if from_state == S.TRIGGERING and to_state in (S.QUEUED, S.RUNNING):
+            _count_trigger(release, moment)
         return record(
             release,
             "state",
@@ -70,6 +73,14 @@ def transition(
             from_state=from_state,
             to_state=to_state,
         )
+
+
+def _count_trigger(release: Release, now: datetime) -> None:
+    """Jenkins accepted the release's build: its approval-to-trigger latency is counted
+    once the move is committed (a rolled-back move did not happen)."""
+    approved_at = release.approval.finished_at_provider or release.received_at
+    scheduled_for = release.scheduled_for
+    transaction.on_commit(lambda: observe_trigger(approved_at, scheduled_for, now))
 
 
 def record(

@@ -14,6 +14,8 @@ os.environ.setdefault("RELEASEGATE_DATA_DIR", tempfile.mkdtemp(prefix="releasega
 os.environ.setdefault("JENKINS_URL", "http://127.0.0.1:9/")
 os.environ.setdefault("JENKINS_USER", "releasegate")
 os.environ.setdefault("JENKINS_TOKEN", "test-token")
+# Every test client calls from 127.0.0.1; the rate limit has its own tests.
+os.environ.setdefault("RELEASEGATE_RATE_LIMIT", "0")
 for name, value in {
     "DINGTALK_APP_KEY": "dingtestappkey",
     "DINGTALK_APP_SECRET": "test-app-secret",

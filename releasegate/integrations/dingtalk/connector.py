@@ -11,8 +11,9 @@ call is authenticated as `DINGTALK_CONNECTOR_AUTH` says before its body is read,
 the option actions answer from the in-memory catalog only, never from Jenkins.
 
 Errors are JSON, `{"error": "...", "field": "..."}`: 401 for authentication, 400 for a
-body that does not fit the action (naming the field), 405 for another method, 503 when
-DingTalk is not configured. Nothing here answers with a traceback.
+body that does not fit the action (naming the field), 405 for another method, 413 for a
+body above the limit, 429 for a caller over the rate limit (releasegate.integrations.guard),
+503 when DingTalk is not configured. Nothing here answers with a traceback.
 """
 
 from __future__ import annotations
@@ -44,13 +45,12 @@ from releasegate.integrations.dingtalk.crypto import (
     verify_api_secret,
     verify_basic,
 )
+from releasegate.integrations.guard import public_endpoint
+from releasegate.lib.storable import unstorable
 from releasegate.releases.form import RequestedRelease, read_form
 from releasegate.releases.inbox import record_delivery
 
 logger = logging.getLogger("releasegate.dingtalk.connector")
-
-# Far above any form (a few dozen short fields); a bigger body is refused unread.
-MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(max_length=1000)]
 ParameterName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -130,6 +130,7 @@ def action(model: type[B]) -> Callable[[Callable[[B], dict[str, Any]]], View]:
 
     def wrap(handler: Callable[[B], dict[str, Any]]) -> View:
         @csrf_exempt
+        @public_endpoint
         def view(request: HttpRequest) -> HttpResponse:
             if request.method != "POST":
                 refused = answer({"error": "use POST"}, status=405)
@@ -208,17 +209,21 @@ def authenticate(request: HttpRequest) -> HttpResponse | None:
 def parse_body(request: HttpRequest, model: type[B]) -> B | HttpResponse:
     """The body as `model`, or a 400 naming the field that does not fit. An empty body
     reads as `{}`, so a missing field is named rather than the body."""
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
-        return _malformed("body", f"must be at most {MAX_BODY_BYTES} bytes")
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        return _malformed("body", f"must be at most {MAX_BODY_BYTES} bytes")
+    # The guard refused a declared size above the limit; this also bounds a body whose
+    # size was not declared.
+    limit = settings.CONFIG.public.max_body_bytes
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        return answer(
+            {"error": f"body too large: at most {limit} bytes", "field": "body"}, status=413
+        )
     try:
-        return model.model_validate_json(raw if raw.strip() else b"{}")
+        body = model.model_validate_json(raw if raw.strip() else b"{}")
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         return _malformed(_field(first["loc"], raw), first["msg"])
+    unfit = unstorable(body.model_dump())
+    return _malformed(*unfit) if unfit else body
 
 
 def _field(loc: tuple[int | str, ...], raw: bytes) -> str:

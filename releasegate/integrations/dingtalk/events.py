@@ -1,25 +1,29 @@
 """`POST /dingtalk/events`: DingTalk's HTTP event push.
 
 Order matters: the signature is checked on the raw query and ciphertext before anything
-is decrypted, and nothing is stored unless all of it holds. An authenticated delivery is
-stored (releasegate.releases.inbox) and answered at once with the encrypted "success"
-DingTalk requires within 2.5 s; asking DingTalk's API about the approval happens after.
+is decrypted, and nothing is stored unless all of it holds. A well-signed event whose
+content is malformed is a 400 naming the field; an unknown event is acknowledged. An
+authenticated delivery is stored (releasegate.releases.inbox) and answered at once with
+the encrypted "success" DingTalk requires within 2.5 s; asking DingTalk's API about the
+approval happens after.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError
+from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError, check_fresh
+from releasegate.integrations.guard import public_endpoint
+from releasegate.lib.storable import unstorable
 from releasegate.lib.validation import first_problem
 from releasegate.releases.inbox import record_delivery
+from releasegate.releases.models import InboundEvent
 
 logger = logging.getLogger("releasegate.dingtalk.events")
 
@@ -31,8 +35,8 @@ class _Envelope(BaseModel):
     encrypt: str
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def _error(status: int, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": message, **({"field": field} if field else {})}, status=status)
 
 
 def _query(request: HttpRequest, *names: str) -> str:
@@ -40,7 +44,20 @@ def _query(request: HttpRequest, *names: str) -> str:
     return next((request.GET[name] for name in names if request.GET.get(name)), "")
 
 
+class _PushedEvent(BaseModel):
+    """The decrypted event: the fields we act on, typed; the rest kept as sent. jiter
+    parses it, so nesting is bounded and unpaired surrogates are refused as invalid JSON."""
+
+    model_config = ConfigDict(extra="allow")
+    event_type: str | None = Field(None, alias="EventType", max_length=64)
+    instance_id: str | None = Field(None, alias="processInstanceId", max_length=128)
+    event_id: str | None = Field(None, alias="eventId", max_length=128)
+    biz_id: str | None = Field(None, alias="BizId", max_length=128)
+    process_code: str | None = Field(None, alias="processCode", max_length=128)
+
+
 @csrf_exempt
+@public_endpoint
 @require_POST
 def receive_event(request: HttpRequest) -> JsonResponse:
     dingtalk = settings.CONFIG.dingtalk
@@ -60,35 +77,63 @@ def receive_event(request: HttpRequest) -> JsonResponse:
         envelope = _Envelope.model_validate_json(request.body)
     except ValidationError as exc:
         where, problem = first_problem(exc, "body")
-        return _error(400, f"malformed body: {where}: {problem}")
+        return _error(400, f"malformed body: {where}: {problem}", where)
     crypto = EventCrypto(dingtalk.event_token, dingtalk.event_aes_key, owner_key=dingtalk.app_key)
     try:
-        event = crypto.open(
-            signature=signature, timestamp=timestamp, nonce=nonce, encrypt=envelope.encrypt
-        )
+        crypto.verify(signature, timestamp, nonce, envelope.encrypt)
+        check_fresh(timestamp)
+        message = crypto.decrypt(envelope.encrypt)
     except SignatureError as exc:
         logger.warning("refused an event push from %s: %s", _client(request), exc)
         return _error(403, f"refused: {exc}")
-    _accept(event)
-    return JsonResponse(crypto.reply())
+    refused = _accept(message)
+    return refused or JsonResponse(crypto.reply())
 
 
-def _accept(event: dict[str, object]) -> None:
-    event_type = str(event.get("EventType") or "")
+def _accept(message: str) -> JsonResponse | None:
+    """Store an approval event; None when it is acknowledged (stored, or nothing to
+    store), otherwise the 400 naming what in DingTalk's well-signed event is malformed."""
+    try:
+        event = _PushedEvent.model_validate_json(message)
+    except ValidationError as exc:
+        where, problem = first_problem(exc, "event")
+        return _error(400, f"malformed event: {where}: {problem}", where)
+    event_type = event.event_type or ""
     if event_type == "check_url":
-        return  # DingTalk checking the URL when the subscription is saved.
+        return None  # DingTalk checking the URL when the subscription is saved.
     if event_type not in APPROVAL_EVENTS:
         # Acknowledged so DingTalk does not retry forever; nothing here for releases.
         logger.info("ignored a %s event", event_type or "typeless")
-        return
+        return None
+    payload = event.model_dump(by_alias=True, exclude_unset=True)
+    unfit = unstorable(payload)
+    if unfit:
+        return _error(400, f"malformed event: {unfit[0]}: {unfit[1]}", unfit[0])
+    # eventId identifies the delivery; older payloads only carry BizId (idempotent).
+    delivery_id = event.event_id or event.biz_id or ""
+    if _already_stored(delivery_id):
+        return None
     record_delivery(
         via="event",
         event_type=event_type,
-        instance_id=str(event.get("processInstanceId") or ""),
-        # eventId identifies the delivery; older payloads only carry BizId (idempotent).
-        delivery_id=str(event.get("eventId") or event.get("BizId") or ""),
-        payload=json.loads(json.dumps(event, default=str)),
+        instance_id=event.instance_id or "",
+        delivery_id=delivery_id,
+        payload=payload,
     )
+    return None
+
+
+def _already_stored(delivery_id: str) -> bool:
+    """A delivery we hold already: DingTalk retrying after our answer was lost, or a
+    captured push replayed inside the timestamp window. Acknowledged (a refusal would
+    only make DingTalk retry and then list it as failed) and not stored a second time."""
+    if not delivery_id:
+        return False
+    held = InboundEvent.objects.filter(provider="dingtalk", via="event", delivery_id=delivery_id)
+    if not held.exists():
+        return False
+    logger.info("event %s delivered again: acknowledged, not stored again", delivery_id)
+    return True
 
 
 def _client(request: HttpRequest) -> str:

@@ -53,7 +53,10 @@ def job_path(full_name: str) -> str:
     segments = full_name.split("/")
     if any(segment in ("", ".", "..") for segment in segments):
         raise ValueError(f"not a Jenkins job name: {full_name!r}")
-    return "/job/" + "/job/".join(quote(segment, safe="") for segment in segments)
+    try:
+        return "/job/" + "/job/".join(quote(segment, safe="") for segment in segments)
+    except UnicodeEncodeError:  # an unpaired surrogate: no URL can carry it
+        raise ValueError(f"not a Jenkins job name: {full_name!r}") from None
 
 
 class JenkinsSession:

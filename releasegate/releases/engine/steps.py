@@ -13,6 +13,7 @@ from datetime import datetime
 from releasegate.catalog.models import Application
 from releasegate.integrations.jenkins.models import Build, QueueItem, QueueState, Triggered
 from releasegate.lib.http import OutboundError
+from releasegate.lib.log_context import working_on
 from releasegate.releases.engine.context import CLOCK_SKEW, EngineContext
 from releasegate.releases.engine.fence import LEASE, LostClaim, fenced
 from releasegate.releases.engine.policies import judge, parameters_hash, recheck
@@ -32,10 +33,11 @@ def step(context: EngineContext, release_id: int, version: int) -> None:
     handler = STEPS.get(state)
     if handler is None:
         return
-    try:
-        handler(context, release_id, version)
-    except LostClaim as lost:
-        logger.info("%s", lost)
+    with working_on(release_id):
+        try:
+            handler(context, release_id, version)
+        except LostClaim as lost:
+            logger.info("%s", lost)
 
 
 def receive(context: EngineContext, release_id: int, version: int) -> None:

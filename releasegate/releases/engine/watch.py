@@ -20,6 +20,7 @@ from releasegate.config import InputRule
 from releasegate.integrations.jenkins.errors import InputNotWaiting
 from releasegate.integrations.jenkins.models import Build, BuildResult, PendingInput
 from releasegate.lib.http import OutboundError
+from releasegate.lib.log_context import bind_release, scoped
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.fence import LEASE, WATCHED, LostClaim, claim_due, fenced
 from releasegate.releases.engine.steps import failed
@@ -40,6 +41,7 @@ DEFAULT_INPUT_RULE = InputRule(job="*")
 CONSOLE_LINES = 40
 
 
+@scoped
 def watch_due(context: EngineContext, limit: int = 1000) -> int:
     """Look at every due running release; returns how many were looked at."""
     now = context.clock()
@@ -68,6 +70,7 @@ def _watch_job(
         listing_failed = exc
     unchanged: list[int] = []
     for release in releases:
+        bind_release(release.pk)
         version = versions[release.pk]
         try:
             if listing_failed is not None:

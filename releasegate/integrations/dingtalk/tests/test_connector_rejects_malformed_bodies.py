@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from releasegate.integrations.dingtalk.connector import MAX_BODY_BYTES
+from releasegate.config.public import PublicLimits
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import call
 from releasegate.releases.models import InboundEvent
 
@@ -78,12 +78,13 @@ def test_the_answer_is_400_naming_the_field(
 
 
 def test_a_huge_body_is_refused_unread(client: Client) -> None:
-    huge = '{"instance_id": "i", "form": {"x": "' + "x" * MAX_BODY_BYTES + '"}}'
+    limit = PublicLimits().max_body_bytes
+    huge = '{"instance_id": "i", "form": {"x": "' + "x" * limit + '"}}'
 
     status, answer = call(client, "approved", huge)
 
-    assert (status, answer["field"]) == (400, "body")
-    assert answer["error"] == f"malformed body: body: must be at most {MAX_BODY_BYTES} bytes"
+    assert (status, answer["field"]) == (413, "body")
+    assert answer["error"] == f"body too large: at most {limit} bytes"
 
 
 def test_deeply_nested_json_is_refused_not_an_error(client: Client) -> None:

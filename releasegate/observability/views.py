@@ -1,0 +1,49 @@
+"""`/healthz`, `/readyz` and `/metrics`: for load balancers, orchestrators and Prometheus.
+
+None of them needs a session or a CSRF token; `/metrics` needs the bearer token when
+METRICS_TOKEN is set. No answer carries a secret or a traceback.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from releasegate.observability.health import external_checks, readiness
+from releasegate.observability.metrics import bearer_token_accepted
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Alive: the process answers. Touches nothing else, so a slow database or Jenkins
+    never gets a healthy process restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready: 200 when every check passed, 503 naming the ones that failed."""
+    results = readiness.results(external_checks(settings.CONFIG))
+    failing = sorted(name for name, result in results.items() if not result.ok)
+    body = {
+        "status": "unavailable" if failing else "ok",
+        "failing": failing,
+        "checks": {name: result.as_json() for name, result in results.items()},
+    }
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+@never_cache
+@require_safe
+def metrics(request: HttpRequest) -> HttpResponse:
+    token = settings.CONFIG.observability.metrics_token
+    if not bearer_token_accepted(request.headers.get("Authorization", ""), token):
+        response = HttpResponse("a bearer token is required\n", status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
