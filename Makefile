@@ -32,7 +32,7 @@ lint: venv
 
 ## make bench: benchmarks, each printing JSON (all run; the target fails if any missed its target)
 bench: venv
-	@status=0; for b in bench/catalog_sync.py bench/connector.py bench/engine.py; do \
+	@status=0; for b in bench/catalog_sync.py bench/connector.py bench/engine.py bench/load.py; do \
 		$(BIN)/python $$b || status=1; \
 	done; exit $$status
 

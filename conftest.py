@@ -23,6 +23,12 @@ from releasegate.tests.hostile_json import register_profiles
 register_profiles()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Slow tests still run in `make test`; the marker lets a quick loop leave them out
+    # (`pytest -m "not slow"`).
+    config.addinivalue_line("markers", "slow: runs whole processes for tens of seconds")
+
+
 @pytest.fixture
 def start_jenkins() -> Iterator[Callable[..., JenkinsSimulator]]:
     """Start a simulated Jenkins: `start_jenkins()` for the demo scenario,

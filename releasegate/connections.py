@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 
-from releasegate.config import Config
+from releasegate.config import Config, DingTalkSettings
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.integrations.jenkins.client import (
@@ -47,6 +47,7 @@ def jenkins_client(config: Config, *, timeout_seconds: float | None = None) -> J
 class _Shared:
     lock = threading.Lock()
     dingtalk: DingTalkClient | None = None
+    settings: DingTalkSettings | None = None
 
 
 def dingtalk_client(config: Config) -> DingTalkClient:
@@ -55,11 +56,14 @@ def dingtalk_client(config: Config) -> DingTalkClient:
     if config.dingtalk is None:
         raise NotConfigured("DingTalk is not configured: see the DINGTALK_* settings")
     with _Shared.lock:
-        if _Shared.dingtalk is None:
+        # Settings only change under tests (pointed at a simulator); a client made for
+        # other settings is left to whoever still holds it, not closed under them.
+        if _Shared.dingtalk is None or _Shared.settings != config.dingtalk:
             _Shared.dingtalk = DingTalkClient.from_settings(
                 config.dingtalk,
                 timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
             )
+            _Shared.settings = config.dingtalk
         return _Shared.dingtalk
 
 

@@ -31,6 +31,11 @@ INSTALLED_APPS = [
     "releasegate.catalog",
     "releasegate.releases",
     "releasegate.web",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "releasegate.api",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +97,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# The dashboard's own login page (the admin keeps its own).
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/releases/"
+
 STATIC_URL = "static/"
 # Served straight from the apps' static folders (no collectstatic step to forget).
 WHITENOISE_USE_FINDERS = True
@@ -122,4 +131,32 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+}
+
+# The REST API (docs/api.md): a token or a dashboard session, and nothing without one.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["releasegate.api.rendering.SafeJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["releasegate.api.parsing.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ReleaseGate API",
+    "DESCRIPTION": "Releases, requests and the catalog. Authenticate with `Authorization: "
+    "Token <key>` (`releasegate token USERNAME` prints a key).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ReleaseState": "releasegate.releases.models.ReleaseState",
+        "NotificationState": "releasegate.releases.models.NotificationState",
+    },
+    # The docs page's scripts come from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

@@ -10,13 +10,16 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from releasegate.catalog.models import Application, CatalogSync
 
 STALE_AFTER = 5.0
+
+T = TypeVar("T")
 
 
 class CatalogParameter(NamedTuple):
@@ -62,10 +65,23 @@ class CatalogSnapshot:
     synced_at: datetime | None
     projects_by_key: dict[str, CatalogProject] = field(default_factory=dict)
     applications_by_name: dict[str, CatalogApplication] = field(default_factory=dict)
+    # What is derived from this snapshot alone (the connector's encoded option lists),
+    # built on first use. A snapshot never changes, so neither does any of it; a sync
+    # that changed the catalog makes a new snapshot, with an empty memo.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def applications(self) -> list[CatalogApplication]:
         return [app for project in self.projects for app in project.applications]
+
+    def remember(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()`, made once per snapshot and `key`. Two threads may both build it the
+        first time; they build the same thing, and one of them is kept."""
+        try:
+            found: T = self.memo[key]
+        except KeyError:
+            found = self.memo.setdefault(key, build())
+        return found
 
 
 def load() -> CatalogSnapshot:

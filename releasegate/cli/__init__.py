@@ -17,14 +17,29 @@ from releasegate.cli import (
     check,
     demo,
     manage,
+    request,
     serve,
     simulate,
     stream,
     sync,
+    token,
     worker,
 )
 
-COMMANDS = [check, sync, catalog, serve, worker, stream, cancel, manage, simulate, demo]
+COMMANDS = [
+    check,
+    sync,
+    catalog,
+    serve,
+    worker,
+    stream,
+    cancel,
+    token,
+    request,
+    manage,
+    simulate,
+    demo,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

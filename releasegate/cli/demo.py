@@ -3,6 +3,10 @@
 It starts the Jenkins and DingTalk simulators and `releasegate serve`, each in a process
 of its own as they would be for real, then plays the story (demo_story.py) with a
 timeline. It exits 0 when the story completed and 1, saying where, when it did not.
+
+Once the story has completed it writes `$RELEASEGATE_DATA_DIR/demo-ready.json` (the
+addresses, the logins, the release ids; demo_report.py), which the browser test reads.
+With `--keep` every process keeps running until SIGINT or SIGTERM, then all are stopped.
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ import argparse
 import contextlib
 import os
 import secrets
+import signal
+import time
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 
@@ -20,6 +27,10 @@ from releasegate.cli.base import setup_django
 from releasegate.lib.process import ServiceProcess
 from releasegate.simulators.process import SimulatorProcess
 
+if TYPE_CHECKING:
+    from releasegate.cli.demo_timeline import Timeline
+
+ServiceT = TypeVar("ServiceT", bound=ServiceProcess)
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
 # The demo's DingTalk app, as the DingTalk simulator knows it.
@@ -36,8 +47,14 @@ DEMO_DINGTALK = {
 
 
 # The demo's configuration file: the order service's `input` step is answered with the
-# approved values, and the worker looks at Jenkins often (the demo is short).
+# approved values, the worker looks at Jenkins often (the demo is short), and the catalog
+# is synced by the demo alone.
 DEMO_OPTIONS = """\
+# The demo syncs the catalog itself, as its first chapter, while the server starts: no
+# periodic sync to race it. (`releasegate sync` refreshes it by hand.)
+[catalog]
+sync_interval_minutes = 0
+
 [releases]
 poll_seconds = 0.5
 
@@ -55,45 +72,107 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from releasegate.cli.demo_story import DemoFailed, Story, Timeline
+    from releasegate.cli.demo_report import READY_FILE
 
     # soft_wrap: a timeline line stays one line in a narrow terminal or a CI log.
     console = Console(highlight=False, soft_wrap=True)
-    timeline = Timeline(console)
     data_dir = Path(os.environ.get("RELEASEGATE_DATA_DIR") or ".demo").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    with contextlib.ExitStack() as running:
-        log = running.enter_context((data_dir / "demo-services.log").open("w"))
-        jenkins = running.enter_context(
-            SimulatorProcess(
-                "jenkins",
-                ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN),
-                log=log,
-            )
-        )
-        timeline.step(f"Jenkins simulator at {jenkins.url} (the demo scenario)")
-        dingtalk = running.enter_context(SimulatorProcess("dingtalk", ("--push", "http"), log=log))
-        timeline.step(f"DingTalk simulator at {dingtalk.url} (approvers 李四 → 王五)")
+    # A ready file from an earlier run would tell a reader this run is ready.
+    (data_dir / READY_FILE).unlink(missing_ok=True)
+    # SIGTERM unwinds like Ctrl-C, so every process the demo started is stopped with it;
+    # SIGINT too, even where it came ignored (a background job of a script).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        with contextlib.ExitStack() as running:
+            return _play(args, console, data_dir, running)
+    except KeyboardInterrupt:
+        console.print("demo stopped; every process it started has been stopped")
+        return 0 if args.keep and (data_dir / READY_FILE).exists() else 130
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # Once: a second signal must not cut short the stopping of the processes.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _play(
+    args: argparse.Namespace, console: Console, data_dir: Path, running: contextlib.ExitStack
+) -> int:
+    from releasegate.cli.demo_report import show_summary, write_ready_file
+    from releasegate.cli.demo_story import Story
+    from releasegate.cli.demo_timeline import DemoFailed, Timeline
+
+    timeline = Timeline(console)
+    log = running.enter_context((data_dir / "demo-services.log").open("w"))
+    try:
+        jenkins, dingtalk = _start_simulators(timeline, running, log)
         prepare_environment(data_dir, jenkins.url, dingtalk.url)
         setup_django()
         story = Story(console, timeline, dingtalk.url, data_dir)
-        try:
-            story.prepare_database()
-            server = running.enter_context(
-                ServiceProcess(["serve", "--port", "0"], env=os.environ, log=log)
-            )
-            timeline.step(f"ReleaseGate serving at {server.url} (the process DingTalk calls)")
-            story.play(server.url)
-        except DemoFailed as failure:
-            console.print(f"[red]demo failed at: {failure.where}[/red] ({failure.why})")
-            console.print(f"Logs of the services: {data_dir / 'demo-services.log'}")
-            return 1
-        story.summary(server.url, jenkins.url)
-        if args.keep:
-            console.print("Everything keeps running; press Ctrl-C to stop.")
-            with contextlib.suppress(KeyboardInterrupt):
-                server.wait()
+        story.migrate()
+        # The server starts (imports, checks) while the demo syncs the catalog.
+        server = running.enter_context(
+            ServiceProcess(["serve", "--port", "0"], env=os.environ, log=log, wait_ready=False)
+        )
+        story.populate()
+        _started(server)
+        timeline.step(f"ReleaseGate serving at {server.url} (the process DingTalk calls)")
+        release_ids = story.play(server.url)
+    except DemoFailed as failure:
+        console.print(f"[red]demo failed at: {failure.where}[/red] ({failure.why})")
+        console.print(f"Logs of the services: {data_dir / 'demo-services.log'}")
+        return 1
+    timeline.step(f"[green]demo complete[/green] in {timeline.elapsed():.1f} s")
+    urls = {"releasegate_url": server.url, "jenkins_url": jenkins.url, "dingtalk_url": dingtalk.url}
+    show_summary(console, urls, release_ids)
+    write_ready_file(data_dir, urls, release_ids)
+    if args.keep:
+        console.print("Everything keeps running; press Ctrl-C (or send SIGTERM) to stop.")
+        return _keep_running((jenkins, dingtalk, server))
     return 0
+
+
+def _start_simulators(
+    timeline: Timeline, running: contextlib.ExitStack, log: IO[str]
+) -> tuple[SimulatorProcess, SimulatorProcess]:
+    """Both simulators, started side by side (each spends its start-up importing, in a
+    process of its own); registered to be stopped before either is waited for."""
+    jenkins_options = ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN)
+    jenkins = running.enter_context(
+        SimulatorProcess("jenkins", jenkins_options, log=log, wait_ready=False)
+    )
+    dingtalk = running.enter_context(
+        SimulatorProcess("dingtalk", ("--push", "http"), log=log, wait_ready=False)
+    )
+    timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
+    timeline.step(f"DingTalk simulator at {_started(dingtalk).url} (approvers 李四 → 王五)")
+    return jenkins, dingtalk
+
+
+def _started(service: ServiceT) -> ServiceT:
+    """`service` once it serves; `DemoFailed` naming it when it does not start."""
+    from releasegate.cli.demo_timeline import DemoFailed
+
+    try:
+        service.wait_ready()
+    except RuntimeError as exc:
+        raise DemoFailed(f"starting releasegate {service.name}", str(exc)) from None
+    return service
+
+
+def _keep_running(services: tuple[ServiceProcess, ...]) -> int:
+    """Wait for a signal to end the demo (KeyboardInterrupt). Returns 1 if a service
+    ended by itself first: the demo then stops the others."""
+    while True:
+        for service in services:
+            if service.process.poll() is not None:
+                print(f"releasegate {service.name} exited by itself; stopping the demo")
+                return 1
+        time.sleep(0.5)
 
 
 def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str) -> None:

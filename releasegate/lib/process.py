@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Mapping, Sequence
 from typing import IO, Self
 
@@ -15,7 +15,9 @@ _URL = re.compile(r"(http://\S+?/)(?:\s|$)")
 
 
 class ServiceProcess:
-    """`python -m releasegate ARGS…`; `url` once it serves."""
+    """`python -m releasegate ARGS…`; `url` once it serves. With `wait_ready=False` the
+    constructor returns at once and `wait_ready()` waits for the URL later, so several
+    services can start side by side."""
 
     def __init__(
         self,
@@ -24,8 +26,11 @@ class ServiceProcess:
         env: Mapping[str, str] | None = None,
         log: IO[str] | None = None,
         ready_within: float = 30.0,
+        wait_ready: bool = True,
     ) -> None:
         self.name = " ".join(args[:2])
+        self.url = ""
+        self.ready_within = ready_within
         self.process = subprocess.Popen(
             [sys.executable, "-m", "releasegate", *args],
             stdout=subprocess.PIPE,
@@ -33,22 +38,43 @@ class ServiceProcess:
             env=dict(env) if env is not None else None,
             text=True,
         )
-        try:
-            self.url = self._wait_for_url(ready_within)
-        except BaseException:
-            self.stop()
-            raise
+        if wait_ready:
+            self.wait_ready()
+
+    def wait_ready(self) -> str:
+        """The URL once the service has announced it (stopped, and raising, if it fails)."""
+        if not self.url:
+            try:
+                self.url = self._wait_for_url(self.ready_within)
+            except BaseException:
+                self.stop()
+                raise
+        return self.url
 
     def _wait_for_url(self, within: float) -> str:
-        deadline, output = time.monotonic() + within, self.process.stdout
-        while output is not None and time.monotonic() < deadline:
-            line = output.readline()
-            if not line:
-                raise RuntimeError(f"releasegate {self.name} exited before it was ready")
-            found = _URL.search(line)
-            if found:
-                return found.group(1)
-        raise RuntimeError(f"releasegate {self.name} did not start within {within:.0f} s")
+        # readline() blocks: a service that hangs silently is killed at the deadline, which
+        # ends the read.
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            self.process.kill()
+
+        watchdog = threading.Timer(within, expire)
+        watchdog.start()
+        try:
+            while self.process.stdout is not None:
+                line = self.process.stdout.readline()
+                found = _URL.search(line)
+                if found:
+                    return found.group(1)
+                if not line:
+                    break
+        finally:
+            watchdog.cancel()
+        if expired.is_set():
+            raise RuntimeError(f"releasegate {self.name} did not start within {within:.0f} s")
+        raise RuntimeError(f"releasegate {self.name} exited before it was ready")
 
     def wait(self) -> None:
         self.process.wait()

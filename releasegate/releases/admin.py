@@ -96,6 +96,17 @@ class ReleaseAdmin(ReadOnlyAdmin):
         return actions
 
 
+@admin.register(ReleaseEvent)
+class ReleaseEventAdmin(ReadOnlyAdmin):
+    """The audit trail across all releases: what happened, by whom, in order. Written
+    only with the change it records, never here."""
+
+    list_display = ["at", "release", "actor", "kind", "from_state", "to_state", "reason"]
+    list_filter = ["kind", "to_state"]
+    search_fields = ["actor", "reason", "release__application_name"]
+    list_select_related = ["release"]
+
+
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdmin):
     list_display = [

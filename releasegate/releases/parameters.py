@@ -64,6 +64,8 @@ def requested_parameters(
 
 
 def _declared_name(name: str, application: CatalogApplication, mapping: FormMapping) -> str:
+    if application.parameter(name) is not None:
+        return name  # the usual case, and the first alternative anyway: skip the mapping
     alternatives = mapping.alternatives(name)
     return next((n for n in alternatives if application.parameter(n) is not None), name)
 

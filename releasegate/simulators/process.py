@@ -19,7 +19,11 @@ class SimulatorProcess(ServiceProcess):
         *,
         log: IO[str] | None = None,
         ready_within: float = 30.0,
+        wait_ready: bool = True,
     ) -> None:
         super().__init__(
-            ["simulate", system, "--port", "0", *options], log=log, ready_within=ready_within
+            ["simulate", system, "--port", "0", *options],
+            log=log,
+            ready_within=ready_within,
+            wait_ready=wait_ready,
         )

@@ -20,18 +20,24 @@ _ISOLATED = (
 )
 
 
-def releasegate(
-    *args: str, env: dict[str, str], data_dir: Path, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """Run `releasegate ARGS` with only the given settings (plus a data directory)."""
+def environment(env: dict[str, str], data_dir: Path) -> dict[str, str]:
+    """This process's environment without ReleaseGate's settings, plus `env` and a data
+    directory."""
     base = {
         k: v
         for k, v in os.environ.items()
         if k not in _ISOLATED and not k.startswith(("DINGTALK_", "JENKINS_"))
     }
+    return {**base, "RELEASEGATE_DATA_DIR": str(data_dir), "COLUMNS": "200", **env}
+
+
+def releasegate(
+    *args: str, env: dict[str, str], data_dir: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `releasegate ARGS` with only the given settings (plus a data directory)."""
     return subprocess.run(
         [sys.executable, "-m", "releasegate", *args],
-        env={**base, "RELEASEGATE_DATA_DIR": str(data_dir), "COLUMNS": "200", **env},
+        env=environment(env, data_dir),
         capture_output=True,
         text=True,
         timeout=timeout,

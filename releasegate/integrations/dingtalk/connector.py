@@ -26,7 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -124,11 +124,15 @@ B = TypeVar("B", bound=_Body)
 View = Callable[[HttpRequest], HttpResponse]
 
 
-def action(model: type[B]) -> Callable[[Callable[[B], dict[str, Any]]], View]:
+# An answer as a handler gives it: data to encode, or JSON already encoded (remembered).
+Answer = dict[str, Any] | bytes
+
+
+def action(model: type[B]) -> Callable[[Callable[[B], Answer]], View]:
     """Turn `handler(body) -> answer` into a view: POST only, authenticated, the body
     parsed into `model`, the answer as JSON."""
 
-    def wrap(handler: Callable[[B], dict[str, Any]]) -> View:
+    def wrap(handler: Callable[[B], Answer]) -> View:
         @csrf_exempt
         @public_endpoint
         def view(request: HttpRequest) -> HttpResponse:
@@ -155,18 +159,20 @@ def action(model: type[B]) -> Callable[[Callable[[B], dict[str, Any]]], View]:
     return wrap
 
 
-def answer(data: dict[str, Any], *, status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        data,
-        status=status,
-        content_type="application/json; charset=utf-8",
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
+def answer(data: Answer, *, status: int = 200) -> HttpResponse:
+    if isinstance(data, dict):
+        data = encoded(data)
+    return HttpResponse(data, status=status, content_type="application/json; charset=utf-8")
+
+
+def encoded(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _check_api_secret(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
-    timestamp = request.headers.get("x-ddpaas-signature-timestamp")
-    signature = request.headers.get("x-ddpaas-signature")
+    # META rather than request.headers, which copies every header on first use.
+    timestamp = request.META.get("HTTP_X_DDPAAS_SIGNATURE_TIMESTAMP")
+    signature = request.META.get("HTTP_X_DDPAAS_SIGNATURE")
     # hmac.compare_digest refuses non-ASCII text with a TypeError; such a header is
     # simply not a signature.
     if not (timestamp or "").isascii() or not (signature or "").isascii():
@@ -175,7 +181,7 @@ def _check_api_secret(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
 
 
 def _check_basic(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
-    verify_basic(request.headers.get("Authorization"), *dingtalk.connector_basic)
+    verify_basic(request.META.get("HTTP_AUTHORIZATION"), *dingtalk.connector_basic)
 
 
 def _check_nothing(request: HttpRequest, dingtalk: DingTalkSettings) -> None:
@@ -249,31 +255,53 @@ def _field(loc: tuple[int | str, ...], raw: bytes) -> str:
     return ".".join(path) or "body"
 
 
-def _malformed(field: str, message: str) -> JsonResponse:
+def _malformed(field: str, message: str) -> HttpResponse:
     return answer({"error": f"malformed body: {field}: {message}", "field": field}, status=400)
 
 
+# The option actions answer from the snapshot alone, so each answer is encoded once per
+# snapshot (and project, or application) and then sent as it is: the form asks for the
+# same lists again and again, and building and encoding them was most of their cost.
+
+
 @action(ProjectsQuery)
-def projects(body: ProjectsQuery) -> dict[str, Any]:
+def projects(body: ProjectsQuery) -> Answer:
     """新建表单加载时: every project offered, for the 项目名称 select."""
-    return projects_answer(snapshot.current())
+    catalog = snapshot.current()
+    return catalog.remember("connector:projects", lambda: encoded(projects_answer(catalog)))
 
 
 @action(ApplicationsQuery)
-def applications(body: ApplicationsQuery) -> dict[str, Any]:
+def applications(body: ApplicationsQuery) -> Answer:
     """控件值发生变化时 (项目名称): the applications of the chosen project."""
     asked = body.project or ""
-    project = find_project(snapshot.current(), asked) if asked.strip() else None
-    return applications_answer(project, asked)
+    catalog = snapshot.current()
+    project = find_project(catalog, asked) if asked.strip() else None
+    if project is None:
+        return applications_answer(None, asked)
+    return catalog.remember(
+        ("connector:applications", project.key),
+        lambda: encoded(applications_answer(project, asked)),
+    )
 
 
 @action(ParametersQuery)
-def parameters(body: ParametersQuery) -> dict[str, Any]:
+def parameters(body: ParametersQuery) -> Answer:
     """控件值发生变化时 (应用名称): the chosen application's parameters and choices."""
     asked, project = body.application or "", body.project or ""
     catalog = snapshot.current()
     found = find_application(catalog, asked, project) if asked.strip() else None
-    return parameters_answer(found, asked, settings.CONFIG.options.dingtalk.form)
+    mapping = settings.CONFIG.options.dingtalk.form
+    if found is None:
+        return parameters_answer(None, asked, mapping)
+    # The answer also depends on the form mapping: kept with it, and built again if the
+    # configuration in force is another one (tests change it; a server never does).
+    key = ("connector:parameters", found.full_name)
+    kept = catalog.memo.get(key)
+    if kept is None or kept[0] is not mapping:
+        kept = catalog.memo[key] = (mapping, encoded(parameters_answer(found, asked, mapping)))
+    answer_bytes: bytes = kept[1]
+    return answer_bytes
 
 
 @action(FormSubmission)

@@ -1,0 +1,179 @@
+"""Benchmark: the dashboard's pages with a 5,000-job catalog and 10,000 releases.
+
+A simulated Jenkins (its own process) serves 50 folders x 100 jobs; one `run_sync` fills
+the catalog, and releases are inserted in bulk (several approvers each, spread over weeks).
+Each page is then fetched many times by a logged-in user through Django's whole handling
+(middleware, session, the view, the template), in process; what a WSGI server adds around
+it is not counted. The releases table's body is what every open releases page fetches
+every 5 seconds, so it matters most. Prints one JSON object; exits 1 when a page's p99
+misses the target.
+
+    python bench/dashboard.py [--folders 50] [--jobs-per-folder 100] [--releases 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from releasegate.simulators.process import SimulatorProcess
+
+USER, TOKEN = "bench", "bench-token"
+# A person reading a page notices a second; the table body is fetched every 5 s per viewer.
+TARGET_P99_MS = 1000.0
+WARMUP = 3
+PAGES = {
+    "releases": "/releases/",
+    "release_rows": "/releases/rows/",
+    "release_rows_by_person": "/releases/rows/?person=user7",
+    "release_rows_filtered": "/releases/rows/?state=SUCCEEDED&project={project}"
+    "&since=2026-01-02&until=2026-01-20",
+    "release_rows_page_100": "/releases/rows/?page=100",
+    "release": "/releases/{release}/",
+    "catalog": "/catalog/",
+    "catalog_project": "/catalog/?project={project}",
+    "new_release": "/requests/new?project={project}&application={application}",
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folders", type=int, default=50)
+    parser.add_argument("--jobs-per-folder", type=int, default=100)
+    parser.add_argument("--releases", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=30, help="measured per page")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="releasegate-bench-"))
+    scenario = work / "catalog.toml"
+    scenario.write_text(
+        f"quiet_period = 0\n[[generate]]\nfolders = {args.folders}\n"
+        f"jobs_per_folder = {args.jobs_per_folder}\nmin_parameters = 3\nmax_parameters = 6\n"
+    )
+    options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
+    with SimulatorProcess("jenkins", options) as simulator:
+        jobs = _prepare(simulator.url, work)
+    chosen = _releases(args.releases)
+    client = _signed_in()
+    pages = {name: _measure(client, path.format(**chosen), args) for name, path in PAGES.items()}
+    met = all(figures["p99_ms"] < TARGET_P99_MS for figures in pages.values())
+    result = {
+        "catalog": {"jobs": jobs},
+        "releases": args.releases,
+        "requests_per_page": args.requests,
+        "pages": pages,
+        "target": {"p99_ms_below": TARGET_P99_MS, "met": met},
+    }
+    print(json.dumps(result, indent=2))
+    return 0 if met else 1
+
+
+def _prepare(jenkins_url: str, work: Path) -> int:
+    """Configure Django for the bench, migrate, sync the catalog; the number of jobs."""
+    os.environ.update(
+        RELEASEGATE_DATA_DIR=str(work),
+        SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
+        JENKINS_URL=jenkins_url,
+        JENKINS_USER=USER,
+        JENKINS_TOKEN=TOKEN,
+        DJANGO_SETTINGS_MODULE="releasegate.settings",
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from releasegate.catalog.sync import run_sync
+    from releasegate.connections import jenkins_client
+
+    call_command("migrate", verbosity=0)
+    with jenkins_client(settings.CONFIG) as client:
+        record = run_sync(client, settings.CONFIG.options.catalog)
+    return record.jobs_seen
+
+
+def _releases(count: int) -> dict[str, Any]:
+    """Insert `count` ended releases of the catalog's applications; a release, a project
+    and an application of it for the pages to show."""
+    from releasegate.catalog.models import Application
+    from releasegate.releases.models import Approval, Release
+
+    names = list(Application.objects.values_list("full_name", flat=True))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    approvals = Approval.objects.bulk_create(
+        Approval(
+            instance_id=f"bench-{n}",
+            status="COMPLETED",
+            result="agree",
+            first_seen_at=start,
+            refreshed_at=start,
+        )
+        for n in range(count)
+    )
+    Release.objects.bulk_create(
+        (
+            Release(
+                approval=approval,
+                state="SUCCEEDED" if n % 7 else "FAILED",
+                project_key=names[n % len(names)].split("/", 1)[0],
+                application_name=names[n % len(names)],
+                originator_user_id=f"user{n % 300}",
+                approver_user_ids=[f"user{(n + 1) % 300}", f"user{(n + 2) % 300}"],
+                received_via="event",
+                received_at=start + timedelta(minutes=5 * n),
+                updated_at=start,
+                console_tail="build log line\n" * 50,
+            )
+            for n, approval in enumerate(approvals)
+        ),
+        batch_size=1000,
+    )
+    release = Release.objects.order_by("-id").values_list("id", flat=True).first()
+    application = names[len(names) // 2]
+    return {"release": release, "project": application.split("/", 1)[0], "application": application}
+
+
+def _signed_in() -> Any:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from releasegate.web.models import Profile
+
+    user = User.objects.create_user("bench")
+    # With a DingTalk id, so the new-release page shows its form.
+    Profile.objects.create(user=user, dingtalk_user_id="user7")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _measure(client: Any, path: str, args: argparse.Namespace) -> dict[str, Any]:
+    times: list[float] = []
+    for n in range(WARMUP + args.requests):
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: answered {response.status_code}")
+        if n >= WARMUP:
+            times.append(elapsed * 1000)
+    times.sort()
+    return {
+        "path": path,
+        "p50_ms": round(statistics.median(times), 1),
+        "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 1),
+        "bytes": len(response.content),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

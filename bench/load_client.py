@@ -1,0 +1,227 @@
+"""The load generator of bench/load.py, a process of its own (no Django in it).
+
+It keeps `--concurrency` keep-alive connections busy with one request in flight each
+(closed loop: a connection sends its next request as soon as its answer is complete),
+spread round-robin over the server ports given, from one thread and a `selectors` loop
+over raw sockets: no HTTP library in the way, so a request costs the generator tens of
+microseconds and the server is what limits the rate. Requests are prebuilt bytes, taken
+in turn from the file bench/load.py wrote. Latency is client-measured, from just before
+the request is written to the moment its answer is complete; only requests sent after
+the warm-up and answered before the end of the window count.
+
+During the measured window it also takes the CPU time of the processes named by
+`--watch` (the servers, the worker), its own, and the machine's, from /proc (Linux), so
+the figures say which side was busy.
+
+    python bench/load_client.py --requests FILE --ports 8000[,8001] [--concurrency 8]
+                                [--warmup 2] [--duration 5] [--watch PID ...]
+
+Prints one JSON object: latencies in ms (sorted), status counts, CPU use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import selectors
+import socket
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HOST = "127.0.0.1"
+TIMEOUT_SECONDS = 10.0
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Connection:
+    port: int
+    sock: socket.socket
+    sent_at: float = 0.0
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    closes: bool
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    refused: int = 0
+    reconnects: int = 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=Path, required=True, help="JSON from bench/load.py")
+    parser.add_argument("--ports", required=True, help="comma-separated server ports")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds, not counted")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds counted")
+    parser.add_argument("--watch", type=int, nargs="*", default=[], help="pids to take CPU of")
+    args = parser.parse_args()
+    spec = json.loads(args.requests.read_text(encoding="utf-8"))
+    requests = [_raw(request) for request in spec["requests"]]
+    refusal = spec.get("refusal", "").encode()
+    ports = [int(port) for port in args.ports.split(",")]
+    result = run(ports, requests, refusal, args)
+    json.dump(result, sys.stdout)
+    return 0
+
+
+def _raw(request: dict[str, Any]) -> bytes:
+    body = str(request["body"]).encode("utf-8")
+    lines = [
+        f"{request['method']} {request['path']} HTTP/1.1",
+        f"Host: {HOST}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in request.get("headers", {}).items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+
+
+def run(
+    ports: list[int], requests: list[bytes], refusal: bytes, args: argparse.Namespace
+) -> dict[str, Any]:
+    selector = selectors.DefaultSelector()
+    connections = [_connect(ports[n % len(ports)]) for n in range(args.concurrency)]
+    tally, serial = Tally(), 0
+    started = time.perf_counter()
+    window = (started + args.warmup, started + args.warmup + args.duration)
+    for connection in connections:
+        serial = _send(connection, requests, serial)
+        selector.register(connection.sock, selectors.EVENT_READ, connection)
+    before: dict[str, float] | None = None
+    while (now := time.perf_counter()) < window[1]:
+        if before is None and now >= window[0]:
+            before = _cpu(args.watch)
+        wake = window[0] if before is None else window[1]
+        for key, _ in selector.select(timeout=max(wake - now, 0.0)):
+            connection = key.data
+            answer = _receive(connection)
+            if answer is None:
+                continue
+            _count(tally, connection, answer, refusal, window)
+            if answer.closes:
+                selector.unregister(connection.sock)
+                _reconnect(connection, tally)
+                selector.register(connection.sock, selectors.EVENT_READ, connection)
+            serial = _send(connection, requests, serial)
+    after = _cpu(args.watch)
+    for connection in connections:
+        connection.sock.close()
+    return _result(tally, before or after, after, args)
+
+
+def _connect(port: int) -> Connection:
+    sock = socket.create_connection((HOST, port), timeout=TIMEOUT_SECONDS)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return Connection(port, sock)
+
+
+def _reconnect(connection: Connection, tally: Tally) -> None:
+    connection.sock.close()
+    connection.sock = _connect(connection.port).sock
+    connection.buffer.clear()
+    tally.reconnects += 1
+
+
+def _send(connection: Connection, requests: list[bytes], serial: int) -> int:
+    connection.sent_at = time.perf_counter()
+    connection.sock.sendall(requests[serial % len(requests)])
+    return serial + 1
+
+
+def _receive(connection: Connection) -> Answer | None:
+    """The answer once it is complete (None while more is to come); it is consumed."""
+    data = connection.sock.recv(262144)
+    if not data:
+        raise ConnectionError(f"the server on port {connection.port} closed the connection")
+    buffer = connection.buffer
+    buffer += data
+    head_end = buffer.find(b"\r\n\r\n")
+    if head_end < 0:
+        return None
+    head = bytes(buffer[:head_end]).decode("latin-1").split("\r\n")
+    headers = dict(line.split(":", 1) for line in head[1:])
+    fields = {name.strip().lower(): value.strip() for name, value in headers.items()}
+    if "content-length" not in fields:
+        raise ConnectionError(f"an answer without Content-Length: {head[0]}")
+    end = head_end + 4 + int(fields["content-length"])
+    if len(buffer) < end:
+        return None
+    body = bytes(buffer[head_end + 4 : end])
+    del buffer[:end]
+    closes = fields.get("connection", "").lower() == "close"
+    return Answer(int(head[0].split()[1]), body, closes)
+
+
+def _count(
+    tally: Tally,
+    connection: Connection,
+    answer: Answer,
+    refusal: bytes,
+    window: tuple[float, float],
+) -> None:
+    done = time.perf_counter()
+    if connection.sent_at < window[0] or done > window[1]:
+        return
+    tally.latencies.append(done - connection.sent_at)
+    tally.statuses[answer.status] += 1
+    # An answer that says no (a validation that failed) would flatter the figures.
+    if refusal and refusal in answer.body:
+        tally.refused += 1
+
+
+def _cpu(pids: list[int]) -> dict[str, float]:
+    """CPU seconds so far: each watched process, this one, and the machine (busy, total)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = {"generator": usage.ru_utime + usage.ru_stime, "at": time.perf_counter()}
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # utime and stime are fields 14 and 15 of proc(5), counted after the ")".
+        seconds[str(pid)] = (int(fields[11]) + int(fields[12])) / _TICKS
+    machine = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = machine[3] + machine[4]
+    seconds["machine_busy"] = (sum(machine[:8]) - idle) / _TICKS
+    return seconds
+
+
+def _result(
+    tally: Tally, before: dict[str, float], after: dict[str, float], args: argparse.Namespace
+) -> dict[str, Any]:
+    wall = after["at"] - before["at"]
+
+    def percent(name: str) -> float:
+        return round(100 * (after[name] - before[name]) / wall, 1)
+
+    return {
+        "requests": len(tally.latencies),
+        "seconds": args.duration,
+        "latencies_ms": sorted(round(value * 1000, 3) for value in tally.latencies),
+        "statuses": {str(status): count for status, count in sorted(tally.statuses.items())},
+        "refused": tally.refused,
+        "reconnects": tally.reconnects,
+        # Percent of one core; the machine's figure counts every core (200 = 2 cores busy).
+        "cpu_percent": {
+            "generator": percent("generator"),
+            "watched": {str(pid): percent(str(pid)) for pid in args.watch},
+            "machine": percent("machine_busy"),
+        },
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""What the API shows of releases, their audit trail and their notifications."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rest_framework import serializers
+
+from releasegate.api.fields import StrictCharField, StrictSerializer
+from releasegate.releases.models import Notification, Release, ReleaseEvent, ReleaseState
+
+
+class SinceField(serializers.DateTimeField):
+    """A time near the ends of the calendar cannot be moved between time zones; DRF
+    lets that OverflowError escape as a 500."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        try:
+            parsed: datetime = super().to_internal_value(value)
+            parsed.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return parsed
+
+
+class ReleaseFilters(serializers.Serializer):  # type: ignore[type-arg]
+    """The list's query parameters; each is optional and they combine with AND."""
+
+    state = serializers.ChoiceField(choices=ReleaseState.choices, required=False)
+    application = serializers.CharField(
+        required=False, max_length=1000, help_text="the job's full name, e.g. mall/order-service"
+    )
+    project = serializers.CharField(
+        required=False, max_length=255, help_text="the project's key (top-level folder)"
+    )
+    originator = serializers.CharField(
+        required=False, max_length=128, help_text="the requester's DingTalk user id"
+    )
+    since = SinceField(required=False, help_text="received at or after this time (ISO 8601)")
+
+
+_LIST_FIELDS = [
+    "id",
+    "state",
+    "project_key",
+    "application_name",
+    "job_full_name",
+    "release_type",
+    "originator_user_id",
+    "approval_instance_id",
+    "received_via",
+    "received_at",
+    "scheduled_for",
+    "build_number",
+    "build_url",
+    "result",
+    "reason",
+    "updated_at",
+]
+
+
+class ReleaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    approval_instance_id = serializers.CharField(source="approval.instance_id", read_only=True)
+
+    class Meta:
+        model = Release
+        fields = _LIST_FIELDS
+
+
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = ReleaseEvent
+        fields = ["at", "actor", "kind", "from_state", "to_state", "reason", "details"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Notification
+        fields = [
+            "created_at",
+            "kind",
+            "channel",
+            "recipients",
+            "title",
+            "markdown",
+            "state",
+            "attempts",
+            "sent_at",
+            "not_reached",
+            "last_error",
+        ]
+
+
+class ReleaseDetailSerializer(ReleaseSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    notifications = NotificationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Release
+        fields = [
+            *_LIST_FIELDS,
+            "requested_time",
+            "requested_time_text",
+            "has_db_change",
+            "db_change_done",
+            "requested_parameters",
+            "approved_parameters",
+            "approver_user_ids",
+            "queue_id",
+            "started_at",
+            "finished_at",
+            "duration_ms",
+            "console_tail",
+            "input_id",
+            "attempts",
+            "last_error",
+            "events",
+            "notifications",
+        ]
+
+
+class CancelSerializer(StrictSerializer):
+    reason = StrictCharField(
+        required=False, allow_blank=True, max_length=500, help_text="told to the people involved"
+    )
+
+
+class CancelRefusedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    detail = serializers.CharField()
+    state = serializers.CharField()

@@ -1,0 +1,114 @@
+"""`POST /api/requests`: ask for a release as the authenticated person, without the
+DingTalk form (for companies whose edition has no connector). The request is checked as
+the form's submit check would check it, then started in DingTalk on their behalf."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from releasegate.api.fields import StrictCharField, StrictSerializer
+from releasegate.connections import NotConfigured, dingtalk_client
+from releasegate.lib.http import OutboundError
+from releasegate.releases.form import UnreadableTime, parse_release_time
+from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
+from releasegate.web.models import dingtalk_user_id
+
+# How the form writes a time; the approvers read it there.
+_FORM_TIME = "%Y-%m-%d %H:%M"
+
+
+class RequestSerializer(StrictSerializer):
+    """The fields of `releasegate.releases.requests.ReleaseRequest`."""
+
+    project = StrictCharField(max_length=255, help_text="the project's key, e.g. mall")
+    application = StrictCharField(
+        max_length=1000, help_text="the job's full name, e.g. mall/order-service"
+    )
+    parameters = serializers.DictField(
+        child=StrictCharField(allow_blank=True, max_length=2000),
+        required=False,
+        help_text="Jenkins parameter name → value, for the parameters the form has fields for",
+    )
+    release_type = StrictCharField(required=False, allow_blank=True, max_length=100)
+    release_time = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="when to release, e.g. 2026-11-27 10:00 or ISO 8601; empty: once approved",
+    )
+    db_change = StrictCharField(
+        required=False, max_length=20, help_text="is there a database change: 是 or 否"
+    )
+    db_change_done = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="when there is one: is it done (是 or 否)",
+    )
+
+    def validate_release_time(self, value: str) -> str:
+        """Written as the form writes times, in the release time zone."""
+        options = settings.CONFIG.options.releases
+        try:
+            when = parse_release_time(value, options)
+            # Near the ends of the calendar a time cannot be compared with now (in UTC).
+            written = when.astimezone(UTC).astimezone(options.zone) if when else None
+        except UnreadableTime as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        except OverflowError:
+            raise serializers.ValidationError("the time is out of range") from None
+        return written.strftime(_FORM_TIME) if written else ""
+
+    def release_request(self) -> ReleaseRequest:
+        data: dict[str, Any] = dict(self.validated_data)
+        data["parameters"] = dict(data.get("parameters") or {})
+        return ReleaseRequest(**data)
+
+
+class RequestStarted(serializers.Serializer):  # type: ignore[type-arg]
+    approval_instance_id = serializers.CharField()
+
+
+class RequestRefusedAnswer(serializers.Serializer):  # type: ignore[type-arg]
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class RequestRelease(APIView):
+    @extend_schema(
+        request=RequestSerializer,
+        responses={
+            201: RequestStarted,
+            400: RequestRefusedAnswer,
+            502: OpenApiResponse(description="DingTalk refused or could not be reached"),
+            503: OpenApiResponse(description="DingTalk is not configured"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        """Start the release approval in DingTalk with you as its originator."""
+        body = RequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            starter = dingtalk_client(settings.CONFIG)
+            instance_id = submit(
+                body.release_request(),
+                originator_user_id=dingtalk_user_id(request.user),
+                starter=starter,
+            )
+        except RequestRefused as refused:
+            return Response({"problems": refused.problems}, status=status.HTTP_400_BAD_REQUEST)
+        except ValueError as exc:
+            # The client's own check of what DingTalk would refuse; nothing was sent.
+            return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        except NotConfigured as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        except OutboundError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
+        return Response({"approval_instance_id": instance_id}, status=status.HTTP_201_CREATED)

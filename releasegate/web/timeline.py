@@ -1,0 +1,123 @@
+"""What the release page tells about one release: its timeline and where to look further.
+
+The timeline is the audit trail (one `ReleaseEvent` per thing that happened) with the
+notifications it caused, in the order they happened.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
+
+# Endings whose build log says why.
+CONSOLE_STATES = frozenset({"FAILED", "UNSTABLE", "ABORTED", "ERROR"})
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    # "received", "state", "held", "input-answered", ... or "notification".
+    kind: str
+    title: str
+    actor: str
+    reason: str
+    details: str
+
+
+def timeline(release: Release) -> list[TimelineItem]:
+    """Every event of the release and every notification it caused, oldest first."""
+    events = [_event_item(event) for event in release.events.all()]
+    notices = [_notification_item(n) for n in release.notifications.all()]
+    return sorted([*events, *notices], key=lambda item: item.at)
+
+
+def _event_item(event: ReleaseEvent) -> TimelineItem:
+    if event.to_state:
+        title = f"{event.from_state or '∅'} → {event.to_state}"
+    else:
+        title = EVENT_TITLES.get(event.kind, event.kind)
+    return TimelineItem(
+        at=event.at,
+        kind=event.kind,
+        title=str(title),
+        actor=event.actor,
+        reason=event.reason,
+        details=_compact(event.details),
+    )
+
+
+def _notification_item(notification: Notification) -> TimelineItem:
+    return TimelineItem(
+        at=notification.created_at,
+        kind="notification",
+        title=_("Notification “%(title)s” (%(kind)s) to %(recipients)s: %(state)s")
+        % {
+            "title": notification.title,
+            "kind": notification.kind,
+            "recipients": ", ".join(notification.recipients) or "—",
+            "state": notification.get_state_display(),
+        },
+        actor=notification.channel,
+        reason=notification.last_error,
+        details="",
+    )
+
+
+def _compact(details: dict[str, Any]) -> str:
+    return json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""
+
+
+def queue_url(release: Release) -> str:
+    """The Jenkins queue item's page, when the release reached the queue."""
+    jenkins = settings.CONFIG.jenkins
+    if release.queue_id is None or jenkins is None:
+        return ""
+    return f"{jenkins.url.rstrip('/')}/queue/item/{release.queue_id}/"
+
+
+def dingtalk_url(release: Release) -> str:
+    """The approval's page in DingTalk, as DingTalk's own events gave it (the `url` of
+    bpms_instance_change); "" when no delivery carried one."""
+    deliveries = InboundEvent.objects.filter(
+        provider=release.approval.provider, instance_id=release.approval.instance_id
+    ).order_by("-received_at")
+    for payload in deliveries.values_list("payload", flat=True)[:20]:
+        url = _url_in(payload)
+        if url:
+            return url
+    return ""
+
+
+def _url_in(payload: Any) -> str:
+    if not isinstance(payload, dict):
+        return ""
+    data = payload.get("data")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            data = None
+    for candidate in (payload.get("url"), data.get("url") if isinstance(data, dict) else None):
+        # Only web addresses become links: a payload is never trusted with a scheme.
+        if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
+            return candidate
+    return ""
+
+
+EVENT_TITLES: dict[str, Any] = {
+    "received": gettext_lazy("Approval received"),
+    "approval-withdrawn": gettext_lazy("Approval withdrawn in DingTalk"),
+    "held": gettext_lazy("Held by a policy"),
+    "waiting": gettext_lazy("Waiting for another release of the job"),
+    "retry": gettext_lazy("Jenkins failed; retrying"),
+    "input-answered": gettext_lazy("Input step answered"),
+    "input-aborted": gettext_lazy("Input step aborted"),
+}

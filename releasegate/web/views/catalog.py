@@ -1,0 +1,64 @@
+"""The catalog as the last syncs left it: projects, their applications and parameters,
+and what the last syncs changed.
+
+A small catalog is shown whole. A large one (a 5,000-job Jenkins makes a page of several
+megabytes that takes seconds to render) lists its projects, and the applications of the
+one chosen.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from releasegate.catalog.models import Application, CatalogSync, Project
+
+SYNCS_SHOWN = 5
+# A first sync of a large Jenkins "adds" thousands of jobs: the page lists the first ones.
+CHANGES_SHOWN = 50
+# Up to this many applications, every project is shown with its applications.
+SHOWN_WHOLE = 300
+
+
+@login_required
+def show(request: HttpRequest) -> HttpResponse:
+    projects = _projects()
+    whole = sum(count for _, count in projects) <= SHOWN_WHOLE
+    chosen = request.GET.get("project")
+    detailed = [p for p, _ in projects if whole or (chosen is not None and p.key == chosen)]
+    syncs = list(CatalogSync.objects.order_by("-started_at", "-id")[:SYNCS_SHOWN])
+    context = {
+        "projects": projects,
+        "detailed": _with_applications(detailed),
+        "whole": whole,
+        "chosen": chosen,
+        "last_success": CatalogSync.objects.filter(succeeded=True)
+        .order_by("-started_at", "-id")
+        .first(),
+        "syncs": [(sync, sync.changes[:CHANGES_SHOWN]) for sync in syncs],
+        "changes_shown": CHANGES_SHOWN,
+    }
+    return render(request, "web/catalog.html", context)
+
+
+def _projects() -> list[tuple[Project, int]]:
+    """Each project with how many applications it has."""
+    counts = dict(
+        Application.objects.filter(present=True)
+        .values("project")
+        .annotate(count=Count("id"))
+        .values_list("project", "count")
+    )
+    projects = Project.objects.filter(present=True).order_by("server", "key")
+    return [(project, counts.get(project.pk, 0)) for project in projects]
+
+
+def _with_applications(projects: list[Project]) -> QuerySet[Project]:
+    applications = Application.objects.filter(present=True).order_by("full_name")
+    return (
+        Project.objects.filter(pk__in=[project.pk for project in projects])
+        .order_by("server", "key")
+        .prefetch_related(Prefetch("applications", queryset=applications))
+    )

@@ -1,0 +1,98 @@
+"""One release: everything that happened to it, and the operator's Cancel button."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from releasegate.connections import NotConfigured, jenkins_client
+from releasegate.lib.http import OutboundError
+from releasegate.releases.models import Release
+from releasegate.releases.operators import CannotCancel, cancel_release
+from releasegate.web.timeline import CONSOLE_STATES, dingtalk_url, queue_url, timeline
+
+
+def may_cancel(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return user.is_staff or user.has_perm("releases.change_release")
+
+
+@login_required
+def show(request: HttpRequest, release_id: int) -> HttpResponse:
+    release = get_object_or_404(Release.objects.select_related("approval"), pk=release_id)
+    context = {
+        "release": release,
+        "approval": release.approval,
+        "timeline": timeline(release),
+        "parameters": _parameters(release),
+        "notifications": release.notifications.all(),
+        "queue_url": queue_url(release),
+        "dingtalk_url": dingtalk_url(release),
+        "show_console": release.state in CONSOLE_STATES and bool(release.console_tail),
+        "may_cancel": may_cancel(request.user) and not release.terminal,
+    }
+    return render(request, "web/release_detail.html", context)
+
+
+def _parameters(release: Release) -> list[tuple[str, object, object]]:
+    """(name, as requested, as approved) for every parameter either one names."""
+    requested, approved = release.requested_parameters, release.approved_parameters
+    names = list(dict.fromkeys([*requested, *approved]))
+    return [(name, requested.get(name), approved.get(name)) for name in names]
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, release_id: int) -> HttpResponse:
+    if not may_cancel(request.user):
+        raise PermissionDenied(_("Cancelling a release needs the permission to change releases."))
+    release = get_object_or_404(Release, pk=release_id)
+    if release.terminal:
+        messages.error(
+            request,
+            _("Release %(id)s has ended (%(state)s): there is nothing to cancel.")
+            % {"id": release.pk, "state": release.state},
+        )
+        return redirect("web:release", release_id=release.pk)
+    reason = request.POST.get("reason", "").strip()[:500]
+    actor = f"dashboard:{request.user.get_username()}"
+    try:
+        _cancel(release.pk, actor, reason)
+    except CannotCancel as refusal:
+        messages.error(
+            request,
+            _("Release %(id)s was not cancelled: %(why)s")
+            % {
+                "id": release.pk,
+                "why": refusal,
+            },
+        )
+    else:
+        messages.success(
+            request, _("Release %(id)s is cancelled; its people are told.") % {"id": release.pk}
+        )
+    return redirect("web:release", release_id=release.pk)
+
+
+def _cancel(release_id: int, actor: str, reason: str) -> None:
+    """Cancel through the operators' path; only a queued release needs Jenkins."""
+    try:
+        jenkins = jenkins_client(settings.CONFIG)
+    except NotConfigured:
+        cancel_release(release_id, actor=actor, reason=reason)
+        return
+    with jenkins:
+        try:
+            cancel_release(release_id, actor=actor, reason=reason, jenkins=jenkins)
+        except OutboundError as failure:
+            raise CannotCancel(
+                _("Jenkins could not be asked: %(error)s") % {"error": failure}
+            ) from failure

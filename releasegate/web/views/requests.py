@@ -1,0 +1,127 @@
+"""The "new release" page, for companies whose DingTalk edition cannot call a connector:
+the request is checked as the form's submit check would, then started in DingTalk on the
+person's behalf (they are its originator)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from releasegate.catalog import snapshot
+from releasegate.catalog.snapshot import CatalogApplication
+from releasegate.connections import NotConfigured, dingtalk_client
+from releasegate.lib.http import OutboundError
+from releasegate.releases.models import Approval, InboundEvent
+from releasegate.releases.requests import RequestRefused, submit
+from releasegate.web.models import dingtalk_user_id
+from releasegate.web.request_form import (
+    GENERAL,
+    chosen,
+    parameter_fields,
+    place_problems,
+    project_value,
+    read_request,
+    release_type_choices,
+)
+
+log = logging.getLogger(__name__)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    originator = dingtalk_user_id(request.user)
+    posted = request.POST if request.method == "POST" else None
+    values = posted if posted is not None else request.GET
+    project, application = chosen(values)
+    problems: dict[str, list[str]] = {}
+    if posted is not None and originator:
+        outcome = _submit(posted, application, originator)
+        if isinstance(outcome, str):
+            return redirect("web:request-sent", instance_id=outcome)
+        problems = outcome
+    context = {
+        "originator": originator,
+        "projects": [(project_value(p), p) for p in snapshot.current().projects],
+        "project": project,
+        "project_choice": project_value(project) if project else "",
+        "application": application,
+        "values": values,
+        "problems": problems,
+        **_application_context(application, posted, problems),
+    }
+    return render(request, "web/request_new.html", context, status=400 if problems else 200)
+
+
+def _submit(
+    posted: QueryDict, application: CatalogApplication | None, originator: str
+) -> str | dict[str, list[str]]:
+    """The started approval's instance id, or the problems by page field."""
+    try:
+        return submit(
+            read_request(posted, application),
+            originator_user_id=originator,
+            starter=dingtalk_client(settings.CONFIG),
+        )
+    except RequestRefused as refused:
+        names = [p.name for p in application.parameters] if application else []
+        return place_problems(refused.problems, names)
+    except (OutboundError, NotConfigured) as failure:
+        log.warning("starting an approval for %s failed: %s", originator, failure)
+        return {GENERAL: [_("DingTalk did not start the approval: %s") % failure]}
+
+
+def _application_context(
+    application: CatalogApplication | None,
+    posted: QueryDict | None,
+    problems: dict[str, list[str]] | None = None,
+) -> dict[str, object]:
+    fields = parameter_fields(application, posted) if application else []
+    return {
+        "parameter_rows": [(f, (problems or {}).get(f.input_name, [])) for f in fields],
+        "release_types": release_type_choices(application),
+        "release_type": posted.get("release_type", "") if posted is not None else "",
+    }
+
+
+@login_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    """The application options of the chosen project (the page swaps them in)."""
+    project, _application = chosen(request.GET)
+    return render(
+        request,
+        "web/_application_options.html",
+        {"project": project, "values": request.GET},
+    )
+
+
+@login_required
+@require_GET
+def parameters(request: HttpRequest) -> HttpResponse:
+    """The fields of the chosen application (the page swaps them in)."""
+    _project, application = chosen(request.GET)
+    context = {"application": application, **_application_context(application, None)}
+    return render(request, "web/_request_parameters.html", context)
+
+
+@login_required
+@require_GET
+def sent(request: HttpRequest, instance_id: str) -> HttpResponse:
+    """Where a request stands after it was started: with the approvers in DingTalk, then
+    a release once they agreed."""
+    approval = Approval.objects.filter(instance_id=instance_id).first()
+    context = {
+        "instance_id": instance_id,
+        "known": approval is not None
+        or InboundEvent.objects.filter(via="request", instance_id=instance_id).exists(),
+        "approval": approval,
+        "release": getattr(approval, "release", None) if approval else None,
+    }
+    return render(request, "web/request_sent.html", context)
