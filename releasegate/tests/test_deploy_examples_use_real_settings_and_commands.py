@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import resolve
 
 from releasegate.cli import build_parser
 from releasegate.config import load
 from releasegate.config.tests.setting_names import REPOSITORY, environment_names
+from releasegate.observability.middleware import ENDPOINTS
 from releasegate.tests.manifests import load_documents
 
 KUBERNETES = REPOSITORY / "deploy" / "kubernetes"
@@ -73,13 +75,14 @@ def test_the_web_servers_are_probed_for_readiness_and_liveness() -> None:
     pod = of_kind("Deployment", "releasegate-web")["spec"]["template"]
     (web,) = pod["spec"]["containers"]
 
+    ports = {port["name"] for port in web["ports"]}
+
     assert web["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert web["livenessProbe"]["httpGet"]["path"] == "/healthz"
-    # Django answers only the hosts it allows; the probes name one of them.
-    hosts = next(v["value"] for v in web["env"] if v["name"] == "RELEASEGATE_ALLOWED_HOSTS")
     for probe in ("readinessProbe", "livenessProbe"):
-        (header,) = web[probe]["httpGet"]["httpHeaders"]
-        assert header["value"] in hosts.split(",")
+        # Answered for any Host (a probe addresses the pod by its IP), before the host check.
+        assert web[probe]["httpGet"]["path"] in ENDPOINTS
+        assert web[probe]["httpGet"]["port"] in ports
 
 
 def test_the_service_reaches_the_web_servers() -> None:
@@ -89,6 +92,24 @@ def test_the_service_reaches_the_web_servers() -> None:
 
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
     assert {port["targetPort"] for port in service["spec"]["ports"]} <= ports
+
+
+def test_the_ingress_exposes_only_what_dingtalk_calls_on_an_allowed_host() -> None:
+    ingress = of_kind("Ingress", "releasegate-dingtalk")
+    service = of_kind("Service", "releasegate")
+    (web,) = of_kind("Deployment", "releasegate-web")["spec"]["template"]["spec"]["containers"]
+    hosts = next(v["value"] for v in web["env"] if v["name"] == "RELEASEGATE_ALLOWED_HOSTS")
+    (rule,) = ingress["spec"]["rules"]
+    paths = rule["http"]["paths"]
+
+    assert rule["host"] in hosts.split(",")
+    assert {path["path"] for path in paths} == {"/dingtalk/connector/", "/dingtalk/events"}
+    for path in paths:
+        backend = path["backend"]["service"]
+        assert backend["name"] == service["metadata"]["name"]
+        assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
+    assert resolve("/dingtalk/connector/projects").url_name == "connector-projects"
+    assert resolve("/dingtalk/events").url_name == "dingtalk-events"
 
 
 def test_the_example_secret_and_configuration_load_without_a_problem(tmp_path: Path) -> None:
