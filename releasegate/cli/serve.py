@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from releasegate.background import Background
     from releasegate.wsgi import application
 
+    load_every_view()
     background = Background(config())
     server = create_server(application, host=args.host, port=args.port, threads=args.threads)
 
@@ -51,3 +52,13 @@ def run(args: argparse.Namespace) -> int:
         background.stop()
     console.print("ReleaseGate stopped")
     return 0
+
+
+def load_every_view() -> None:
+    """Import the URL configuration, and with it every view, before saying "serving":
+    left to the first request, it costs that request seconds on a busy machine (the API's
+    schema tooling is heavy to import), past the few seconds DingTalk's connector waits
+    for form options."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (the property imports the URL modules)

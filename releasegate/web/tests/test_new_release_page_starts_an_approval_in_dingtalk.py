@@ -35,10 +35,12 @@ ORDER = {
 
 @pytest.fixture
 def dingtalk_for_requests(
-    monkeypatch: pytest.MonkeyPatch, dingtalk_client: DingTalkClient
+    monkeypatch: pytest.MonkeyPatch, dingtalk_client: DingTalkClient, settings: Settings
 ) -> DingTalkClient:
-    """ReleaseGate's shared DingTalk client is the one for the running simulator."""
+    """ReleaseGate's shared DingTalk client is the one for the running simulator (made,
+    as far as the sharing knows, for the configured settings)."""
     monkeypatch.setattr(connections._Shared, "dingtalk", dingtalk_client)
+    monkeypatch.setattr(connections._Shared, "settings", settings.CONFIG.dingtalk)
     return dingtalk_client
 
 
