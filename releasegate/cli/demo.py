@@ -119,7 +119,7 @@ def _play(
             ServiceProcess(["serve", "--port", "0"], env=os.environ, log=log, wait_ready=False)
         )
         story.populate()
-        _answering(_started(server))
+        _started(server)
         timeline.step(f"ReleaseGate serving at {server.url} (the process DingTalk calls)")
         release_ids = story.play(server.url)
     except DemoFailed as failure:
@@ -162,20 +162,6 @@ def _started(service: ServiceT) -> ServiceT:
     except RuntimeError as exc:
         raise DemoFailed(f"starting releasegate {service.name}", str(exc)) from None
     return service
-
-
-def _answering(server: ServiceProcess, within: float = 60.0) -> None:
-    """One request first: the server loads its URLs and views on the first request it
-    routes, which on a busy machine can outlast DingTalk's wait for the form's first
-    connector call."""
-    import httpx
-
-    from releasegate.cli.demo_timeline import DemoFailed
-
-    try:
-        httpx.get(server.url, timeout=within)
-    except httpx.HTTPError as exc:
-        raise DemoFailed("starting releasegate serve", f"it does not answer: {exc}") from None
 
 
 def _keep_running(services: tuple[ServiceProcess, ...]) -> int:
