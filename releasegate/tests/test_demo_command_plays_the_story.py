@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import check_password
 
-from releasegate.tests.cli import releasegate
+from releasegate.tests.cli import releasegate, runs_the_demo
 
 # One run of the demo serves every test here: it takes tens of seconds.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, runs_the_demo]
 
 
 @pytest.fixture(scope="module")

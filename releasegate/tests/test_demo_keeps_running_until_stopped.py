@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from releasegate.tests.cli import environment
+from releasegate.tests.cli import environment, runs_the_demo
 from releasegate.tests.waiting import eventually
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, runs_the_demo]
 
 
 def children_of(pid: int) -> set[int]:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN
-from releasegate.tests.cli import releasegate
+from releasegate.tests.cli import releasegate, runs_the_demo
+
+pytestmark = [pytest.mark.slow, runs_the_demo]
 
 ROBOT_TOKEN = "robot-access-token-4f1c9e"
 ROBOT_SECRET = "SECrobot-signing-secret-8d2a7b"

@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from releasegate.simulators.dingtalk.control import DingTalkControl
-from releasegate.tests.cli import environment
+from releasegate.tests.cli import environment, runs_the_demo
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, runs_the_demo]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The flags CONVENTIONS.md gives for Debian's Chromium without a screen or a sandbox.
