@@ -1,5 +1,6 @@
-"""A `releasegate` command running as a process of its own (a simulator, the server),
-as the demo, benchmarks and tests start them: ready once it has printed its URL."""
+"""A `releasegate` command running as a process of its own (a simulator, the server, a
+worker), as the demo, benchmarks and tests start them: ready once it has printed its URL
+(or, for commands that serve nothing, the line that says they run)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ _URL = re.compile(r"(http://\S+?/)(?:\s|$)")
 
 
 class ServiceProcess:
-    """`python -m releasegate ARGS…`; `url` once it serves."""
+    """`python -m releasegate ARGS…`; `url` once it serves. With `ready`, a pattern of
+    the line that says the command runs, `url` is that line instead."""
 
     def __init__(
         self,
@@ -24,8 +26,10 @@ class ServiceProcess:
         env: Mapping[str, str] | None = None,
         log: IO[str] | None = None,
         ready_within: float = 30.0,
+        ready: re.Pattern[str] | None = None,
     ) -> None:
         self.name = " ".join(args[:2])
+        self._ready = ready
         self.process = subprocess.Popen(
             [sys.executable, "-m", "releasegate", *args],
             stdout=subprocess.PIPE,
@@ -45,13 +49,23 @@ class ServiceProcess:
             line = output.readline()
             if not line:
                 raise RuntimeError(f"releasegate {self.name} exited before it was ready")
+            if self._ready is not None and self._ready.search(line):
+                return line.strip()
             found = _URL.search(line)
-            if found:
+            if found and self._ready is None:
                 return found.group(1)
         raise RuntimeError(f"releasegate {self.name} did not start within {within:.0f} s")
 
     def wait(self) -> None:
         self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as when a machine or a container dies."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:
