@@ -204,14 +204,15 @@ class Run:
         driver.play(planned, self._tick)
         driven_s = time.monotonic() - drive_started
         deadline = time.monotonic() + self.args.deadline
-        done = self._wait_until_done(planned, deadline)
+        not_done = self._wait_until_done(planned, deadline)
         self.monkey.stop()
         truth = self._truth()
         result: dict[str, Any] = {"approvals": len(planned), "seed": self.args.seed}
         result |= chaos_verdict.builds_verdict(planned, truth)
         result |= chaos_verdict.database_verdict(truth)
         result |= {
-            "done_before_deadline": done,
+            "done_before_deadline": not not_done,
+            "not_done_at_deadline": not_done,
             "kills": self.monkey.kills,
             "faults_injected": self._faults_injected(),
             "ways_in": _ways(planned),
@@ -318,36 +319,35 @@ class Run:
 
     # -- the end --------------------------------------------------------------------
 
-    def _wait_until_done(self, planned: list[Planned], deadline: float) -> bool:
-        """Until every approved instance's release has ended, Jenkins is idle and the outbox
-        is empty; False if the deadline came first."""
-        while time.monotonic() < deadline:
-            if self._done(planned):
-                return True
+    def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
+        """Wait until every approved instance's release has ended, Jenkins is idle and the
+        outbox is empty; what was still not done when the deadline came (empty: all was)."""
+        while True:
+            pending = self._not_done(planned)
+            if not pending or time.monotonic() > deadline:
+                return pending
             time.sleep(1.0)
-        return False
 
-    def _done(self, planned: list[Planned]) -> bool:
+    def _not_done(self, planned: list[Planned]) -> list[str]:
         from releasegate.releases.models import Approval, Notification, Release
         from releasegate.releases.models.notification import NotificationState
         from releasegate.releases.models.release import TERMINAL_STATES
 
         truth = instances(self.dingtalk)
         approved = {p.instance_id for p in planned if chaos_verdict.approved(truth[p.instance_id])}
-        ended = set(
-            Approval.objects.filter(
-                instance_id__in=approved, release__state__in=TERMINAL_STATES
-            ).values_list("instance_id", flat=True)
-        )
-        busy = any(b["building"] for b in self.jenkins_control.builds())
-        queued = any(item["state"] != "left" for item in self.jenkins_control.queue())
-        return (
-            ended == approved
-            and not busy
-            and not queued
-            and not Release.objects.exclude(state__in=TERMINAL_STATES).exists()
-            and not Notification.objects.filter(state=NotificationState.PENDING).exists()
-        )
+        ended = Approval.objects.filter(
+            instance_id__in=approved, release__state__in=TERMINAL_STATES
+        ).count()
+        checks = {
+            "approvals without an ended release": len(approved) - ended,
+            "builds running": sum(b["building"] for b in self.jenkins_control.builds()),
+            "queue items": sum(i["state"] != "left" for i in self.jenkins_control.queue()),
+            "releases not ended": Release.objects.exclude(state__in=TERMINAL_STATES).count(),
+            "notifications pending": Notification.objects.filter(
+                state=NotificationState.PENDING
+            ).count(),
+        }
+        return [f"{count} {what}" for what, count in checks.items() if count]
 
     def _truth(self) -> chaos_verdict.Truth:
         queue = self.jenkins_control.queue()
