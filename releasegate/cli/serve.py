@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         background.start()
     # One listening socket (one host), so create_server gives a TcpWSGIServer.
     port = getattr(server, "effective_port", args.port)
-    console.print(f"ReleaseGate serving on http://{args.host}:{port}/")
+    alone = " (no worker here: run `releasegate worker`)" if background is None else ""
+    console.print(f"ReleaseGate serving on http://{args.host}:{port}/{alone}")
     try:
         server.run()
     except KeyboardInterrupt:
