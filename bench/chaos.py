@@ -25,12 +25,13 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -154,15 +155,25 @@ def reset_database(url: str) -> None:
 class Monkey:
     """Two workers, one of them SIGKILLed at random moments and started again."""
 
-    def __init__(self, env: dict[str, str], log: Any, rng: random.Random, every: float) -> None:
-        self.env, self.log, self.rng, self.every = env, log, rng, every
+    def __init__(
+        self,
+        workers: list[ServiceProcess],
+        env: dict[str, str],
+        log: Any,
+        rng: random.Random,
+        every: float,
+    ) -> None:
+        self.workers, self.env, self.log, self.rng, self.every = workers, env, log, rng, every
         self.kills = 0
         self._stop = threading.Event()
-        self.workers = [self._start() for _ in range(2)]
         self._thread = threading.Thread(target=self._run, name="monkey", daemon=True)
 
+    @staticmethod
+    def start_worker(env: dict[str, str], log: Any) -> ServiceProcess:
+        return ServiceProcess(["worker"], env=env, log=log, ready=WORKER_READY)
+
     def _start(self) -> ServiceProcess:
-        return ServiceProcess(["worker"], env=self.env, log=self.log, ready=WORKER_READY)
+        return self.start_worker(self.env, self.log)
 
     def start(self) -> None:
         self._thread.start()
@@ -229,33 +240,62 @@ class Run:
     # -- the processes ----------------------------------------------------------------
 
     def _start_services(self) -> None:
+        """The simulators, then the database (migrated and synced from this process),
+        then ReleaseGate's processes, each group started side by side."""
         scenario_file = self.work / "chaos-jenkins.toml"
         scenario_file.write_text(scenario(self.args.jobs), encoding="utf-8")
         options = ("--scenario", str(scenario_file), "--user", USER, "--token", TOKEN)
-        enter = self.running.enter_context
-        jenkins = enter(SimulatorProcess("jenkins", options, log=self.log))
-        dingtalk = enter(SimulatorProcess("dingtalk", ("--push", "both"), log=self.log))
+        jenkins, dingtalk = self._started(
+            lambda: SimulatorProcess("jenkins", options, log=self.log),
+            lambda: SimulatorProcess("dingtalk", ("--push", "both"), log=self.log),
+        )
         self.jenkins_control = SimulatorControl(jenkins.url)
         self.dingtalk = DingTalkControl(dingtalk.url)
         env = self._environment(jenkins.url, dingtalk.url)
         reset_database(self.args.database_url)
-        for command in ("migrate", "sync"):
-            subprocess.run(
-                [sys.executable, "-m", "releasegate", command],
-                env=env,
-                stdout=self.log,
-                stderr=self.log,
-                check=True,
-                timeout=120,
-            )
+        self._prepare_database(env)
         serve = ["serve", "--port", "0", "--no-worker"]
-        self.server = enter(ServiceProcess(serve, env=env, log=self.log))
         stream = ["stream", "--backoff-max", "2"]
-        enter(ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY))
+        self.server, _, *workers = self._started(
+            lambda: ServiceProcess(serve, env=env, log=self.log),
+            lambda: ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY),
+            *[lambda: Monkey.start_worker(env, self.log)] * 2,
+        )
         self.dingtalk.set_event_url(self.server.url + "dingtalk/events")
         self.dingtalk.configure_connector(url=self.server.url)
-        self.monkey = Monkey(env, self.log, self.rng, self.args.kill_every)
-        self._setup_django(env)
+        self.monkey = Monkey(workers, env, self.log, self.rng, self.args.kill_every)
+
+    def _started(self, *starts: Callable[[], ServiceProcess]) -> list[ServiceProcess]:
+        """Start processes side by side (each takes seconds to import Django); every one
+        is stopped when the run ends."""
+        with ThreadPoolExecutor(len(starts)) as pool:
+            futures = [pool.submit(start) for start in starts]
+        started, failures = [], []
+        for future in futures:
+            try:
+                started.append(self.running.enter_context(future.result()))
+            except Exception as exc:  # the others are stopped with the run; then raised
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+        return started
+
+    def _prepare_database(self, env: dict[str, str]) -> None:
+        """Migrate and sync the catalog here; this process reads the tables for the
+        verdict later (it never writes releases)."""
+        os.environ.update(env, DJANGO_SETTINGS_MODULE="releasegate.settings")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from releasegate.catalog.sync import run_sync
+        from releasegate.connections import jenkins_client
+
+        call_command("migrate", verbosity=0)
+        with jenkins_client(settings.CONFIG) as client:
+            run_sync(client, settings.CONFIG.options.catalog)
 
     def _environment(self, jenkins_url: str, dingtalk_url: str) -> dict[str, str]:
         config = self.work / "chaos.toml"
@@ -279,13 +319,6 @@ class Run:
             "DINGTALK_OAPI_BASE": dingtalk_url,
             "LOG_LEVEL": "WARNING",
         }
-
-    def _setup_django(self, env: dict[str, str]) -> None:
-        """This process reads ReleaseGate's tables for the verdict (never writes)."""
-        os.environ.update(env, DJANGO_SETTINGS_MODULE="releasegate.settings")
-        import django
-
-        django.setup()
 
     def _crypto(self) -> EventCrypto:
         return EventCrypto(

@@ -67,32 +67,43 @@ def builds_verdict(planned: list[Planned], truth: Truth) -> dict[str, Any]:
     }
 
 
+# DingTalk accepts, but silently drops, a work notification identical to one the same user
+# got that day: a message sent again after a worker died mid-send reaches nobody twice.
+SUPPRESSED = "identical message already sent today"
+
+
 def database_verdict(truth: Truth) -> dict[str, Any]:
-    """Releases not done, and notifications neither delivered (DingTalk has no such
-    message) nor recorded as failed, from ReleaseGate's own tables."""
+    """Releases not done, and notifications neither delivered (DingTalk shows no such
+    message reaching its recipients) nor recorded as failed, from ReleaseGate's tables."""
     from releasegate.releases.models import Notification, Release
     from releasegate.releases.models.notification import NotificationState
     from releasegate.releases.models.release import TERMINAL_STATES
 
-    not_terminal = Release.objects.exclude(state__in=TERMINAL_STATES).count()
-    delivered = {str(m.get("reference")) for m in truth.messages if m.get("delivered")}
-    unaccounted = 0
+    reached: dict[str, bool] = {}
+    for message in truth.messages:
+        ok = bool(message.get("delivered")) or message.get("reason") == SUPPRESSED
+        reference = str(message.get("reference"))
+        reached[reference] = reached.get(reference, True) and ok
+    unaccounted = suppressed = 0
     for state, reference, channel in Notification.objects.values_list(
         "state", "reference", "channel"
     ):
         if state == NotificationState.PENDING:
             unaccounted += 1
         elif state == NotificationState.SENT and channel == "work_notification":
-            unaccounted += reference not in delivered
+            unaccounted += not reached.get(reference, False)
+    for message in truth.messages:
+        suppressed += message.get("reason") == SUPPRESSED
     states = Counter(Release.objects.values_list("state", flat=True))
     return {
         "releases": sum(states.values()),
         "releases_by_state": dict(sorted(states.items())),
-        "releases_not_terminal": not_terminal,
+        "releases_not_terminal": Release.objects.exclude(state__in=TERMINAL_STATES).count(),
         "notifications": Notification.objects.count(),
         "notifications_failed_recorded": Notification.objects.filter(
             state=NotificationState.FAILED
         ).count(),
+        "notifications_sent_again_dropped_by_dingtalk_as_identical": suppressed,
         "notifications_undelivered_unrecorded": unaccounted,
     }
 
