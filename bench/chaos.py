@@ -27,7 +27,6 @@ import random
 import re
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import chaos_verdict
 from chaos_approvals import PROJECT, Driver, Planned, instances, plan
+from chaos_monkey import Monkey
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
@@ -69,7 +69,6 @@ poll_seconds = 0.5
 job = "chaos/*"
 action = "proceed"
 """
-WORKER_READY = re.compile(r"worker running")
 STREAM_READY = re.compile(r"receiving DingTalk events")
 
 
@@ -150,49 +149,6 @@ def reset_database(url: str) -> None:
         drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         connection.execute(drop)
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-class Monkey:
-    """Two workers, one of them SIGKILLed at random moments and started again."""
-
-    def __init__(
-        self,
-        workers: list[ServiceProcess],
-        env: dict[str, str],
-        log: Any,
-        rng: random.Random,
-        every: float,
-    ) -> None:
-        self.workers, self.env, self.log, self.rng, self.every = workers, env, log, rng, every
-        self.kills = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="monkey", daemon=True)
-
-    @staticmethod
-    def start_worker(env: dict[str, str], log: Any) -> ServiceProcess:
-        return ServiceProcess(["worker"], env=env, log=log, ready=WORKER_READY)
-
-    def _start(self) -> ServiceProcess:
-        return self.start_worker(self.env, self.log)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.rng.uniform(0.2, 2 * self.every)):
-            victim = self.rng.randrange(len(self.workers))
-            self.workers[victim].kill()
-            self.kills += 1
-            if self._stop.wait(self.rng.uniform(0.1, 1.5)):
-                return
-            self.workers[victim] = self._start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=60)
-        for worker in self.workers:
-            worker.stop()
 
 
 class Run:
