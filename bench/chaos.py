@@ -64,6 +64,9 @@ timeout_seconds = 5.0
 
 [releases]
 poll_seconds = 0.5
+# A trigger step makes up to three calls, each failing a third of the time here; 12
+# attempts (the default is 8) make giving up a one-in-fifty-thousand event per release.
+max_attempts = 12
 
 [[releases.inputs]]
 job = "chaos/*"

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F
 
+from releasegate.integrations.jenkins.session import READ_ATTEMPTS
 from releasegate.lib.http import Timeouts
 from releasegate.releases.models import Release, ReleaseState
 
@@ -38,11 +39,11 @@ WATCHED = (ReleaseState.RUNNING, ReleaseState.WAITING_INPUT)
 
 def lease_for(timeouts: Timeouts) -> timedelta:
     """A claim that outlasts the slowest step with these Jenkins timeouts: each call may
-    take its connect and read timeouts twice (a failed read is asked again while within
-    its timeout, jenkins/session.py), plus a margin. A worker killed mid-step holds its
-    releases this long, so a claim no longer than that lets another worker take them over
-    soon after; one shorter than a step could let two workers trigger the same release."""
-    per_call = 2 * (timeouts.connect + timeouts.read)
+    take its connect and read timeouts READ_ATTEMPTS times (a failed read is asked again,
+    jenkins/session.py), plus a margin. A worker killed mid-step holds its releases this
+    long, so a claim no longer than that lets another worker take them over soon after;
+    one shorter than a step could let two workers trigger the same release."""
+    per_call = READ_ATTEMPTS * (timeouts.connect + timeouts.read)
     return timedelta(seconds=CALLS_PER_STEP * per_call + 10)
 
 

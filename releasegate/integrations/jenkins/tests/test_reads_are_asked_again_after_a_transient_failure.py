@@ -9,6 +9,7 @@ import pytest
 
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.integrations.jenkins.errors import JenkinsUnavailable, NotFound
+from releasegate.lib.http import OutboundError
 from releasegate.simulators.jenkins.control import SimulatorControl
 
 
@@ -55,3 +56,15 @@ def test_a_trigger_is_never_sent_twice(client: JenkinsClient, sim: SimulatorCont
         client.trigger("mall/web-frontend", {"BRANCH": "master"})
 
     assert sim.requests()["total"] == 1
+
+
+def test_a_read_that_gets_no_answer_is_asked_again_too(
+    client: JenkinsClient, sim: SimulatorControl
+) -> None:
+    sim.set_faults(timeout_rate=1, timeout_seconds=0.1, methods=["GET"])
+
+    with pytest.raises(OutboundError) as raised:
+        client.queued_items("mall/web-frontend")
+
+    assert raised.value.permanent is False
+    assert sim.requests()["by_fault"] == {"timeout": 3}
