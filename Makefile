@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 BIN := .venv/bin
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo test lint bench chaos venv clean
 
 venv: $(UV)
 	@$(UV) sync --frozen --quiet
@@ -35,6 +35,12 @@ bench: venv
 	@status=0; for b in bench/catalog_sync.py bench/connector.py bench/engine.py bench/load.py; do \
 		$(BIN)/python $$b || status=1; \
 	done; exit $$status
+
+## make chaos [CHAOS_ARGS=...]: 200 approvals while Jenkins fails, DingTalk limits and workers
+## are killed, on PostgreSQL (DATABASE_URL, default .../rg_chaos); JSON; fails if any was lost,
+## doubled or wrong (CHAOS_ARGS=--ci: the short run; --seed N, --approvals N)
+chaos: venv
+	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf .venv .tools .demo .mypy_cache .ruff_cache .pytest_cache

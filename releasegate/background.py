@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from releasegate.config import Config
 from releasegate.connections import dingtalk_client, group_robot, jenkins_client
+from releasegate.lib.http import Timeouts
 from releasegate.releases import inbox
 from releasegate.releases.chores import Periodic
 from releasegate.releases.engine.context import EngineContext
+from releasegate.releases.engine.fence import lease_for
 from releasegate.releases.engine.worker import Worker
 
 
@@ -47,8 +49,12 @@ def chores(config: Config) -> tuple[Periodic, ...]:
 
 def build_worker(config: Config) -> Worker:
     """A worker for this configuration: its own Jenkins client (clients are per thread),
-    the process's shared DingTalk client, the group robot when one is configured."""
-    context = EngineContext(jenkins=jenkins_client(config), options=config.options.releases)
+    the process's shared DingTalk client, the group robot when one is configured; its
+    claims last as long as its slowest step can take with the Jenkins timeout."""
+    timeouts = Timeouts.uniform(config.options.jenkins.timeout_seconds)
+    context = EngineContext(
+        jenkins=jenkins_client(config), options=config.options.releases, lease=lease_for(timeouts)
+    )
     dingtalk = dingtalk_client(config) if config.dingtalk is not None else None
     return Worker(context, dingtalk=dingtalk, robot=group_robot(config), chores=chores(config))
 

@@ -19,6 +19,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve only; `releasegate worker` processes do the background work",
+    )
     parser.set_defaults(run=run)
 
 
@@ -33,23 +38,26 @@ def run(args: argparse.Namespace) -> int:
     from releasegate.wsgi import application
 
     load_every_view()
-    background = Background(config())
+    background = None if args.no_worker else Background(config())
     server = create_server(application, host=args.host, port=args.port, threads=args.threads)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt  # ends waitress' loop the way Ctrl-C does
 
     signal.signal(signal.SIGTERM, stop)
-    background.start()
+    if background is not None:
+        background.start()
     # One listening socket (one host), so create_server gives a TcpWSGIServer.
     port = getattr(server, "effective_port", args.port)
-    console.print(f"ReleaseGate serving on http://{args.host}:{port}/")
+    alone = " (no worker here: run `releasegate worker`)" if background is None else ""
+    console.print(f"ReleaseGate serving on http://{args.host}:{port}/{alone}")
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        background.stop()
+        if background is not None:
+            background.stop()
     console.print("ReleaseGate stopped")
     return 0
 

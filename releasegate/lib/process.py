@@ -1,5 +1,6 @@
-"""A `releasegate` command running as a process of its own (a simulator, the server),
-as the demo, benchmarks and tests start them: ready once it has printed its URL."""
+"""A `releasegate` command running as a process of its own (a simulator, the server, a
+worker), as the demo, benchmarks and tests start them: ready once it has printed its URL
+(or, for commands that serve nothing, the line that says they run)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ _URL = re.compile(r"(http://\S+?/)(?:\s|$)")
 
 
 class ServiceProcess:
-    """`python -m releasegate ARGS…`; `url` once it serves. With `wait_ready=False` the
-    constructor returns at once and `wait_ready()` waits for the URL later, so several
-    services can start side by side."""
+    """`python -m releasegate ARGS…`; `url` once it serves. With `ready`, a pattern of
+    the line that says the command runs, `url` is that line instead. With
+    `wait_ready=False` the constructor returns at once and `wait_ready()` waits later, so
+    several services can start side by side."""
 
     def __init__(
         self,
@@ -27,10 +29,12 @@ class ServiceProcess:
         log: IO[str] | None = None,
         ready_within: float = 30.0,
         wait_ready: bool = True,
+        ready: re.Pattern[str] | None = None,
     ) -> None:
         self.name = " ".join(args[:2])
         self.url = ""
         self.ready_within = ready_within
+        self._ready = ready
         self.process = subprocess.Popen(
             [sys.executable, "-m", "releasegate", *args],
             stdout=subprocess.PIPE,
@@ -65,8 +69,10 @@ class ServiceProcess:
         try:
             while self.process.stdout is not None:
                 line = self.process.stdout.readline()
+                if self._ready is not None and self._ready.search(line):
+                    return line.strip()
                 found = _URL.search(line)
-                if found:
+                if found and self._ready is None:
                     return found.group(1)
                 if not line:
                     break
@@ -78,6 +84,14 @@ class ServiceProcess:
 
     def wait(self) -> None:
         self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as when a machine or a container dies."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from releasegate.integrations.dingtalk.models import SentMessage
@@ -21,6 +22,8 @@ MAX_ATTEMPTS = 8
 # DingTalk throttles a custom group robot for 10 minutes past 20 messages a minute; we stay
 # under it rather than learn it the hard way.
 ROBOT_PER_MINUTE = 19
+# Longer than one send takes (DingTalk calls time out well before).
+CLAIM = timedelta(minutes=2)
 
 
 class WorkNotifier(Protocol):
@@ -47,11 +50,7 @@ def deliver_due(
 ) -> int:
     """Send the notifications that are due; returns how many were attempted."""
     moment = now or timezone.now()
-    due = list(
-        Notification.objects.filter(
-            state=NotificationState.PENDING, next_attempt_at__lte=moment
-        ).order_by("next_attempt_at", "pk")[:limit]
-    )
+    due = _claim_due(moment, limit)
     robot_budget = ROBOT_PER_MINUTE - _robot_sent_since(moment - timedelta(minutes=1))
     for notification in due:
         if notification.channel == "group_robot":
@@ -63,6 +62,24 @@ def deliver_due(
         with working_on(notification.release_id):
             _deliver(notification, notifier, robot, moment)
     return len(due)
+
+
+def _claim_due(moment: datetime, limit: int) -> list[Notification]:
+    """Claim due notifications by pushing their next attempt a claim ahead, in one short
+    transaction (`SKIP LOCKED` on PostgreSQL): several workers run the outbox, and without
+    a claim two of them sent the same message (found by the chaos run). A worker that dies
+    mid-send leaves its claim to expire; the message is then sent again."""
+    with transaction.atomic():
+        due = Notification.objects.filter(
+            state=NotificationState.PENDING, next_attempt_at__lte=moment
+        ).order_by("next_attempt_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        claimed = list(due[:limit])
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(
+            next_attempt_at=moment + CLAIM
+        )
+    return claimed
 
 
 def _robot_sent_since(since: datetime) -> int:

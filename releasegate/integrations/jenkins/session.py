@@ -19,10 +19,17 @@ from pydantic import BaseModel, TypeAdapter
 from releasegate.integrations.jenkins import errors
 from releasegate.integrations.jenkins.listing import listing_tree
 from releasegate.integrations.jenkins.parsing import crumb_from, validated
-from releasegate.lib.http import OutboundClient, Timeouts
+from releasegate.lib.http import OutboundClient, OutboundError, Timeouts
 from releasegate.lib.redact import register_secret
 
 M = TypeVar("M", bound=BaseModel)
+# A read that fails transiently (a 503, a timeout, a dropped connection) is asked again at
+# once, up to this many times in all (so a read may take this many times its timeouts: the
+# engine's claims count on it, fence.lease_for): a read changes nothing, and each engine
+# step makes a few of them, so without this a Jenkins failing one call in three fails most
+# steps and the step's own retries (with backoff, then ERROR) run out. Writes are never
+# repeated here.
+READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,26 @@ class JenkinsSession:
         data: Mapping[str, str] | None = None,
         ok: Iterable[int] = (200,),
     ) -> httpx.Response:
-        """Send a request; raise the typed error unless the status is in `ok`."""
+        """Send a request; raise the typed error unless the status is in `ok`. A GET that
+        fails transiently is sent again, up to READ_ATTEMPTS in all."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return self._send_once(method, path, what, params=params, data=data, ok=ok)
+            except OutboundError as exc:
+                if method != "GET" or exc.permanent or attempt == READ_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        what: str,
+        *,
+        params: Mapping[str, str] | None,
+        data: Mapping[str, str] | None,
+        ok: Iterable[int],
+    ) -> httpx.Response:
         response = self._request(method, path, params, data)
         if (
             response.status_code == 403

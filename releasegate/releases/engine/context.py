@@ -14,6 +14,7 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogSnapshot
 from releasegate.config import ReleaseOptions
 from releasegate.integrations.jenkins.client import JenkinsClient
+from releasegate.releases.engine.fence import LEASE
 
 # Jenkins' clock and ours may disagree this much when matching builds after a crash.
 CLOCK_SKEW = timedelta(seconds=60)
@@ -26,6 +27,8 @@ class EngineContext:
     clock: Callable[[], datetime] = timezone.now
     catalog: Callable[[], CatalogSnapshot] = snapshot.current
     jitter: random.Random = field(default_factory=random.Random)
+    # How long a worker's claim on a release lasts (fence.lease_for).
+    lease: timedelta = LEASE
 
     @property
     def poll(self) -> timedelta:

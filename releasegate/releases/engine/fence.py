@@ -17,10 +17,15 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F
 
+from releasegate.integrations.jenkins.session import READ_ATTEMPTS
+from releasegate.lib.http import Timeouts
 from releasegate.releases.models import Release, ReleaseState
 
-# Longer than any one step can take (each makes one call with a bounded timeout).
+# Longer than any one step can take with Jenkins' default timeouts (lease_for).
 LEASE = timedelta(minutes=2)
+# The most Jenkins calls one step makes: a trigger retried after a crash reads the job's
+# builds and the queue, then posts (with a crumb first when a password is used).
+CALLS_PER_STEP = 4
 # States whose next step the worker runs one release at a time; RUNNING and
 # WAITING_INPUT are watched per job instead (watch.py).
 STEPPED = (
@@ -30,6 +35,16 @@ STEPPED = (
     ReleaseState.QUEUED,
 )
 WATCHED = (ReleaseState.RUNNING, ReleaseState.WAITING_INPUT)
+
+
+def lease_for(timeouts: Timeouts) -> timedelta:
+    """A claim that outlasts the slowest step with these Jenkins timeouts: each call may
+    take its connect and read timeouts READ_ATTEMPTS times (a failed read is asked again,
+    jenkins/session.py), plus a margin. A worker killed mid-step holds its releases this
+    long, so a claim no longer than that lets another worker take them over soon after;
+    one shorter than a step could let two workers trigger the same release."""
+    per_call = READ_ATTEMPTS * (timeouts.connect + timeouts.read)
+    return timedelta(seconds=CALLS_PER_STEP * per_call + 10)
 
 
 class LostClaim(Exception):

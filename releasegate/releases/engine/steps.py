@@ -15,7 +15,7 @@ from releasegate.integrations.jenkins.models import Build, QueueItem, QueueState
 from releasegate.lib.http import OutboundError
 from releasegate.lib.log_context import working_on
 from releasegate.releases.engine.context import CLOCK_SKEW, EngineContext
-from releasegate.releases.engine.fence import LEASE, LostClaim, fenced
+from releasegate.releases.engine.fence import LostClaim, fenced
 from releasegate.releases.engine.policies import judge, parameters_hash, recheck
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Release, ReleaseState
@@ -101,7 +101,7 @@ def fire(context: EngineContext, release_id: int, version: int) -> None:
         if _waits_for_the_lock(context, release):
             return
         release.trigger_attempted_at, release.attempts = now, 0
-        release.next_run_at = now + LEASE
+        release.next_run_at = now + context.lease
         transition(
             release,
             S.TRIGGERING,

@@ -22,7 +22,7 @@ from releasegate.integrations.jenkins.models import Build, BuildResult, PendingI
 from releasegate.lib.http import OutboundError
 from releasegate.lib.log_context import bind_release, scoped
 from releasegate.releases.engine.context import EngineContext
-from releasegate.releases.engine.fence import LEASE, WATCHED, LostClaim, claim_due, fenced
+from releasegate.releases.engine.fence import WATCHED, LostClaim, claim_due, fenced
 from releasegate.releases.engine.steps import failed
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Release, ReleaseState
@@ -45,12 +45,12 @@ CONSOLE_LINES = 40
 def watch_due(context: EngineContext, limit: int = 1000) -> int:
     """Look at every due running release; returns how many were looked at."""
     now = context.clock()
-    claimed = dict(claim_due(WATCHED, now, limit, whole_jobs=True))
+    claimed = dict(claim_due(WATCHED, now, limit, context.lease, whole_jobs=True))
     by_job: dict[str, list[Release]] = defaultdict(list)
     for release in Release.objects.filter(pk__in=list(claimed)):
         by_job[release.job_full_name].append(release)
     for job, releases in by_job.items():
-        _watch_job(context, job, releases, claimed, now + LEASE)
+        _watch_job(context, job, releases, claimed, now + context.lease)
     return len(claimed)
 
 

@@ -58,7 +58,7 @@ class Worker:
         return worked
 
     def _step_due(self, now: datetime) -> bool:
-        claimed = claim_due(STEPPED, now, self.batch)
+        claimed = claim_due(STEPPED, now, self.batch, self.context.lease)
         for release_id, version in claimed:
             step(self.context, release_id, version)
         return bool(claimed)

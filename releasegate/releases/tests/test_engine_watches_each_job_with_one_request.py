@@ -51,7 +51,7 @@ def requests_for_one_poll(harness: Harness) -> int:
     harness.tick(harness.context.options.poll_seconds)
     harness.sim.reset_requests()
     harness.run()
-    return harness.sim.requests()["total"]
+    return int(harness.sim.requests()["total"])
 
 
 def test_releases_of_one_job_are_watched_with_one_request(harness: Harness) -> None:

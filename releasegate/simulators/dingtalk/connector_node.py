@@ -130,6 +130,21 @@ class NodeRunner:
             self._changed.notify_all()
         return call.ok
 
+    def call_again(self, instance_id: str) -> dict[str, Any]:
+        """Call the node of an instance that reached it once more, as soon as the runner
+        can: the platform may repeat a node call it already made. Raises LookupError for
+        an instance without a run."""
+        with self._changed:
+            run = self._runs.get(instance_id)
+            if run is None:
+                raise LookupError(f"instance {instance_id} has not reached the connector node")
+            # One in flight is called again once it is over.
+            run.due = self._clock.now()
+            if not run.in_flight:
+                run.state = "due"
+            self._changed.notify_all()
+            return run.as_dict()
+
     def runs(self) -> list[dict[str, Any]]:
         with self._changed:
             return [run.as_dict() for run in self._runs.values()]

@@ -98,6 +98,11 @@ class DingTalkControl:
     def settle(self, timeout: float = 10.0) -> bool:
         return bool(self._call("POST", "events/settle", json={"timeout": timeout})["settled"])
 
+    def redeliver(self, delivery: int) -> dict[str, Any]:
+        """Push delivery `delivery`'s event again, as a new delivery (the same eventId)."""
+        found: dict[str, Any] = self._call("POST", "events/redeliver", json={"delivery": delivery})
+        return found
+
     def set_event_url(self, url: str | None) -> None:
         self._call("POST", "events/url", json={"url": url})
 
@@ -195,6 +200,10 @@ class DingTalkControl:
         """The connector node's runs: instance, mode, state and each attempt's call."""
         found: list[dict[str, Any]] = self._call("GET", "connector/node")
         return found
+
+    def call_node_again(self, instance_id: str) -> dict[str, Any]:
+        """Make the connector node's call for `instance_id` once more; its run."""
+        return self._form("POST", "connector/node/again", json={"instance_id": instance_id})
 
     def settle_connector(self, timeout: float = 10.0) -> bool:
         return bool(self._call("POST", "connector/settle", json={"timeout": timeout})["settled"])

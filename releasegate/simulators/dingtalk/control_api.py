@@ -46,6 +46,7 @@ class Control:
             ("POST", "/_sim/instances"): self._submit,
             ("GET", "/_sim/events"): lambda p, r: self.world.pusher.deliveries(),
             ("POST", "/_sim/events/settle"): self._settle,
+            ("POST", "/_sim/events/redeliver"): self._redeliver,
             ("POST", "/_sim/events/url"): self._event_url,
             ("POST", "/_sim/events/check_url"): self._check_url,
             ("GET", "/_sim/messages"): self._messages,
@@ -163,6 +164,15 @@ class Control:
 
     def _settle(self, payload: Payload, request: Request) -> Payload:
         return {"settled": self.world.pusher.settle(float(payload.get("timeout", 10)))}
+
+    def _redeliver(self, payload: Payload, request: Request) -> Payload:
+        delivery = payload.get("delivery")
+        if not isinstance(delivery, int) or isinstance(delivery, bool):
+            raise ControlError(400, "delivery: a delivery id (a number) is required")
+        try:
+            return self.world.pusher.redeliver(delivery)
+        except LookupError as exc:
+            raise ControlError(404, str(exc)) from None
 
     def _event_url(self, payload: Payload, request: Request) -> Payload:
         self.world.pusher.set_url(payload.get("url") or None)

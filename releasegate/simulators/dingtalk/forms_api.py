@@ -14,6 +14,7 @@ the connector its actions call (control_api.py routes here).
   outcome and duration; `POST /_sim/connector/calls/reset` forgets them.
 - `GET /_sim/connector/node`: the connector node's runs, one per instance that reached it.
 - `POST /_sim/connector/settle`: wait until every node attempt due by now was made.
+- `POST /_sim/connector/node/again` {"instance_id"}: call that instance's node once more.
 
 Steps that start an instance or call the node return once the pushes and node attempts
 then due have been made, like the rest of the control API.
@@ -60,6 +61,15 @@ def control_routes(world: World) -> dict[tuple[str, str], Handler]:
     def settle(payload: Payload, request: Request) -> Payload:
         return {"settled": world.connector_node.settle(float(payload.get("timeout", 10)))}
 
+    def call_again(payload: Payload, request: Request) -> Payload:
+        instance_id = payload.get("instance_id")
+        if not isinstance(instance_id, str) or not instance_id:
+            raise ControlError(400, "instance_id: an instance id is required")
+        try:
+            return world.connector_node.call_again(instance_id)
+        except LookupError as exc:
+            raise ControlError(404, str(exc)) from None
+
     return {
         ("GET", "/_sim/forms"): forms,
         ("POST", "/_sim/forms"): open_form,
@@ -69,6 +79,7 @@ def control_routes(world: World) -> dict[tuple[str, str], Handler]:
         ("POST", "/_sim/connector/calls/reset"): reset,
         ("GET", "/_sim/connector/node"): lambda payload, request: world.connector_node.runs(),
         ("POST", "/_sim/connector/settle"): settle,
+        ("POST", "/_sim/connector/node/again"): call_again,
     }
 
 

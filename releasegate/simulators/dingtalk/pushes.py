@@ -103,6 +103,22 @@ class Pusher:
         with self._changed:
             return [delivery.as_dict() for delivery in self._deliveries]
 
+    def redeliver(self, delivery_id: int) -> dict[str, Any]:
+        """Push a delivery's event again, as a delivery of its own: DingTalk may deliver
+        an event more than once (the same `eventId`), even after a "success".
+        Raises LookupError for an unknown delivery."""
+        with self._changed:
+            if not 1 <= delivery_id <= len(self._deliveries):
+                raise LookupError(f"no event delivery {delivery_id}")
+            again = Delivery(len(self._deliveries) + 1, self._deliveries[delivery_id - 1].event)
+            if self.url is None:
+                again.state = "unsubscribed"
+            else:
+                again.due = self._clock.now()
+            self._deliveries.append(again)
+            self._changed.notify_all()
+            return again.as_dict()
+
     def set_url(self, url: str | None) -> None:
         with self._changed:
             self.url = url

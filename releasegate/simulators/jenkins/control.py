@@ -46,8 +46,9 @@ class SimulatorControl:
         applied: dict[str, Any] = self._call("POST", "faults", json=faults)
         return applied
 
-    def requests(self) -> dict[str, int]:
-        counts: dict[str, int] = self._call("GET", "requests")
+    def requests(self) -> dict[str, Any]:
+        """`total` and `faults` (API requests), `by_fault` {fault name: requests}."""
+        counts: dict[str, Any] = self._call("GET", "requests")
         return counts
 
     def reset_requests(self) -> None:

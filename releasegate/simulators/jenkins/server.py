@@ -13,7 +13,7 @@ import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -65,9 +65,11 @@ class FaultPlan:
 class RequestLog:
     total: int = 0
     faults: int = 0
+    # Requests that suffered each fault, by its name.
+    by_fault: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "faults": self.faults}
+    def as_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "faults": self.faults, "by_fault": dict(self.by_fault)}
 
 
 class JenkinsSimulator:
@@ -109,7 +111,9 @@ class JenkinsSimulator:
     def count(self, fault: Fault) -> None:
         with self._log_lock:
             self.requests.total += 1
-            self.requests.faults += fault != "none"
+            if fault != "none":
+                self.requests.faults += 1
+                self.requests.by_fault[fault] = self.requests.by_fault.get(fault, 0) + 1
 
     # -- control API --------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Faults: latency, 503s, resets, timeouts and lost responses, filtered by method and
-path, and never applied to the control API."""
+path, never applied to the control API, and counted by name."""
 
 from __future__ import annotations
 
@@ -112,9 +112,21 @@ def test_it_counts_requests_and_faults(api: httpx.Client, sim: SimulatorControl)
     api.get("api/json")
     api.get("queue/api/json")
 
-    assert sim.requests() == {"total": 3, "faults": 2}
+    assert sim.requests() == {"total": 3, "faults": 2, "by_fault": {"error": 2}}
     sim.reset_requests()
-    assert sim.requests() == {"total": 0, "faults": 0}
+    assert sim.requests() == {"total": 0, "faults": 0, "by_fault": {}}
+
+
+def test_it_counts_each_fault_under_its_name(api: httpx.Client, sim: SimulatorControl) -> None:
+    sim.set_faults(error_rate=1)
+    trigger(api, "mall/order-service")
+    sim.set_faults(lost_response_rate=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        trigger(api, "mall/web-frontend")
+
+    assert sim.requests()["by_fault"] == {"error": 1, "lost": 1}
+    # A lost response still did the work: the build is queued.
+    assert [item["job"] for item in sim.queue()] == ["mall/web-frontend"]
 
 
 def test_it_refuses_an_impossible_fault_rate(sim: SimulatorControl) -> None:

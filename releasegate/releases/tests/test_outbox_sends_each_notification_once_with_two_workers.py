@@ -1,0 +1,71 @@
+"""Several workers run the outbox side by side: a notification one of them is sending is
+claimed, so the other does not send it too. Found by the chaos run, where two workers on
+PostgreSQL sent the same work notifications twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.models import SentMessage
+from releasegate.releases import outbox
+from releasegate.releases.messages import notify
+from releasegate.releases.models import Notification, NotificationState, Release
+from releasegate.releases.tests.approvals import FakeDingTalk, instance
+from releasegate.simulators.dingtalk.control import DingTalkControl
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
+
+
+class MeanwhileAnotherWorker:
+    """DingTalk as the first worker reaches it: while its first message is on its way,
+    the second worker runs the outbox."""
+
+    def __init__(self, client: DingTalkClient) -> None:
+        self.client = client
+        self.other_worker_sent: int | None = None
+
+    def send_work_notification(
+        self, user_ids: Sequence[str], title: str, markdown: str
+    ) -> SentMessage:
+        if self.other_worker_sent is None:
+            self.other_worker_sent = 0
+            self.other_worker_sent = outbox.deliver_due(self.client, None)
+        return self.client.send_work_notification(user_ids, title, markdown)
+
+
+@pytest.fixture
+def release() -> Release:
+    from django.conf import settings
+
+    from releasegate.releases.ingest import ingest_approval
+    from releasegate.releases.tests.approvals import PROCESS_CODE
+
+    options = settings.CONFIG.options
+    outcome = ingest_approval(
+        FakeDingTalk(instance()),
+        "inst-1",
+        via="event",
+        mapping=options.dingtalk.form,
+        options=options.releases,
+        process_code=PROCESS_CODE,
+    )
+    assert outcome.release_id is not None
+    return Release.objects.get(pk=outcome.release_id)
+
+
+def test_a_notification_being_sent_is_not_sent_by_another_worker(
+    release: Release, dingtalk_client: DingTalkClient, dingtalk_sim: DingTalkControl
+) -> None:
+    notify(release, "started")
+    notify(release, "finished")
+    first_worker = MeanwhileAnotherWorker(dingtalk_client)
+
+    assert outbox.deliver_due(first_worker, None) == 2
+
+    assert first_worker.other_worker_sent == 0
+    sent = dingtalk_sim.messages(kind="work_notification")
+    assert len(sent) == 2 * 3  # two notifications, three people each, once
+    assert set(Notification.objects.values_list("state", flat=True)) == {NotificationState.SENT}
