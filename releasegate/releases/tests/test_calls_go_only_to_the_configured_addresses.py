@@ -35,7 +35,7 @@ class Elsewhere:
 
     def requests(self) -> int:
         """How many requests reached it (its control API aside)."""
-        return self._control.requests()["total"]
+        return int(self._control.requests()["total"])
 
     def close(self) -> None:
         self._control.close()
