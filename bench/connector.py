@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 import random
 import statistics
 import sys
@@ -33,9 +32,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from bench_catalog import TOKEN, USER, migrate_and_sync
+
 from releasegate.simulators.process import SimulatorProcess
 
-USER, TOKEN = "bench", "bench-token"
 CONNECTOR_SECRET = "bench-connector-secret"
 TARGET_P99_MS = 10.0
 WARMUP = 50
@@ -70,13 +70,10 @@ def main() -> int:
 
 
 def _prepare(jenkins_url: str, work: Path) -> int:
-    """Configure Django for the bench, migrate, sync the catalog; the number of jobs."""
-    os.environ.update(
-        RELEASEGATE_DATA_DIR=str(work),
-        SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
-        JENKINS_URL=jenkins_url,
-        JENKINS_USER=USER,
-        JENKINS_TOKEN=TOKEN,
+    """Django for the bench with the demo-like DingTalk app the connector checks against."""
+    return migrate_and_sync(
+        jenkins_url,
+        work,
         DINGTALK_APP_KEY="dingbenchappkey",
         DINGTALK_APP_SECRET="bench-app-secret",
         DINGTALK_AGENT_ID="1000",
@@ -87,26 +84,11 @@ def _prepare(jenkins_url: str, work: Path) -> int:
         DINGTALK_CONNECTOR_SECRET=CONNECTOR_SECRET,
         DINGTALK_API_BASE="http://127.0.0.1:9",
         DINGTALK_OAPI_BASE="http://127.0.0.1:9",
-        DJANGO_SETTINGS_MODULE="releasegate.settings",
-        LOG_LEVEL="WARNING",
         # Every request here comes from one address, far faster than any caller may: the
         # limit is set beyond reach, so its bookkeeping is measured but nothing refused.
         RELEASEGATE_RATE_LIMIT="1000000000",
         RELEASEGATE_RATE_BURST="1000000000",
     )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from releasegate.catalog.sync import run_sync
-    from releasegate.connections import jenkins_client
-
-    call_command("migrate", verbosity=0)
-    with jenkins_client(settings.CONFIG) as client:
-        record = run_sync(client, settings.CONFIG.options.catalog)
-    return record.jobs_seen
 
 
 def _bodies(action: str) -> Iterator[dict[str, Any]]:

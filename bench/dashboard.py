@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_catalog import TOKEN, USER, migrate_and_sync
+
 from releasegate.simulators.process import SimulatorProcess
 
-USER, TOKEN = "bench", "bench-token"
 # A person reading a page notices a second; the table body is fetched every 5 s per viewer.
 TARGET_P99_MS = 1000.0
 WARMUP = 3
@@ -59,7 +59,7 @@ def main() -> int:
     )
     options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
     with SimulatorProcess("jenkins", options) as simulator:
-        jobs = _prepare(simulator.url, work)
+        jobs = migrate_and_sync(simulator.url, work)
     chosen = _releases(args.releases)
     client = _signed_in()
     pages = {name: _measure(client, path.format(**chosen), args) for name, path in PAGES.items()}
@@ -73,32 +73,6 @@ def main() -> int:
     }
     print(json.dumps(result, indent=2))
     return 0 if met else 1
-
-
-def _prepare(jenkins_url: str, work: Path) -> int:
-    """Configure Django for the bench, migrate, sync the catalog; the number of jobs."""
-    os.environ.update(
-        RELEASEGATE_DATA_DIR=str(work),
-        SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
-        JENKINS_URL=jenkins_url,
-        JENKINS_USER=USER,
-        JENKINS_TOKEN=TOKEN,
-        DJANGO_SETTINGS_MODULE="releasegate.settings",
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from releasegate.catalog.sync import run_sync
-    from releasegate.connections import jenkins_client
-
-    call_command("migrate", verbosity=0)
-    with jenkins_client(settings.CONFIG) as client:
-        record = run_sync(client, settings.CONFIG.options.catalog)
-    return record.jobs_seen
 
 
 def _releases(count: int) -> dict[str, Any]:

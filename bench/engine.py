@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import statistics
 import sys
 import tempfile
@@ -45,12 +44,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
+from bench_catalog import TOKEN, USER, migrate_and_sync
+
 from releasegate.simulators.process import SimulatorProcess
 
 if TYPE_CHECKING:
     from releasegate.releases.engine.context import EngineContext
 
-USER, TOKEN = "bench", "bench-token"
 PROJECT = "bench"
 TARGET_TRIGGER_P99_MS = 1000.0
 TARGET_LATENESS_MS = 1000.0
@@ -66,7 +66,7 @@ def main() -> int:
         scenario.write_text(_scenario(args), encoding="utf-8")
         options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
         with SimulatorProcess("jenkins", options) as simulator:
-            _setup_django(simulator.url, work)
+            migrate_and_sync(simulator.url, work)
             bench = Bench(simulator.url, args.poll_seconds)
             try:
                 result = _run(bench, args)
@@ -108,30 +108,6 @@ def _scenario(args: argparse.Namespace) -> str:
 
 def _jobs(count: int) -> list[str]:
     return [f"{PROJECT}/app-{n:03d}" for n in range(count)]
-
-
-def _setup_django(jenkins_url: str, work: Path) -> None:
-    os.environ.update(
-        RELEASEGATE_DATA_DIR=str(work),
-        SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
-        JENKINS_URL=jenkins_url,
-        JENKINS_USER=USER,
-        JENKINS_TOKEN=TOKEN,
-        DJANGO_SETTINGS_MODULE="releasegate.settings",
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from releasegate.catalog.sync import run_sync
-    from releasegate.connections import jenkins_client
-
-    call_command("migrate", verbosity=0)
-    with jenkins_client(settings.CONFIG) as client:
-        run_sync(client, settings.CONFIG.options.catalog)
 
 
 @dataclass
