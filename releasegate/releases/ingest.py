@@ -96,28 +96,54 @@ def ingest_approval(
     moment = now or timezone.now()
     try:
         instance = source.get_instance(instance_id)
-        if instance.main_process_instance_id:
+        changes = [instance] if instance.main_process_instance_id else []
+        if changes:
             # A revocation or modification after approval is its own, attached instance;
             # what it changes is the main one, so that is the one to look at.
             instance = source.get_instance(instance.main_process_instance_id)
     except NotFound as missing:
         return _vanished(instance_id, moment, missing)
+    taken_back = _taken_back(source, instance, changes)
     with transaction.atomic():
-        approval = _remember(instance, moment)
-        if instance.approved:
+        for change in changes:
+            _remember(change, moment)
+        approval = _remember(instance, moment, taken_back)
+        if instance.approved and taken_back is None:
             if process_code_seen is None and not _of_the_form(source, instance, process_code):
                 return IngestOutcome(instance.instance_id, "FOREIGN", "")
             return _receive(approval, instance, via, mapping, options, moment)
         # Locked: a worker about to trigger it waits, or has already moved it on.
         release = Release.objects.select_for_update().filter(approval=approval).first()
-        if instance.ended_without_approval and release is not None:
-            return _withdraw(release, instance, moment)
+        if (instance.ended_without_approval or taken_back) and release is not None:
+            return _withdraw(release, instance, moment, taken_back)
     return IngestOutcome(
         instance_id,
         instance.status.value,
         instance.result.value,
         release_id=release.pk if release else None,
     )
+
+
+def _taken_back(
+    source: ApprovalSource, instance: ApprovalInstance, known: list[ApprovalInstance]
+) -> ApprovalInstance | None:
+    """The change after approval that takes `instance` back, if any. Where DingTalk shows
+    a revocation on the approved instance itself is not documented (reference section 7),
+    so besides its own bizAction every attached instance it lists is read. An attached
+    instance DingTalk no longer has changes nothing."""
+    if not instance.approved or not instance.attached_process_instance_ids:
+        return None
+    fetched = {change.instance_id: change for change in known}
+    for attached_id in instance.attached_process_instance_ids:
+        change = fetched.get(attached_id)
+        if change is None:
+            try:
+                change = source.get_instance(attached_id)
+            except NotFound:
+                continue
+        if change.takes_back_approval:
+            return change
+    return None
 
 
 def _of_the_form(source: ApprovalSource, instance: ApprovalInstance, process_code: str) -> bool:
@@ -131,12 +157,16 @@ def _of_the_form(source: ApprovalSource, instance: ApprovalInstance, process_cod
     return instance.instance_id in listed
 
 
-def _remember(instance: ApprovalInstance, now: datetime) -> Approval:
+def _remember(
+    instance: ApprovalInstance, now: datetime, taken_back: ApprovalInstance | None = None
+) -> Approval:
+    """Store what DingTalk says of the instance; a change that took it back is kept as
+    its bizAction, which the engine checks again before triggering."""
     fields = {
         "title": instance.title[:500],
         "status": instance.status.value,
         "result": instance.result.value,
-        "biz_action": instance.biz_action.value,
+        "biz_action": (taken_back or instance).biz_action.value,
         "originator_user_id": instance.originator_user_id[:128],
         "approver_user_ids": list(instance.approvers),
         "agreed_by": list(instance.agreed_by),
@@ -233,13 +263,22 @@ def _vanished(instance_id: str, now: datetime, missing: NotFound) -> IngestOutco
         return IngestOutcome(instance_id, "DELETED", "", release.pk, cancelled=True)
 
 
-def _withdraw(release: Release, instance: ApprovalInstance, now: datetime) -> IngestOutcome:
-    """The approval ended without being granted: stop the release if it has not started."""
+def _withdraw(
+    release: Release,
+    instance: ApprovalInstance,
+    now: datetime,
+    taken_back: ApprovalInstance | None = None,
+) -> IngestOutcome:
+    """The approval ended without being granted, or was taken back after it: stop the
+    release if it has not started."""
     bind_release(release.pk)
     outcome = IngestOutcome(
         instance.instance_id, instance.status.value, instance.result.value, release_id=release.pk
     )
-    why = f"approval {instance.status.value} {instance.result.value} {instance.biz_action.value}"
+    action = (taken_back or instance).biz_action.value
+    why = f"approval {instance.status.value} {instance.result.value} {action}"
+    if taken_back is not None:
+        why += f" by {taken_back.instance_id}"
     if release.state not in NOT_STARTED_STATES:
         if not release.events.filter(kind="approval-withdrawn").exists():
             record(

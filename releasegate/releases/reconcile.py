@@ -5,9 +5,12 @@ a "reconcile" delivery for every approval worth another look, and the inbox proc
 like any other (asking DingTalk, creating at most one release):
 - approvals we saw that had not finished (their finishing event may have been lost);
 - the release form's completed instances started within the lookback that we have not
-  seen finished.
+  seen finished;
+- approvals whose release has not started (a revocation after approval whose event was
+  lost must still stop it).
 Each run costs DingTalk one listing call per 20 completed instances in the lookback,
-plus one instance read per approval it hands to the inbox: mind the API quota.
+plus one instance read per approval it hands to the inbox (releases scheduled far ahead
+are read again every run): mind the API quota.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Protocol
 
 from releasegate.releases.inbox import record_delivery
 from releasegate.releases.models import Approval
+from releasegate.releases.models.release import NOT_STARTED_STATES
 
 UNFINISHED = ("NEW", "RUNNING")
 
@@ -52,16 +56,27 @@ def reconcile(source: InstanceLister, process_code: str, now: datetime, lookback
         .exclude(status__in=UNFINISHED)
         .values_list("instance_id", flat=True)
     )
-    worth_a_look = sorted(unfinished | (listed - finished))
+    not_started = set(
+        Approval.objects.filter(
+            provider="dingtalk", release__state__in=NOT_STARTED_STATES
+        ).values_list("instance_id", flat=True)
+    )
+    worth_a_look = sorted(unfinished | (listed - finished) | not_started)
     for instance_id in worth_a_look:
         record_delivery(
             via="reconcile",
             event_type="reconcile",
             instance_id=instance_id,
-            payload={"reason": "unfinished" if instance_id in unfinished else "unseen"},
+            payload={"reason": _why(instance_id, unfinished, not_started)},
             now=now,
         )
     return (
         f"{len(listed)} completed instance(s) in the last {lookback}, "
         f"{len(worth_a_look)} handed to the inbox"
     )
+
+
+def _why(instance_id: str, unfinished: set[str], not_started: set[str]) -> str:
+    if instance_id in unfinished:
+        return "unfinished"
+    return "not started" if instance_id in not_started else "unseen"

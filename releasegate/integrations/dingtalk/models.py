@@ -140,6 +140,18 @@ class ApprovalInstance:
         )
 
     @property
+    def takes_back_approval(self) -> bool:
+        """A change made after approval (an attached REVOKE or MODIFY instance) that
+        takes the approved one back: any such change not itself refused, terminated or
+        cancelled. A pending one counts too: its originator no longer stands behind
+        what was approved."""
+        return (
+            self.biz_action in (BizAction.REVOKE, BizAction.MODIFY)
+            and self.status not in (InstanceStatus.TERMINATED, InstanceStatus.CANCELED)
+            and self.result is not InstanceResult.REFUSE
+        )
+
+    @property
     def approvers(self) -> tuple[str, ...]:
         """Everyone who acted as an approver, in order, without repeats: from the tasks,
         the approving operation records and (for API-started instances) the list."""

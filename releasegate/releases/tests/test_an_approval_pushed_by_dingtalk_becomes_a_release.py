@@ -92,3 +92,24 @@ def test_a_revoked_approval_releases_nothing(
 
     assert Release.objects.count() == 0
     assert Approval.objects.get().status == "TERMINATED"
+
+
+def test_an_approval_revoked_after_it_was_granted_cancels_the_release(
+    pushing_dingtalk: DingTalkSimulator, connect_dingtalk: Callable[..., DingTalkClient]
+) -> None:
+    control = DingTalkControl(pushing_dingtalk.url)
+    client = connect_dingtalk(pushing_dingtalk)
+    instance_id = control.submit("zhangsan", FORM)
+    control.agree(instance_id, "lisi")
+    control.agree(instance_id, "wangwu")
+    process_inbox(client)
+    assert Release.objects.get().state == ReleaseState.RECEIVED
+
+    (revocation_id,) = control.revoke(instance_id)["attachedProcessInstanceIds"]
+    outcomes = process_inbox(client)
+
+    release = Release.objects.get()
+    assert f"release {release.pk} cancelled: approval COMPLETED agree" in outcomes
+    assert release.state == ReleaseState.CANCELLED
+    assert f"REVOKE by {revocation_id}" in release.reason
+    assert Approval.objects.get(instance_id=revocation_id).biz_action == "REVOKE"

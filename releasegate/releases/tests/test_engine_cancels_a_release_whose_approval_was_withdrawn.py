@@ -48,10 +48,23 @@ def test_an_approval_no_longer_granted_when_it_fires_cancels_it_and_says_why(
     harness.run(passes=2)
 
     assert harness.state(release) == ReleaseState.CANCELLED
-    assert release.reason == "审批已不再有效（RUNNING ）"
+    assert release.reason == "审批已不再有效（RUNNING）"
     cancelled = release.events.get(to_state=ReleaseState.CANCELLED)
     assert (cancelled.from_state, cancelled.actor) == (ReleaseState.SCHEDULED, "worker")
     told = Notification.objects.get(release=release, kind="cancelled")
     assert told.recipients == ["zhangsan", "lisi", "wangwu"]
     assert "审批已不再有效" in told.markdown
+    assert harness.sim.builds() == []
+
+
+def test_an_approval_recorded_as_taken_back_is_not_fired(harness: Harness) -> None:
+    release = scheduled_in_an_hour(harness)
+    # Still COMPLETED + agree, but a revocation attached to it was recorded.
+    Approval.objects.filter(pk=release.approval_id).update(biz_action="REVOKE")
+
+    harness.tick(3600)
+    harness.run(passes=2)
+
+    assert harness.state(release) == ReleaseState.CANCELLED
+    assert release.reason == "审批已不再有效（COMPLETED agree REVOKE）"
     assert harness.sim.builds() == []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.conf import settings
 
@@ -100,8 +102,6 @@ def test_an_approval_revoked_before_we_saw_it_creates_nothing() -> None:
 
 
 def test_an_attached_instance_leads_to_its_main_instance() -> None:
-    import dataclasses
-
     main = instance()
     source = FakeDingTalk(main)
     ingest(source)
@@ -123,3 +123,73 @@ def test_an_attached_instance_leads_to_its_main_instance() -> None:
     assert outcome.cancelled
     assert Release.objects.count() == 1
     assert Release.objects.get().state == ReleaseState.CANCELLED
+
+
+def revoked_by_an_attached_instance(
+    source: FakeDingTalk, *, status: InstanceStatus, result: InstanceResult
+) -> None:
+    """The approved instance stays COMPLETED + agree, bizAction NONE, and lists the
+    revocation, which carries bizAction REVOKE (how the simulator shows it)."""
+    source.instances["revocation-1"] = dataclasses.replace(
+        instance("revocation-1", status=status, result=result),
+        biz_action=BizAction.REVOKE,
+        main_process_instance_id="inst-1",
+    )
+    source.instances["inst-1"] = dataclasses.replace(
+        instance(), attached_process_instance_ids=("revocation-1",)
+    )
+
+
+def test_a_revocation_only_the_attached_instance_shows_cancels_the_release() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    revoked_by_an_attached_instance(
+        source, status=InstanceStatus.COMPLETED, result=InstanceResult.AGREE
+    )
+
+    outcome = ingest(source)
+
+    release = Release.objects.get()
+    assert outcome.cancelled
+    assert release.state == ReleaseState.CANCELLED
+    assert "REVOKE by revocation-1" in release.reason
+    assert release.approval.biz_action == "REVOKE"
+
+
+def test_a_refused_revocation_leaves_the_release_alone() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    revoked_by_an_attached_instance(
+        source, status=InstanceStatus.COMPLETED, result=InstanceResult.REFUSE
+    )
+
+    outcome = ingest(source)
+
+    assert not outcome.cancelled
+    assert Release.objects.get().state == ReleaseState.RECEIVED
+    assert Release.objects.get().approval.biz_action == "NONE"
+
+
+def test_an_approval_first_seen_already_revoked_by_an_attached_instance_creates_nothing() -> None:
+    source = FakeDingTalk()
+    revoked_by_an_attached_instance(
+        source, status=InstanceStatus.RUNNING, result=InstanceResult.NONE
+    )
+
+    outcome = ingest(source)
+
+    assert (outcome.created, outcome.release_id) == (False, None)
+    assert Release.objects.count() == 0
+
+
+def test_an_attached_instance_dingtalk_no_longer_has_changes_nothing() -> None:
+    source = FakeDingTalk(instance())
+    ingest(source)
+    source.instances["inst-1"] = dataclasses.replace(
+        instance(), attached_process_instance_ids=("gone-1",)
+    )
+
+    outcome = ingest(source)
+
+    assert not outcome.cancelled
+    assert Release.objects.get().state == ReleaseState.RECEIVED

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
+from releasegate.integrations.dingtalk.models import BizAction, InstanceResult, InstanceStatus
 from releasegate.releases.chores import Periodic
 from releasegate.releases.inbox import pending, process
-from releasegate.releases.models import Approval, Chore, InboundEvent, Release
+from releasegate.releases.models import Approval, Chore, InboundEvent, Release, ReleaseState
 from releasegate.releases.reconcile import reconcile
 from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
 
@@ -27,6 +28,7 @@ def test_an_approval_nobody_told_us_about_is_released_once() -> None:
 
     said = reconcile(source, PROCESS_CODE, now, DAY)
     run_inbox(source)
+    Release.objects.update(state=ReleaseState.SUCCEEDED)  # the engine's part, done
     reconcile(source, PROCESS_CODE, now + timedelta(minutes=15), DAY)
     run_inbox(source)
 
@@ -50,6 +52,34 @@ def test_an_unfinished_approval_we_saw_is_looked_at_again() -> None:
     outcomes = run_inbox(source)
 
     assert outcomes == [f"release {Release.objects.get().pk} created"]
+
+
+def test_a_release_not_started_is_stopped_by_a_revocation_whose_event_was_lost() -> None:
+    source = FakeDingTalk(instance())
+    reconcile(source, PROCESS_CODE, timezone.now(), DAY)
+    run_inbox(source)
+    Release.objects.update(state=ReleaseState.SCHEDULED)
+    revocation = dataclasses.replace(
+        instance("revocation-1"), biz_action=BizAction.REVOKE, main_process_instance_id="inst-1"
+    )
+    source.instances["revocation-1"] = revocation
+    source.instances["inst-1"] = dataclasses.replace(
+        instance(), attached_process_instance_ids=("revocation-1",)
+    )
+
+    later = timezone.now() + timedelta(minutes=15)
+    said = reconcile(source, PROCESS_CODE, later, DAY)
+    outcomes = run_inbox(source)
+
+    release = Release.objects.get()
+    assert "handed to the inbox" in said
+    assert f"release {release.pk} cancelled: approval COMPLETED agree" in outcomes
+    assert release.state == ReleaseState.CANCELLED
+    looked_again = (
+        InboundEvent.objects.filter(via="reconcile", instance_id="inst-1").order_by("pk").last()
+    )
+    assert looked_again is not None
+    assert looked_again.payload == {"reason": "not started"}
 
 
 def test_instances_of_the_lookback_only_and_finished_ones_are_left_alone() -> None:

@@ -81,6 +81,11 @@ class DingTalkControl:
         """Revoke the instance as its originator (or as `user`, which DingTalk refuses)."""
         return self._act(instance_id, "terminate", user, "")
 
+    def revoke(self, instance_id: str, user: str | None = None, remark: str = "") -> dict[str, Any]:
+        """Revoke an approved instance as its originator: DingTalk starts an attached
+        revocation instance (bizAction REVOKE); the approved one is returned, listing it."""
+        return self._act(instance_id, "revoke", user, remark)
+
     def _act(self, instance_id: str, action: str, user: str | None, remark: str) -> dict[str, Any]:
         payload = {"user": user, "remark": remark}
         described: dict[str, Any] = self._call(

@@ -26,7 +26,7 @@ from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import ApiFailure, Request, Response, json_response
 
 Payload = dict[str, Any]
-_ACTIONS = ("agree", "refuse", "terminate")
+_ACTIONS = ("agree", "refuse", "terminate", "revoke")
 
 
 class ControlError(Exception):

@@ -19,9 +19,9 @@ def instance_json(instance: Instance) -> dict[str, Any]:
         "status": instance.status,
         "result": instance.result,
         "businessId": instance.business_id,
-        "bizAction": "NONE",
+        "bizAction": instance.biz_action,
         "ccUserIds": list(instance.cc_user_ids),
-        "attachedProcessInstanceIds": [],
+        "attachedProcessInstanceIds": list(instance.attached_instance_ids),
         "formComponentValues": [
             {
                 "id": component_id,
@@ -36,6 +36,8 @@ def instance_json(instance: Instance) -> dict[str, Any]:
         "operationRecords": [_record_json(record) for record in instance.records],
         "tasks": [_task_json(instance, task) for task in instance.tasks],
     }
+    if instance.main_instance_id:
+        data["mainProcessInstanceId"] = instance.main_instance_id
     if instance.finish_time is not None:
         data["finishTime"] = minute_time(instance.finish_time)
     if instance.started_via_api:

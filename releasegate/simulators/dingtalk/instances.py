@@ -6,13 +6,22 @@ last step's agreement ends the instance COMPLETED + agree; a refusal ends it at 
 COMPLETED + refuse; the originator's revocation ends it TERMINATED with no result. Every
 change returns the events DingTalk would push (`bpms_instance_change`, `bpms_task_change`)
 in their order; pushes.py delivers them.
+
+An approved instance can later be revoked by its originator (reference section 7: "it
+creates an *attached* instance; check attachedProcessInstanceIds / bizAction"). Here the
+revocation is its own instance, bizAction REVOKE, mainProcessInstanceId naming the
+approved one, which lists it in attachedProcessInstanceIds and otherwise stays COMPLETED
++ agree (where DingTalk shows the change on the main instance is not documented, so a
+client must follow the link). The revocation needs no approval in this simulated flow:
+it ends COMPLETED + agree at once.
 """
 
 from __future__ import annotations
 
 import itertools
 import secrets
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -85,6 +94,10 @@ class Instance:
     # the instance RUNNING, `awaiting_node`, until it answers.
     connector_node: str = "none"
     awaiting_node: bool = False
+    # A change after approval (REVOKE) is its own instance linked both ways.
+    biz_action: str = "NONE"
+    main_instance_id: str = ""
+    attached_instance_ids: list[str] = field(default_factory=list)
 
     @property
     def running_tasks(self) -> list[Task]:
@@ -146,6 +159,44 @@ class Approvals:
             Record(user_id, "TERMINATE_PROCESS_INSTANCE", "NONE", now, remark=remark)
         )
         return self._end(instance, "TERMINATED", "", now)
+
+    def revoke(self, instance: Instance, user_id: str, remark: str, now: float) -> list[Event]:
+        """The originator revokes an instance already approved: a new, attached instance
+        with bizAction REVOKE, started and (needing no approval here) agreed at once."""
+        if (instance.status, instance.result) != ("COMPLETED", "agree"):
+            raise ApprovalConflict(
+                f"instance {instance.instance_id} is {instance.status} {instance.result}".strip()
+                + "; only an approved instance can be revoked (a running one is terminated)"
+            )
+        if instance.main_instance_id or instance.attached_instance_ids:
+            raise ApprovalConflict(f"instance {instance.instance_id} was already changed")
+        if user_id != instance.originator.user_id:
+            raise ApprovalConflict(f"only the originator may revoke, not {user_id}")
+        revocation_id = str(uuid.uuid4())
+        revocation = replace(
+            instance,
+            instance_id=revocation_id,
+            title=f"撤销：{instance.title}",
+            steps=[],
+            business_id=self.business_id(now),
+            create_time=now,
+            url=instance.url.replace(instance.instance_id, revocation_id),
+            status="RUNNING",
+            result="",
+            finish_time=None,
+            tasks=[],
+            records=[],
+            connector_node="none",
+            awaiting_node=False,
+            biz_action="REVOKE",
+            main_instance_id=instance.instance_id,
+            attached_instance_ids=[],
+        )
+        instance.attached_instance_ids.append(revocation_id)
+        # With no approver steps, starting it ends it COMPLETED + agree.
+        events = self.start(revocation, now)
+        revocation.records[0].remark = remark
+        return events
 
     def node_answered(self, instance: Instance, ok: bool, now: float) -> list[Event]:
         """The synchronous connector node's outcome: the flow goes on to its end, or

@@ -63,6 +63,13 @@ def _instance_row(world: World, instance: Instance) -> str:
         actions += _button(
             instance, "terminate", originator.user_id, f"revoke as {originator.name}"
         )
+    elif (instance.status, instance.result) == ("COMPLETED", "agree") and not (
+        instance.main_instance_id or instance.attached_instance_ids
+    ):
+        originator = instance.originator
+        actions += _button(
+            instance, "revoke", originator.user_id, f"revoke the approval as {originator.name}"
+        )
     return (
         f"<tr id='{escape(instance.instance_id)}'><td><code>{escape(instance.instance_id)}</code>"
         f"</td><td>{escape(instance.title)}</td><td>{status}</td><td>{form}</td>"
