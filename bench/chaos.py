@@ -6,8 +6,9 @@ Real processes, as in production: PostgreSQL, the Jenkins and DingTalk simulator
 (Stream mode) and two `releasegate worker`s that are SIGKILLed at random moments and
 started again. Jenkins answers about 20 % of API calls with a 503, holds 10 % past the
 client's timeout and loses 5 % of the answers after doing the work. DingTalk's access
-tokens are expired mid-run and its QPS limit is hit now and then. The approvals are
-chaos_approvals.py's; the verdict is chaos_verdict.py's.
+tokens are expired mid-run and its QPS limit is hit now and then. The approvals (agreed,
+refused, terminated, revoked after approval, left waiting) are chaos_approvals.py's; the
+verdict is chaos_verdict.py's.
 
 Prints one JSON object; exits 1 when the run failed (a counter of
 chaos_verdict.MUST_BE_ZERO is not 0, a forged delivery was accepted, or the deadline passed
@@ -61,6 +62,8 @@ timeout_seconds = 1.0
 
 [dingtalk]
 timeout_seconds = 5.0
+# Reconcile is what notices a revocation nobody pushed (the connector way): every minute.
+reconcile_minutes = 1
 
 [releases]
 poll_seconds = 0.5
@@ -172,6 +175,7 @@ class Run:
         driver = Driver(self.dingtalk, self.server.url, self._crypto(), self.rng)
         drive_started = time.monotonic()
         driver.play(planned, self._tick)
+        revoked_late = self._revoke_when_scheduled(driver, planned)
         driven_s = time.monotonic() - drive_started
         deadline = time.monotonic() + self.args.deadline
         not_done = self._wait_until_done(planned, deadline)
@@ -187,6 +191,11 @@ class Run:
             "faults_injected": self._faults_injected(),
             "ways_in": _ways(planned),
             "ends": _ends(planned),
+            "revocations": {
+                "at_once": sum(p.end == "revoke" and not p.revoke_later for p in planned),
+                "later": sum(p.end == "revoke" and p.revoke_later for p in planned),
+                "later_with_release_scheduled": revoked_late,
+            },
             "deliveries_again": driver.tally.deliveries_again,
             "deliveries_again_out_of_order": driver.tally.out_of_order,
             "forged_sent": driver.tally.forged_sent,
@@ -310,6 +319,25 @@ class Run:
         }
 
     # -- the end --------------------------------------------------------------------
+
+    def _revoke_when_scheduled(self, driver: Driver, planned: list[Planned]) -> int:
+        """Revoke the approvals planned to be revoked later as soon as ReleaseGate shows
+        their release SCHEDULED (or after a minute without); how many were scheduled."""
+        from releasegate.releases.models import Release, ReleaseState
+
+        waiting = {p.instance_id: p for p in planned if p.end == "revoke" and p.revoke_later}
+        scheduled, give_up = 0, time.monotonic() + 60
+        while waiting and time.monotonic() < give_up:
+            ready = Release.objects.filter(
+                approval__instance_id__in=list(waiting), state=ReleaseState.SCHEDULED
+            ).values_list("approval__instance_id", flat=True)
+            for instance_id in list(ready):
+                driver.revoke(waiting.pop(instance_id))
+                scheduled += 1
+            time.sleep(0.5)
+        for approval in waiting.values():
+            driver.revoke(approval)
+        return scheduled
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
         """Wait until every approved instance's release has ended, Jenkins is idle and the

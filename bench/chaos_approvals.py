@@ -2,7 +2,13 @@
 
 Each approval is planned up front from the seed: its way in (the connector node after
 the last approver, the HTTP event push, Stream), its end (agreed, refused by an approver,
-terminated by its originator before the end, or left waiting), its job and parameters.
+terminated by its originator before the end, revoked by its originator after it was
+agreed, or left waiting), its job and parameters. A revoked approval asks for a release
+half an hour ahead, so its release waits SCHEDULED; half are revoked at once (ReleaseGate
+may first hear of the approval with its revocation attached), half only once their release
+is SCHEDULED (`revoke_later`, chaos.py): the revocation must cancel it (through the event,
+or through reconcile when nothing is pushed: the connector way), and the run cannot end
+before it is cancelled.
 A window of approvals is in flight at once and advanced step by step in random order, so
 their events interleave. Every approval's events are then delivered again 0-4 times by the
 simulator, later and in any order (a `start` after its `finish`), and some approvals get
@@ -17,8 +23,10 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -26,10 +34,16 @@ from releasegate.integrations.dingtalk.crypto import EventCrypto
 from releasegate.simulators.dingtalk.control import DingTalkControl
 
 Way = Literal["connector", "http", "stream"]
-End = Literal["agree", "refuse", "terminate", "pending"]
+End = Literal["agree", "refuse", "terminate", "revoke", "pending"]
 WAYS: tuple[Way, ...] = ("connector", "http", "stream")
-# Of every 20 approvals: 14 agreed, 2 refused, 2 terminated, 2 left waiting.
-ENDS: tuple[End, ...] = ("agree",) * 14 + ("refuse",) * 2 + ("terminate",) * 2 + ("pending",) * 2
+# Of every 20 approvals: 12 agreed, 2 refused, 2 terminated, 2 revoked after approval,
+# 2 left waiting.
+ENDS: tuple[End, ...] = (
+    ("agree",) * 12 + ("refuse",) * 2 + ("terminate",) * 2 + ("revoke",) * 2 + ("pending",) * 2
+)
+# Revoked approvals ask for a release this far ahead (in the form's time zone).
+REVOKED_RUN_AHEAD = timedelta(minutes=30)
+FORM_ZONE = ZoneInfo("Asia/Shanghai")
 ORIGINATOR, FIRST, LAST = "zhangsan", "lisi", "wangwu"
 PROJECT = "chaos"
 WINDOW = 8
@@ -42,12 +56,17 @@ class Planned:
     end: End
     job: str
     parameters: dict[str, str]
+    release_time: str = ""
+    revoke_later: bool = False
     instance_id: str = ""
     steps_done: int = 0
 
     @property
     def steps(self) -> int:
-        """submit, the first approver, then the last approver or the end."""
+        """submit, the first approver, then the last approver or the end; a revocation
+        at once after the last approver (or later, see `Driver.revoke`)."""
+        if self.end == "revoke":
+            return 3 if self.revoke_later else 4
         return 2 if self.end in ("pending", "terminate") else 3
 
     def form(self) -> dict[str, str]:
@@ -55,7 +74,7 @@ class Planned:
             "项目名称": PROJECT,
             "应用名称": self.job,
             "发布类型": self.parameters["RELEASE_TYPE"],
-            "发布时间": "",
+            "发布时间": self.release_time,
             "是否有数据库变更": "否",
             "分支或标签": self.parameters["BRANCH"],
             "环境": self.parameters["ENV"],
@@ -64,7 +83,8 @@ class Planned:
 
 def plan(count: int, jobs: list[str], rng: random.Random) -> list[Planned]:
     """`count` approvals; each BRANCH is unique, so a Jenkins build names its approval."""
-    return [
+    later = datetime.now(tz=FORM_ZONE) + REVOKED_RUN_AHEAD
+    planned = [
         Planned(
             number=n,
             way=WAYS[n % len(WAYS)],
@@ -78,6 +98,11 @@ def plan(count: int, jobs: list[str], rng: random.Random) -> list[Planned]:
         )
         for n in range(count)
     ]
+    for approval in planned:
+        if approval.end == "revoke":
+            approval.release_time = f"{later:%Y-%m-%d %H:%M:%S}"
+            approval.revoke_later = rng.random() < 0.5
+    return planned
 
 
 @dataclass
@@ -142,10 +167,18 @@ class Driver:
             self.dingtalk.terminate(approval.instance_id)
         elif step == 1:
             self.dingtalk.agree(approval.instance_id, FIRST)
+        elif step == 3:
+            self.dingtalk.revoke(approval.instance_id)
         elif approval.end == "refuse":
             self.dingtalk.refuse(approval.instance_id, LAST, "not this week")
         else:
             self.dingtalk.agree(approval.instance_id, LAST)
+        approval.steps_done += 1
+
+    def revoke(self, approval: Planned) -> None:
+        """Revoke an approval planned to be revoked later, through its own way in."""
+        self._use_way(approval.way)
+        self.dingtalk.revoke(approval.instance_id)
         approval.steps_done += 1
 
     def _use_way(self, way: Way) -> None:
@@ -175,7 +208,7 @@ class Driver:
 
     def _deliver_again(self, approval: Planned) -> None:
         if approval.way == "connector":
-            if approval.end == "agree":
+            if approval.end in ("agree", "revoke"):
                 self.dingtalk.call_node_again(approval.instance_id)
                 self.tally.count(self.tally.deliveries_again, "connector")
             return

@@ -32,7 +32,15 @@ class Truth:
 
 
 def approved(instance: dict[str, Any]) -> bool:
-    return instance.get("status") == "COMPLETED" and instance.get("result") == "agree"
+    """Agreed, and not revoked afterwards (a revocation is attached to it) nor itself a
+    revocation."""
+    return (
+        instance.get("status") == "COMPLETED"
+        and instance.get("result") == "agree"
+        and instance.get("bizAction", "NONE") == "NONE"
+        and not instance.get("attachedProcessInstanceIds")
+        and not instance.get("mainProcessInstanceId")
+    )
 
 
 def builds_verdict(planned: list[Planned], truth: Truth) -> dict[str, Any]:
