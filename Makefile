@@ -27,7 +27,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy releasegate bench
+	$(BIN)/mypy releasegate bench .ci
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make bench: benchmarks, each printing JSON (all run; the target fails if any missed its target)
