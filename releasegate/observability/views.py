@@ -6,6 +6,9 @@ METRICS_TOKEN is set. No answer carries a secret or a traceback.
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -14,6 +17,32 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from releasegate.observability.health import external_checks, readiness
 from releasegate.observability.metrics import bearer_token_accepted
+
+logger = logging.getLogger("releasegate.readiness")
+
+
+class _ReadinessLog:
+    """Says when this process's readiness changes, once, instead of an error line per
+    probe (Django logs every 5xx answer as an ERROR; a probe every few seconds during an
+    outage would bury everything else)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failing: list[str] = []
+
+    def saw(self, failing: list[str], reasons: dict[str, str]) -> None:
+        with self._lock:
+            changed, self._failing = failing != self._failing, failing
+        if not changed:
+            return
+        if failing:
+            said = "; ".join(f"{name}: {reasons[name]}" for name in failing)
+            logger.warning("not ready: %s", said)
+        else:
+            logger.info("ready again")
+
+
+readiness_log = _ReadinessLog()
 
 
 @never_cache
@@ -35,7 +64,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "failing": failing,
         "checks": {name: result.as_json() for name, result in results.items()},
     }
-    return JsonResponse(body, status=503 if failing else 200)
+    readiness_log.saw(failing, {name: results[name].error for name in failing})
+    response = JsonResponse(body, status=503 if failing else 200)
+    # Logged above when it changed; Django would log every 503 as an ERROR.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 @never_cache

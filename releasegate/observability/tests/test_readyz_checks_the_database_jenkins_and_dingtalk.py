@@ -25,6 +25,7 @@ WRONG_SECRET = "wrong-dingtalk-app-secret"
 def fresh_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every probe runs its checks (none reuses an earlier round)."""
     monkeypatch.setattr(views, "readiness", Readiness(reuse_seconds=0))
+    monkeypatch.setattr(views, "readiness_log", views._ReadinessLog())
 
 
 def probe(client: Client) -> tuple[int, dict[str, Any], str]:
@@ -66,6 +67,26 @@ def test_it_names_jenkins_when_jenkins_is_down(
     assert body["failing"] == ["jenkins"]
     assert "connection failed" in body["checks"]["jenkins"]["error"]
     assert body["checks"]["database"]["ok"] and body["checks"]["dingtalk"]["ok"]
+
+
+def test_an_outage_is_logged_once_as_a_warning_not_an_error_per_probe(
+    client: Client,
+    use_services: Configure,
+    jenkins: JenkinsSimulator,
+    dingtalk: DingTalkSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    use_services(jenkins, dingtalk)
+    jenkins.stop()
+
+    statuses = [probe(client)[0] for _ in range(3)]
+
+    assert statuses == [503, 503, 503]
+    said = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert [entry for entry in said if entry[0] == "django.request"] == []
+    (warning,) = [entry for entry in said if entry[0] == "releasegate.readiness"]
+    assert warning[1] == "WARNING"
+    assert warning[2].startswith("not ready: jenkins: ") and "connection failed" in warning[2]
 
 
 def test_refused_jenkins_credentials_are_named_without_the_token(
