@@ -30,10 +30,18 @@ CALLS = Counter(
 )
 FAILURES = Counter(
     "releasegate_outbound_errors_total",
-    "Requests that failed: kind is timeout, connection, or http_<status> for an answer "
-    "of 400 or more.",
+    "Requests that failed: kind is timeout, connection, http_<status> for an answer "
+    "of 400 or more, or errcode_<code> for an HTTP 200 answer that refused.",
     ["service", "kind"],
 )
+
+
+def count_refusal(service: str, code: int) -> None:
+    """An answer of HTTP 200 that says no (DingTalk's older APIs and its robot put the
+    refusal in a non-zero `errcode`): an error of kind `errcode_<code>`."""
+    FAILURES.labels(service, f"errcode_{code}").inc()
+
+
 DURATION = Histogram(
     "releasegate_outbound_request_duration_seconds",
     "Time until an external service answered.",

@@ -17,7 +17,7 @@ import httpx
 from releasegate.integrations.dingtalk import errors
 from releasegate.integrations.dingtalk.crypto import robot_sign
 from releasegate.integrations.dingtalk.models import SentMessage
-from releasegate.lib.http import OutboundClient, Timeouts
+from releasegate.lib.http import OutboundClient, Timeouts, count_refusal
 from releasegate.lib.redact import register_secret
 
 # 20 messages a minute per robot; beyond that it is blocked for 10 minutes. The code is
@@ -97,6 +97,7 @@ class GroupRobot:
         errcode: int = payload.get("errcode", 0)
         if errcode == 0:
             return
+        count_refusal(errors.SERVICE, errcode)
         said = f"{what} (errcode {errcode}: {payload.get('errmsg') or ''})"
         if errcode == THROTTLED_ERRCODE:
             raise errors.RobotThrottled(f"the robot is throttled: {said}", code=errcode)

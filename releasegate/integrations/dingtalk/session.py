@@ -22,7 +22,7 @@ import httpx
 from releasegate.integrations.dingtalk import errors
 from releasegate.integrations.dingtalk.parsing import validated
 from releasegate.integrations.dingtalk.raw import RawAccessToken
-from releasegate.lib.http import OutboundClient, Timeouts
+from releasegate.lib.http import OutboundClient, Timeouts, count_refusal
 from releasegate.lib.redact import register_secret
 
 logger = logging.getLogger("releasegate.dingtalk")
@@ -173,6 +173,7 @@ class DingTalkSession:
             if not isinstance(errcode, int):
                 raise errors.UnexpectedResponse(f"{what}: errcode {errcode!r} is not a number")
             if errcode != 0:
+                count_refusal(errors.SERVICE, errcode)
                 raise errors.oapi_error(errcode, str(payload.get("errmsg") or ""), what)
             return response
 

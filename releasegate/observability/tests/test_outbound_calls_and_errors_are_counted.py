@@ -7,11 +7,14 @@ from prometheus_client import CollectorRegistry
 
 from releasegate.cli.demo import DEMO_USER
 from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.errors import MessageRejected
+from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.integrations.jenkins.client import ApiTokenAuth, JenkinsClient
 from releasegate.integrations.jenkins.errors import NotFound
 from releasegate.integrations.jenkins.session import READ_ATTEMPTS
 from releasegate.lib import http
 from releasegate.lib.http import OutboundError, Timeouts
+from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 
@@ -108,3 +111,24 @@ def test_dingtalk_calls_are_counted_under_their_own_service(
 
     assert posts.grew == 1
     assert jenkins_gets.grew == 0
+
+
+def test_a_dingtalk_refusal_with_http_200_is_counted_by_its_errcode(
+    dingtalk: DingTalkSimulator, connect_dingtalk: Callable[..., DingTalkClient]
+) -> None:
+    wrong_agent = errors("dingtalk", "errcode_40056")
+    unknown_robot = errors("dingtalk", "errcode_300005")
+    client = connect_dingtalk(dingtalk, agent_id=999)
+    robot = GroupRobot(
+        f"{dingtalk.url}robot/send?access_token=no-such-robot-token",
+        "",
+        timeouts=Timeouts.uniform(5),
+        verify_tls=False,
+    )
+
+    with pytest.raises(MessageRejected):
+        client.send_work_notification(["lisi"], "发布", "内容")
+    with robot, pytest.raises(MessageRejected):
+        robot.send_markdown("发布", "内容")
+
+    assert (wrong_agent.grew, unknown_robot.grew) == (1, 1)
