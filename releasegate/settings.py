@@ -126,7 +126,7 @@ LOGGING = {
     },
     "handlers": {
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "releasegate.lib.log_context.StderrHandler",
             "formatter": CONFIG.observability.log_format,
             "filters": ["redact", "release"],
         }

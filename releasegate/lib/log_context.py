@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TextIO, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -64,3 +65,17 @@ class ReleaseIdFilter(logging.Filter):
         if release_id is not None and not hasattr(record, "release_id"):
             record.release_id = release_id
         return True
+
+
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record is written, not when logging was
+    configured (like logging's own last-resort handler). Configuring logging again while
+    stderr is redirected (a command run in-process under a test's capture) would otherwise
+    leave the handler writing to a stream that is closed afterwards."""
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        logging.Handler.__init__(self, level)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
