@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.releases.messages import notify
@@ -30,18 +31,21 @@ def cancel_release(
     why = f"由 {actor} 取消" + (f"：{reason}" if reason else "")
     if release.state == S.QUEUED:
         if jenkins is None or release.queue_id is None:
-            raise CannotCancel("queued in Jenkins: cancelling needs Jenkins")
+            raise CannotCancel(_("Queued in Jenkins: cancelling it needs Jenkins."))
         if not jenkins.cancel_queue_item(release.queue_id):
-            raise CannotCancel("the build has already left the queue; stop it in Jenkins")
+            raise CannotCancel(_("The build has already left the queue: stop it in Jenkins."))
     elif release.state not in (S.RECEIVED, S.SCHEDULED):
         raise CannotCancel(
-            f"the release is {release.state}; only a scheduled or queued one can be cancelled"
+            _("The release is %(state)s: only a scheduled or queued one can be cancelled.")
+            % {"state": release.state}
         )
     now = timezone.now()
     with transaction.atomic():
         current = Release.objects.select_for_update().get(pk=release_id)
         if current.state != release.state:
-            raise CannotCancel(f"the release moved on to {current.state} meanwhile")
+            raise CannotCancel(
+                _("The release moved on to %(state)s meanwhile.") % {"state": current.state}
+            )
         current.reason, current.next_run_at = why, None
         transition(current, S.CANCELLED, actor=actor, reason=why, now=now)
         current.save(update_fields=["reason", "next_run_at"])

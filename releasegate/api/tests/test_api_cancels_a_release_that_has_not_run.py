@@ -91,7 +91,9 @@ def test_a_finished_release_answers_409_with_the_reason(
 
     assert response.status_code == 409
     assert response.json()["state"] == "CANCELLED"
-    assert "only a scheduled or queued one can be cancelled" in response.json()["detail"]
+    assert "只有已计划或排队中的发布可以取消" in response.json()["detail"]
+    in_english = operator.post(f"/api/releases/{release.pk}/cancel", HTTP_ACCEPT_LANGUAGE="en")
+    assert "only a scheduled or queued one can be cancelled" in in_english.json()["detail"]
 
 
 @pytest.mark.parametrize(
