@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "must be a string"}
+    default_error_messages = {"invalid": gettext_lazy("Must be a string.")}
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -25,5 +27,6 @@ class StrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError({key[:100]: ["unknown field"] for key in unknown})
+                said = _("This field is not known.")
+                raise serializers.ValidationError({key[:100]: [said] for key in unknown})
         return super().to_internal_value(data)

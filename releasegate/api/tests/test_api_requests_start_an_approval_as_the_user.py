@@ -145,6 +145,27 @@ def test_a_body_it_cannot_read_is_a_400_naming_the_field(
 
 
 @pytest.mark.parametrize(
+    ("language", "misspelt", "not_a_string"),
+    [
+        ("zh-hans", "未知字段。", "必须是字符串。"),
+        ("en", "This field is not known.", "Must be a string."),
+    ],
+)
+def test_what_is_wrong_is_said_in_the_callers_language(
+    api: APIClient, simulated: DingTalkSimulator, language: str, misspelt: str, not_a_string: str
+) -> None:
+    def refused(body: dict[str, Any]) -> Any:
+        response = api.post("/api/requests", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        return response.json()
+
+    assert refused({**ORDER, "db_chnage": "否"})["db_chnage"] == [misspelt]
+    assert refused({**ORDER, "parameters": {"BRANCH": 3}})["parameters"] == {
+        "BRANCH": [not_a_string]
+    }
+
+
+@pytest.mark.parametrize(
     ("raw", "status"),
     [
         (b'{"project": "mall",', 400),

@@ -8,6 +8,7 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -64,7 +65,7 @@ class RequestSerializer(StrictSerializer):
         except UnreadableTime as exc:
             raise serializers.ValidationError(str(exc)) from None
         except OverflowError:
-            raise serializers.ValidationError("the time is out of range") from None
+            raise serializers.ValidationError(_("The time is out of range.")) from None
         return written.strftime(_FORM_TIME) if written else ""
 
     def release_request(self) -> ReleaseRequest:
