@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
-import sys
 from types import FrameType
 from typing import Any
 
@@ -14,13 +13,6 @@ from rich.console import Console
 
 from releasegate.cli.base import config, refuse_on_problems, setup_django
 from releasegate.cli.sync import migrated
-
-# How long a thread keeps the GIL while another one waits for it. Python's 5 ms suits
-# threads that compute; here waitress' socket loop, its request threads and the worker
-# hand it over many times per request, and a thread woken by its socket could wait the
-# whole interval each time. With 2 ms the bare view's p99 in bench/load.py's serve
-# layout fell from about 26 to 19 ms (four alternating runs each, two shared cores).
-SWITCH_INTERVAL_SECONDS = 0.002
 
 
 def register(subparsers: Any) -> None:
@@ -83,11 +75,12 @@ def load_every_view() -> None:
 
 
 def prepare_interpreter() -> None:
-    """Tune this process for answering requests, once start-up is done: the GIL changes
-    hands sooner (SWITCH_INTERVAL_SECONDS), and what start-up made (modules, views,
-    settings: over 100,000 objects that live as long as the process) is taken out of the
-    garbage collector's sight. A full collection walks every object it sees with the GIL
-    held, and each one stopped every request thread for 50-250 ms under load."""
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    """Take what start-up made (modules, views, settings: over 100,000 objects that live
+    as long as the process) out of the garbage collector's sight, once start-up is done.
+    A full collection walks every object it sees with the GIL held, and each one stopped
+    every request thread of this process for 50-250 ms under load.
+
+    Python's GIL switch interval is left at its 5 ms: 2, 1 and 0.5 ms were each slower
+    here, on a quiet machine, for throughput and for the tail (bench/load.py)."""
     gc.collect()
     gc.freeze()
