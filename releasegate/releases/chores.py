@@ -1,5 +1,11 @@
 """Periodic chores (catalog sync, reconcile), each done by one worker at a time however
-many run: a worker claims the chore's turn with a conditional update before doing it."""
+many run: a worker claims the chore's turn with a conditional update before doing it.
+
+A chore's turn only ever moves forward, so once a worker has read it, it does not ask the
+database again before then: an idle worker offers its chores every pass, a second apart,
+and in `releasegate serve` each look at the row is a read and a write that the request
+threads wait on (they share the process and its SQLite database).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ class Periodic:
 
     def __init__(self, name: str, interval: timedelta, work: Callable[[datetime], str]) -> None:
         self.name, self.interval, self.work = name, interval, work
+        # The chore's turn as this worker last saw it: nobody runs it before then.
+        self._not_before: datetime | None = None
 
     def __call__(self, now: datetime) -> bool:
         """Run the chore if its turn has come and this worker claims it; True if it ran."""
@@ -35,8 +43,15 @@ class Periodic:
         return True
 
     def _claim(self, now: datetime) -> bool:
-        Chore.objects.get_or_create(name=self.name, defaults={"next_run_at": now})
+        if self._not_before is not None and now < self._not_before:
+            return False
+        chore, _ = Chore.objects.get_or_create(name=self.name, defaults={"next_run_at": now})
+        if chore.next_run_at > now:
+            self._not_before = chore.next_run_at
+            return False
         claimed = Chore.objects.filter(name=self.name, next_run_at__lte=now).update(
             next_run_at=now + self.interval
         )
+        if claimed:
+            self._not_before = now + self.interval
         return claimed == 1

@@ -51,6 +51,8 @@ def deliver_due(
     """Send the notifications that are due; returns how many were attempted."""
     moment = now or timezone.now()
     due = _claim_due(moment, limit)
+    if not due:
+        return 0
     robot_budget = ROBOT_PER_MINUTE - _robot_sent_since(moment - timedelta(minutes=1))
     for notification in due:
         if notification.channel == "group_robot":
@@ -69,10 +71,13 @@ def _claim_due(moment: datetime, limit: int) -> list[Notification]:
     transaction (`SKIP LOCKED` on PostgreSQL): several workers run the outbox, and without
     a claim two of them sent the same message (found by the chaos run). A worker that dies
     mid-send leaves its claim to expire; the message is then sent again."""
+    due = Notification.objects.filter(
+        state=NotificationState.PENDING, next_attempt_at__lte=moment
+    ).order_by("next_attempt_at", "pk")
+    # Nothing due (most passes): said by a plain read, without the write transaction.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        due = Notification.objects.filter(
-            state=NotificationState.PENDING, next_attempt_at__lte=moment
-        ).order_by("next_attempt_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         claimed = list(due[:limit])

@@ -62,8 +62,12 @@ def claim_due(
     """Claim up to `limit` due releases in `states`: (id, version) of each. With
     `whole_jobs`, every release in `states` of a job that has a due one is claimed with
     it, so one look at the job serves them all (and they stay in step)."""
+    due = Release.objects.filter(state__in=states, next_run_at__lte=now)
+    # Most passes find nothing due: a plain read says so without the write transaction
+    # (on SQLite the lock is the whole database's, and `serve`'s request threads wait on it).
+    if not due.exists():
+        return []
     with transaction.atomic():
-        due = Release.objects.filter(state__in=states, next_run_at__lte=now)
         if whole_jobs:
             jobs = due.values_list("job_full_name", flat=True).distinct()
             due = Release.objects.filter(state__in=states, job_full_name__in=list(jobs))
