@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -108,13 +108,15 @@ def ingest_approval(
         for change in changes:
             _remember(change, moment)
         approval = _remember(instance, moment, taken_back)
-        if instance.approved and taken_back is None:
+        # Taken back, as this answer or an earlier one showed (ours may be older).
+        withdrawn = approval.biz_action not in ("", "NONE")
+        if instance.approved and not withdrawn:
             if process_code_seen is None and not _of_the_form(source, instance, process_code):
                 return IngestOutcome(instance.instance_id, "FOREIGN", "")
             return _receive(approval, instance, via, mapping, options, moment)
         # Locked: a worker about to trigger it waits, or has already moved it on.
         release = Release.objects.select_for_update().filter(approval=approval).first()
-        if (instance.ended_without_approval or taken_back) and release is not None:
+        if (instance.ended_without_approval or withdrawn) and release is not None:
             return _withdraw(release, instance, moment, taken_back)
     return IngestOutcome(
         instance_id,
@@ -175,6 +177,7 @@ def _remember(
         "finished_at_provider": instance.finish_time,
         "refreshed_at": now,
     }
+    _keep_what_moved_on(instance.instance_id, fields)
     approval, _ = Approval.objects.update_or_create(
         provider="dingtalk",
         instance_id=instance.instance_id,
@@ -182,6 +185,33 @@ def _remember(
         create_defaults={**fields, "first_seen_at": now},
     )
     return approval
+
+
+_FINISHED = ("COMPLETED", "TERMINATED", "CANCELED", "DELETED")
+_DECIDED = ("status", "result", "approver_user_ids", "agreed_by", "finished_at_provider")
+
+
+def _keep_what_moved_on(instance_id: str, fields: dict[str, Any]) -> None:
+    """An instance only moves forward: RUNNING to finished, NONE to a revocation. Two
+    deliveries of one approval may be processed side by side, and DingTalk's answer to
+    the one that asked first (still RUNNING, say, while the connector node waited) may be
+    stored after the other's (COMPLETED + agree); that stale answer must not undo what is
+    known, or a release would be cancelled as no longer approved. The row is locked so
+    the check and the write are one step."""
+    known = (
+        Approval.objects.select_for_update()
+        .filter(provider="dingtalk", instance_id=instance_id)
+        .values_list("status", "biz_action")
+        .first()
+    )
+    if known is None:
+        return
+    status, biz_action = known
+    if status in _FINISHED and fields["status"] not in _FINISHED:
+        for name in _DECIDED:
+            del fields[name]
+    if biz_action not in ("", "NONE") and fields["biz_action"] in ("", "NONE"):
+        del fields["biz_action"]
 
 
 def _receive(

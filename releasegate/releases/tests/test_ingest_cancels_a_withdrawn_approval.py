@@ -193,3 +193,34 @@ def test_an_attached_instance_dingtalk_no_longer_has_changes_nothing() -> None:
 
     assert not outcome.cancelled
     assert Release.objects.get().state == ReleaseState.RECEIVED
+
+
+def test_an_answer_from_before_the_approval_finished_does_not_undo_it() -> None:
+    """Two deliveries processed side by side: the connector node's asked DingTalk while
+    the instance still waited on the node (RUNNING), the event's after it completed; the
+    stale answer stored last must not make the release look unapproved."""
+    source = FakeDingTalk(instance())
+    ingest(source)
+    source.instances["inst-1"] = instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE)
+
+    outcome = ingest(source)
+
+    assert not outcome.cancelled
+    approval = Release.objects.get().approval
+    assert (approval.status, approval.result) == ("COMPLETED", "agree")
+    assert approval.agreed_by == ["lisi", "wangwu"]
+    assert Release.objects.get().state == ReleaseState.RECEIVED
+
+
+def test_an_answer_from_before_a_revocation_does_not_release_it() -> None:
+    source = FakeDingTalk()
+    revoked_by_an_attached_instance(
+        source, status=InstanceStatus.COMPLETED, result=InstanceResult.AGREE
+    )
+    ingest(source)
+    source.instances["inst-1"] = instance()  # read before the revocation was attached
+
+    outcome = ingest(source)
+
+    assert (outcome.created, outcome.release_id) == (False, None)
+    assert Release.objects.count() == 0
