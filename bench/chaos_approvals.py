@@ -1,7 +1,8 @@
 """The approvals of a chaos run, played on the DingTalk simulator (see chaos.py).
 
 Each approval is planned up front from the seed: its way in (the connector node after
-the last approver, the HTTP event push, Stream), its end (agreed, refused by an approver,
+the last approver: asynchronous alone, or synchronous beside the event push for every
+other one; the HTTP event push; Stream), its end (agreed, refused by an approver,
 terminated by its originator before the end, revoked by its originator after it was
 agreed, or left waiting), its job and parameters. A revoked approval asks for a release
 half an hour ahead, so its release waits SCHEDULED; half are revoked at once (ReleaseGate
@@ -69,6 +70,17 @@ class Planned:
             return 3 if self.revoke_later else 4
         return 2 if self.end in ("pending", "terminate") else 3
 
+    @property
+    def channels(self) -> tuple[str, bool, bool]:
+        """(connector node, HTTP push, Stream) for this approval. Every other connector
+        approval has the synchronous node, which holds the instance RUNNING until
+        ReleaseGate answers, together with the event push, as a form set up both ways
+        does: the node's delivery then reads the instance before it completes while the
+        event's reads it after."""
+        if self.way == "connector":
+            return ("sync", True, False) if (self.number // 3) % 2 else ("async", False, False)
+        return ("none", self.way == "http", self.way == "stream")
+
     def form(self) -> dict[str, str]:
         return {
             "项目名称": PROJECT,
@@ -131,7 +143,7 @@ class Driver:
         self.crypto = crypto
         self.rng = rng
         self.tally = Tally()
-        self._way: Way | None = None
+        self._channels: tuple[str, bool, bool] | None = None
         self._later: list[tuple[int, Callable[[], None]]] = []
         self._step = 0
         self._http = httpx.Client(timeout=10)
@@ -158,7 +170,7 @@ class Driver:
     # -- one step of one approval -------------------------------------------------------
 
     def _advance(self, approval: Planned) -> None:
-        self._use_way(approval.way)
+        self._use_way(approval)
         self._step += 1
         step = approval.steps_done
         if step == 0:
@@ -177,18 +189,20 @@ class Driver:
 
     def revoke(self, approval: Planned) -> None:
         """Revoke an approval planned to be revoked later, through its own way in."""
-        self._use_way(approval.way)
+        self._use_way(approval)
         self.dingtalk.revoke(approval.instance_id)
         approval.steps_done += 1
 
-    def _use_way(self, way: Way) -> None:
+    def _use_way(self, approval: Planned) -> None:
         """DingTalk delivers through the way this approval came in: the connector node is
         fixed when an instance starts, the push channels when each event is sent."""
-        if way == self._way:
+        channels = approval.channels
+        if channels == self._channels:
             return
-        self.dingtalk.configure_connector(node="async" if way == "connector" else "none")
-        self.dingtalk.stream.modes(http=way == "http", stream=way == "stream")
-        self._way = way
+        node, http, stream = channels
+        self.dingtalk.configure_connector(node=node)
+        self.dingtalk.stream.modes(http=http, stream=stream)
+        self._channels = channels
 
     # -- deliveries again, later, and forged ones ------------------------------------------
 
