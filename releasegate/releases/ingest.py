@@ -109,7 +109,7 @@ def ingest_approval(
             _remember(change, moment)
         approval = _remember(instance, moment, taken_back)
         # Taken back, as this answer or an earlier one showed (ours may be older).
-        withdrawn = approval.biz_action not in ("", "NONE")
+        withdrawn = approval.taken_back
         if instance.approved and not withdrawn:
             if process_code_seen is None and not _of_the_form(source, instance, process_code):
                 return IngestOutcome(instance.instance_id, "FOREIGN", "")
@@ -177,40 +177,41 @@ def _remember(
         "finished_at_provider": instance.finish_time,
         "refreshed_at": now,
     }
-    _keep_what_moved_on(instance.instance_id, fields)
-    approval, _ = Approval.objects.update_or_create(
-        provider="dingtalk",
-        instance_id=instance.instance_id,
-        defaults=fields,
-        create_defaults={**fields, "first_seen_at": now},
+    # Locked, so the check below and the write are one step.
+    known = (
+        Approval.objects.select_for_update()
+        .filter(provider="dingtalk", instance_id=instance.instance_id)
+        .first()
     )
-    return approval
+    if known is None:
+        approval, _ = Approval.objects.update_or_create(
+            provider="dingtalk",
+            instance_id=instance.instance_id,
+            defaults=fields,
+            create_defaults={**fields, "first_seen_at": now},
+        )
+        return approval
+    _keep_what_moved_on(known, fields)
+    for name, value in fields.items():
+        setattr(known, name, value)
+    known.save(update_fields=list(fields))
+    return known
 
 
 _FINISHED = ("COMPLETED", "TERMINATED", "CANCELED", "DELETED")
 _DECIDED = ("status", "result", "approver_user_ids", "agreed_by", "finished_at_provider")
 
 
-def _keep_what_moved_on(instance_id: str, fields: dict[str, Any]) -> None:
+def _keep_what_moved_on(known: Approval, fields: dict[str, Any]) -> None:
     """An instance only moves forward: RUNNING to finished, NONE to a revocation. Two
     deliveries of one approval may be processed side by side, and DingTalk's answer to
     the one that asked first (still RUNNING, say, while the connector node waited) may be
     stored after the other's (COMPLETED + agree); that stale answer must not undo what is
-    known, or a release would be cancelled as no longer approved. The row is locked so
-    the check and the write are one step."""
-    known = (
-        Approval.objects.select_for_update()
-        .filter(provider="dingtalk", instance_id=instance_id)
-        .values_list("status", "biz_action")
-        .first()
-    )
-    if known is None:
-        return
-    status, biz_action = known
-    if status in _FINISHED and fields["status"] not in _FINISHED:
+    known, or a release would be cancelled as no longer approved."""
+    if known.status in _FINISHED and fields["status"] not in _FINISHED:
         for name in _DECIDED:
             del fields[name]
-    if biz_action not in ("", "NONE") and fields["biz_action"] in ("", "NONE"):
+    if known.taken_back and fields["biz_action"] in ("", "NONE"):
         del fields["biz_action"]
 
 

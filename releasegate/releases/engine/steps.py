@@ -79,7 +79,7 @@ def fire(context: EngineContext, release_id: int, version: int) -> None:
     now = context.clock()
     with fenced(release_id, version) as release:
         approval = release.approval
-        taken_back = approval.biz_action not in ("", "NONE")
+        taken_back = approval.taken_back
         if (approval.status, approval.result) != ("COMPLETED", "agree") or taken_back:
             shown = (approval.status, approval.result, approval.biz_action if taken_back else "")
             why = f"审批已不再有效（{' '.join(part for part in shown if part)}）"

@@ -38,6 +38,11 @@ class Approval(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} {self.instance_id} ({self.status} {self.result})".strip()
 
+    @property
+    def taken_back(self) -> bool:
+        """Revoked or modified after it was granted (what was approved must not run)."""
+        return self.biz_action not in ("", "NONE")
+
 
 class InboundEvent(models.Model):
     """One authenticated delivery telling us an approval changed."""
