@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from releasegate.integrations.dingtalk.errors import NotFound
 from releasegate.integrations.dingtalk.models import (
@@ -41,16 +43,22 @@ def instance(
     originator: str = "zhangsan",
     approvers: tuple[str, ...] = ("lisi", "wangwu"),
     biz_action: BizAction = BizAction.NONE,
+    decided_at: datetime | None = None,
 ) -> ApprovalInstance:
+    """An instance of the release form, created an hour before `decided_at` and, when
+    COMPLETED, finished at it. `decided_at` is the clock's now unless given: a test that
+    injects its own now passes one derived from it, so that the approval's times and the
+    test's now (a look-back window, a latency) agree on any day."""
     decided = status is InstanceStatus.COMPLETED
+    at = decided_at or timezone.now()
     return ApprovalInstance(
         instance_id=instance_id,
         title=f"{originator}提交的发布申请",
         status=status,
         result=result,
         originator_user_id=originator,
-        create_time=datetime(2026, 11, 26, 2, 0, tzinfo=UTC),
-        finish_time=datetime(2026, 11, 26, 3, 0, tzinfo=UTC) if decided else None,
+        create_time=at - timedelta(hours=1),
+        finish_time=at if decided else None,
         biz_action=biz_action,
         form=tuple(FormValue(name, value) for name, value in form.items()),
         operation_records=tuple(

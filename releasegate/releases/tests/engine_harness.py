@@ -133,7 +133,9 @@ class Harness:
         form: Mapping[str, str] | None = None,
         **changes: Any,
     ) -> Release:
-        """An approval of `form` (the order-service form by default), ingested."""
+        """An approval of `form` (the order-service form by default), decided at the
+        engine's now and ingested."""
+        changes.setdefault("decided_at", self.clock())
         self.dingtalk.instances[instance_id] = instance(
             instance_id, form={**ORDER_FORM, **(form or {})}, **changes
         )

@@ -17,20 +17,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 DAY = timedelta(days=1)
 
 
-def run_inbox(source: FakeDingTalk) -> list[str]:
-    return [process(event_id, source) for event_id in pending()]
+def run_inbox(source: FakeDingTalk, now: datetime) -> list[str]:
+    return [process(event_id, source, now=now) for event_id in pending(now=now)]
 
 
 def test_an_approval_nobody_told_us_about_is_released_once() -> None:
-    lost = instance("lost-1")
-    source = FakeDingTalk(lost)
-    now = (lost.finish_time or timezone.now()) + timedelta(minutes=5)
+    now = timezone.now()
+    source = FakeDingTalk(instance("lost-1", decided_at=now - timedelta(minutes=5)))
 
     said = reconcile(source, PROCESS_CODE, now, DAY)
-    run_inbox(source)
+    run_inbox(source, now)
     Release.objects.update(state=ReleaseState.SUCCEEDED)  # the engine's part, done
-    reconcile(source, PROCESS_CODE, now + timedelta(minutes=15), DAY)
-    run_inbox(source)
+    later = now + timedelta(minutes=15)
+    reconcile(source, PROCESS_CODE, later, DAY)
+    run_inbox(source, later)
 
     assert "1 handed to the inbox" in said
     assert Release.objects.get().approval.instance_id == "lost-1"
@@ -39,37 +39,42 @@ def test_an_approval_nobody_told_us_about_is_released_once() -> None:
 
 
 def test_an_unfinished_approval_we_saw_is_looked_at_again() -> None:
-    source = FakeDingTalk(instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE))
-    Approval.objects.create(
-        instance_id="inst-1",
-        status="RUNNING",
-        first_seen_at=timezone.now(),
-        refreshed_at=timezone.now(),
+    now = timezone.now()
+    seen = now - timedelta(hours=1)
+    source = FakeDingTalk(
+        instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE, decided_at=seen)
     )
-    source.instances["inst-1"] = instance()
+    Approval.objects.create(
+        instance_id="inst-1", status="RUNNING", first_seen_at=seen, refreshed_at=seen
+    )
+    source.instances["inst-1"] = instance(decided_at=now - timedelta(minutes=5))
 
-    reconcile(source, PROCESS_CODE, timezone.now(), DAY)
-    outcomes = run_inbox(source)
+    reconcile(source, PROCESS_CODE, now, DAY)
+    outcomes = run_inbox(source, now)
 
     assert outcomes == [f"release {Release.objects.get().pk} created"]
 
 
 def test_a_release_not_started_is_stopped_by_a_revocation_whose_event_was_lost() -> None:
-    source = FakeDingTalk(instance())
-    reconcile(source, PROCESS_CODE, timezone.now(), DAY)
-    run_inbox(source)
+    now = timezone.now()
+    approved = instance(decided_at=now - timedelta(minutes=5))
+    source = FakeDingTalk(approved)
+    reconcile(source, PROCESS_CODE, now, DAY)
+    run_inbox(source, now)
     Release.objects.update(state=ReleaseState.SCHEDULED)
+    later = now + timedelta(minutes=15)
     revocation = dataclasses.replace(
-        instance("revocation-1"), biz_action=BizAction.REVOKE, main_process_instance_id="inst-1"
+        instance("revocation-1", decided_at=later - timedelta(minutes=5)),
+        biz_action=BizAction.REVOKE,
+        main_process_instance_id="inst-1",
     )
     source.instances["revocation-1"] = revocation
     source.instances["inst-1"] = dataclasses.replace(
-        instance(), attached_process_instance_ids=("revocation-1",)
+        approved, attached_process_instance_ids=("revocation-1",)
     )
 
-    later = timezone.now() + timedelta(minutes=15)
     said = reconcile(source, PROCESS_CODE, later, DAY)
-    outcomes = run_inbox(source)
+    outcomes = run_inbox(source, later)
 
     release = Release.objects.get()
     assert "handed to the inbox" in said
@@ -83,11 +88,10 @@ def test_a_release_not_started_is_stopped_by_a_revocation_whose_event_was_lost()
 
 
 def test_instances_of_the_lookback_only_and_finished_ones_are_left_alone() -> None:
-    old = instance("old")
-    source = FakeDingTalk(old)
-    long_after = (old.create_time or timezone.now()) + timedelta(days=3)
+    now = timezone.now()
+    source = FakeDingTalk(instance("old", decided_at=now - timedelta(days=3)))
 
-    assert "0 handed" in reconcile(source, PROCESS_CODE, long_after, DAY)
+    assert "0 handed" in reconcile(source, PROCESS_CODE, now, DAY)
 
 
 def test_a_chore_runs_once_per_interval_however_many_workers_offer_it() -> None:
