@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
 from releasegate.config import InputRule, ReleaseOptions
 from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseState
@@ -90,7 +89,7 @@ def test_it_links_to_the_jenkins_build_and_queue_item(harness: Harness, signed_i
 def test_every_notification_shows_its_delivery_outcome(harness: Harness, signed_in: Client) -> None:
     release = succeeded(harness)
     started = Notification.objects.get(release=release, kind="started")
-    started.state, started.sent_at, started.attempts = "sent", timezone.now(), 1
+    started.state, started.sent_at, started.attempts = "sent", harness.clock(), 1
     started.save()
     finished = Notification.objects.get(release=release, kind="finished")
     finished.state, finished.attempts = "failed", 5
@@ -135,7 +134,7 @@ def test_it_links_to_the_approval_as_dingtalk_described_it(
         event_type="bpms_instance_change",
         instance_id="inst-1",
         payload={"processInstanceId": "inst-1", "url": url},
-        received_at=timezone.now(),
+        received_at=harness.clock(),
     )
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
     assert f'href="{url.replace("&", "&amp;")}" data-testid="dingtalk-link"' in page
@@ -150,7 +149,7 @@ def test_a_link_that_is_not_a_web_address_is_not_followed(
         event_type="bpms_instance_change",
         instance_id="inst-1",
         payload={"data": '{"url": "javascript:alert(1)"}'},
-        received_at=timezone.now() - timedelta(seconds=1),
+        received_at=harness.clock() - timedelta(seconds=1),
     )
 
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
