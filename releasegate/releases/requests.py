@@ -93,19 +93,17 @@ def submit(
 ) -> str:
     """Check the request as the form's submit check would, start the approval instance on
     the originator's behalf, and return its id. Raises `RequestRefused` with the reasons
-    (nothing is started then), or the client's error when DingTalk refuses."""
+    (nothing is started then), or the client's error when DingTalk refuses. `now` (the
+    clock's unless given) is the moment the request is checked at and recorded with."""
     if not originator_user_id:
         raise RequestRefused(["你的账号没有设置钉钉用户 ID，无法代你发起审批"])
+    moment = now or timezone.now()
     options = settings.CONFIG.options
     mapping = options.dingtalk.form
     values = form_values(request, mapping)
     problems = _unformed_parameters(request, mapping)
     problems += form_problems(
-        read_form(dict(values), mapping),
-        snapshot.current(),
-        mapping,
-        options.releases,
-        now or timezone.now(),
+        read_form(dict(values), mapping), snapshot.current(), mapping, options.releases, moment
     )
     if problems:
         raise RequestRefused(problems)
@@ -119,6 +117,7 @@ def submit(
             event_type="request",
             instance_id=instance_id,
             payload={"originator": originator_user_id, "form": dict(values)},
+            now=moment,
         )
     return instance_id
 

@@ -5,9 +5,8 @@ DingTalk simulator."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
+from django.utils import timezone
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.connector_validation import DB_CHANGE_PENDING
@@ -18,7 +17,6 @@ from releasegate.simulators.dingtalk.control import DingTalkControl
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo_catalog")]
 
-NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 ORDER = ReleaseRequest(
     project="mall",
     application="mall/order-service",
@@ -29,7 +27,7 @@ ORDER = ReleaseRequest(
 
 def refusal(request: ReleaseRequest, client: DingTalkClient, user: str = "zhangsan") -> list[str]:
     with pytest.raises(RequestRefused) as refused:
-        submit(request, originator_user_id=user, starter=client, now=NOW)
+        submit(request, originator_user_id=user, starter=client)
     return refused.value.problems
 
 
@@ -41,7 +39,9 @@ def process_inbox(client: DingTalkClient) -> None:
 def test_it_starts_the_approval_with_the_forms_own_labels(
     dingtalk_client: DingTalkClient, dingtalk_sim: DingTalkControl
 ) -> None:
-    instance_id = submit(ORDER, originator_user_id="zhangsan", starter=dingtalk_client, now=NOW)
+    # The DingTalk simulator runs on the wall clock: so does the test's now.
+    now = timezone.now()
+    instance_id = submit(ORDER, originator_user_id="zhangsan", starter=dingtalk_client, now=now)
 
     instance = dingtalk_client.get_instance(instance_id)
     assert instance.originator_user_id == "zhangsan"
@@ -54,6 +54,7 @@ def test_it_starts_the_approval_with_the_forms_own_labels(
     }
     recorded = InboundEvent.objects.get(instance_id=instance_id)
     assert (recorded.via, recorded.payload["originator"]) == ("request", "zhangsan")
+    assert recorded.received_at == now
 
 
 def test_once_approved_it_becomes_one_release(
