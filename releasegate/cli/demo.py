@@ -25,6 +25,7 @@ from rich.console import Console
 
 from releasegate.cli.base import setup_django
 from releasegate.lib.process import ServiceProcess
+from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.process import SimulatorProcess
 
 if TYPE_CHECKING:
@@ -33,17 +34,24 @@ if TYPE_CHECKING:
 ServiceT = TypeVar("ServiceT", bound=ServiceProcess)
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
-# The demo's DingTalk app, as the DingTalk simulator knows it.
-DEMO_DINGTALK = {
-    "DINGTALK_APP_KEY": "dingdemoappkey",
-    "DINGTALK_APP_SECRET": "demo-app-secret",
-    "DINGTALK_AGENT_ID": "41605932",
-    "DINGTALK_PROCESS_CODE": "PROC-RELEASEGATE-DEMO",
-    "DINGTALK_EVENT_TOKEN": "releasegatedemo",
-    "DINGTALK_EVENT_AES_KEY": "ReleaseGateDemo0EncodingAESKey0123456789abc",
-    "DINGTALK_CONNECTOR_AUTH": "apisecret",
-    "DINGTALK_CONNECTOR_SECRET": "demo-connector-secret",
-}
+
+
+def _releasegate_settings(app: SimSettings) -> dict[str, str]:
+    """ReleaseGate's DingTalk settings for a simulated app."""
+    return {
+        "DINGTALK_APP_KEY": app.app_key,
+        "DINGTALK_APP_SECRET": app.app_secret,
+        "DINGTALK_AGENT_ID": str(app.agent_id),
+        "DINGTALK_PROCESS_CODE": app.process_code,
+        "DINGTALK_EVENT_TOKEN": app.event_token,
+        "DINGTALK_EVENT_AES_KEY": app.aes_key,
+        "DINGTALK_CONNECTOR_AUTH": app.connector_auth,
+        "DINGTALK_CONNECTOR_SECRET": app.connector_secret,
+    }
+
+
+# ReleaseGate's settings for the DingTalk simulator's demo app.
+DEMO_DINGTALK = _releasegate_settings(SimSettings.demo())
 
 
 # The demo's configuration file: the order service's `input` step is answered with the

@@ -1,14 +1,12 @@
 """What a simulated DingTalk is configured with: the app, its event subscription, a group
-robot, the organisation and the approval process. `SimSettings.demo()` is the demo's app
-(the values in `releasegate.cli.demo.DEMO_DINGTALK`)."""
+robot, the organisation and the approval process. `SimSettings.demo()` is the demo's app;
+`releasegate demo` configures ReleaseGate with the same values."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
 from typing import Any, Literal
-
-from releasegate.cli.demo import DEMO_DINGTALK
 
 # The connector's 鉴权方式 the simulator can sign with (reference section 1.3).
 ConnectorAuth = Literal["apisecret", "basic", "none"]
@@ -120,13 +118,13 @@ class SimSettings:
     @classmethod
     def demo(cls, **overrides: Any) -> SimSettings:
         settings = cls(
-            app_key=DEMO_DINGTALK["DINGTALK_APP_KEY"],
-            app_secret=DEMO_DINGTALK["DINGTALK_APP_SECRET"],
-            agent_id=int(DEMO_DINGTALK["DINGTALK_AGENT_ID"]),
-            process_code=DEMO_DINGTALK["DINGTALK_PROCESS_CODE"],
-            event_token=DEMO_DINGTALK["DINGTALK_EVENT_TOKEN"],
-            aes_key=DEMO_DINGTALK["DINGTALK_EVENT_AES_KEY"],
-            connector_secret=DEMO_DINGTALK["DINGTALK_CONNECTOR_SECRET"],
+            app_key="dingdemoappkey",
+            app_secret="demo-app-secret",
+            agent_id=41605932,
+            process_code="PROC-RELEASEGATE-DEMO",
+            event_token="releasegatedemo",
+            aes_key="ReleaseGateDemo0EncodingAESKey0123456789abc",
+            connector_secret="demo-connector-secret",
         )
         return replace(settings, **overrides)
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from releasegate.cli.demo import DEMO_DINGTALK
+from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.process import SimulatorProcess
+
+DEMO = SimSettings.demo()
 
 COMMAND = [
     str(Path(sys.executable).with_name("releasegate")),
@@ -48,10 +50,10 @@ def test_it_prints_its_url_and_credentials_and_serves(
     assert lines[1:8] == [
         "app key:      dingk",
         "app secret:   s3cret",
-        f"agent id:     {DEMO_DINGTALK['DINGTALK_AGENT_ID']}",
-        f"process code: {DEMO_DINGTALK['DINGTALK_PROCESS_CODE']}",
-        f"event token:  {DEMO_DINGTALK['DINGTALK_EVENT_TOKEN']}",
-        f"aes key:      {DEMO_DINGTALK['DINGTALK_EVENT_AES_KEY']}",
+        f"agent id:     {DEMO.agent_id}",
+        f"process code: {DEMO.process_code}",
+        f"event token:  {DEMO.event_token}",
+        f"aes key:      {DEMO.aes_key}",
         "event url:    http://127.0.0.1:9/events",
     ]
     assert lines[8].startswith(f"robot:        {url}robot/send?access_token=")
@@ -79,8 +81,8 @@ def test_it_runs_in_a_process_of_its_own_for_the_demo() -> None:
         answer = httpx.post(
             f"{simulator.url}v1.0/oauth2/accessToken",
             json={
-                "appKey": DEMO_DINGTALK["DINGTALK_APP_KEY"],
-                "appSecret": DEMO_DINGTALK["DINGTALK_APP_SECRET"],
+                "appKey": DEMO.app_key,
+                "appSecret": DEMO.app_secret,
             },
         )
 
