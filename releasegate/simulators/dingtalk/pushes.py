@@ -1,4 +1,5 @@
-"""HTTP event push (reference section 3.3), delivered by one background thread.
+"""HTTP event push (reference section 3.3), delivered by one background thread (a
+DeliveryLoop).
 
 Each event is encrypted with the subscription's aes_key and signed with its token, then
 POSTed to the event URL with `msg_signature`, `timestamp` and `nonce`. Only an HTTP 200
@@ -17,7 +18,6 @@ import logging
 import secrets
 import ssl
 import string
-import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,6 +26,7 @@ from typing import Any, Literal
 import httpx
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError
+from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.dingtalk.wire import Clock
 
@@ -80,16 +81,21 @@ class Pusher:
         self.url = settings.event_url
         self.crypto = EventCrypto(settings.event_token, settings.aes_key, settings.app_key)
         self._clock = clock
-        self._changed = threading.Condition()
         self._deliveries: list[Delivery] = []
-        self._thread: threading.Thread | None = None
-        self._stopped = False
         self._http = httpx.Client(timeout=settings.push_timeout, verify=_tls())
+        self._loop = DeliveryLoop(
+            "dingtalk-pushes",
+            clock.now,
+            take_due=self._take_due,
+            deliver=self._deliver,
+            busy=self._busy,
+            due_times=self._due_times,
+        )
 
     # -- queue --------------------------------------------------------------------
 
     def enqueue(self, events: list[dict[str, Any]]) -> None:
-        with self._changed:
+        with self._loop.changed:
             for event in events:
                 delivery = Delivery(len(self._deliveries) + 1, event)
                 if self.url is None:
@@ -97,17 +103,17 @@ class Pusher:
                 else:
                     delivery.due = self._clock.now()
                 self._deliveries.append(delivery)
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
 
     def deliveries(self) -> list[dict[str, Any]]:
-        with self._changed:
+        with self._loop.changed:
             return [delivery.as_dict() for delivery in self._deliveries]
 
     def redeliver(self, delivery_id: int) -> dict[str, Any]:
         """Push a delivery's event again, as a delivery of its own: DingTalk may deliver
         an event more than once (the same `eventId`), even after a "success".
         Raises LookupError for an unknown delivery."""
-        with self._changed:
+        with self._loop.changed:
             if not 1 <= delivery_id <= len(self._deliveries):
                 raise LookupError(f"no event delivery {delivery_id}")
             again = Delivery(len(self._deliveries) + 1, self._deliveries[delivery_id - 1].event)
@@ -116,32 +122,20 @@ class Pusher:
             else:
                 again.due = self._clock.now()
             self._deliveries.append(again)
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
             return again.as_dict()
 
     def set_url(self, url: str | None) -> None:
-        with self._changed:
+        with self._loop.changed:
             self.url = url
 
     def wake(self) -> None:
         """The clock moved: retries may have fallen due."""
-        with self._changed:
-            self._changed.notify_all()
+        self._loop.wake()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until every attempt due by now has been made; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while self._busy():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._changed.wait(remaining)
-        return True
-
-    def _busy(self) -> bool:
-        now = self._clock.now()
-        return any(d.in_flight or (d.due is not None and d.due <= now) for d in self._deliveries)
+        return self._loop.settle(timeout)
 
     # -- the failed list ------------------------------------------------------------
 
@@ -149,7 +143,7 @@ class Pusher:
         """Up to 200 failed events now visible, each returned once; and whether more
         remain (`has_more`)."""
         now = self._clock.now()
-        with self._changed:
+        with self._loop.changed:
             visible = [
                 d
                 for d in self._deliveries
@@ -172,42 +166,30 @@ class Pusher:
     # -- the thread -----------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="dingtalk-pushes", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.stop()
         self._http.close()
 
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                if self._stopped:
-                    return
-                delivery = self._next_due()
-                if delivery is None:
-                    self._changed.wait(self._idle_seconds())
-                    continue
-                delivery.in_flight = True
-                url = self.url
-            attempt = self._attempt(delivery.event, url)
-            with self._changed:
-                self._record(delivery, attempt)
-                self._changed.notify_all()
+    def _take_due(self, now: float) -> tuple[Delivery, str | None] | None:
+        delivery = next((d for d in self._deliveries if d.due is not None and d.due <= now), None)
+        if delivery is None:
+            return None
+        delivery.in_flight = True
+        return delivery, self.url
 
-    def _next_due(self) -> Delivery | None:
-        now = self._clock.now()
-        return next((d for d in self._deliveries if d.due is not None and d.due <= now), None)
+    def _deliver(self, work: tuple[Delivery, str | None]) -> None:
+        delivery, url = work
+        attempt = self._attempt(delivery.event, url)
+        with self._loop.changed:
+            self._record(delivery, attempt)
 
-    def _idle_seconds(self) -> float:
-        dues = [d.due for d in self._deliveries if d.due is not None]
-        if not dues:
-            return 1.0
-        return min(max(min(dues) - self._clock.now(), 0.01), 1.0)
+    def _busy(self, now: float) -> bool:
+        return any(d.in_flight or (d.due is not None and d.due <= now) for d in self._deliveries)
+
+    def _due_times(self) -> list[float]:
+        return [d.due for d in self._deliveries if d.due is not None]
 
     def _record(self, delivery: Delivery, attempt: Attempt) -> None:
         delivery.in_flight = False
