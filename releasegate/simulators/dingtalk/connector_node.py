@@ -16,11 +16,10 @@ the node is fixed when it starts, like the rest of its flow.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.connector_calls import ConnectorCall, ConnectorCaller
 from releasegate.simulators.dingtalk.form_design import node_check
 from releasegate.simulators.dingtalk.instances import Instance
@@ -91,8 +90,8 @@ def _reached(instance: Instance) -> Literal["sync", "async"] | None:
 
 
 class NodeRunner:
-    """The node's calls and the asynchronous node's retries, on one thread. Has its own
-    lock; never takes the world's."""
+    """The node's calls and the asynchronous node's retries, on one thread (a
+    DeliveryLoop). Has its own lock; never takes the world's."""
 
     def __init__(
         self, caller: ConnectorCaller, clock: Clock, retry_delays: tuple[float, ...]
@@ -100,41 +99,46 @@ class NodeRunner:
         self._caller = caller
         self._clock = clock
         self._retry_delays = retry_delays
-        self._changed = threading.Condition()
         self._runs: dict[str, NodeRun] = {}
-        self._thread: threading.Thread | None = None
-        self._stopped = False
+        self._loop = DeliveryLoop(
+            "dingtalk-node",
+            clock.now,
+            take_due=self._take_due,
+            deliver=self._deliver,
+            busy=self._busy,
+            due_times=self._due_times,
+        )
 
     def claim(
         self, instance_id: str, mode: Literal["sync", "async"], body: dict[str, Any]
     ) -> NodeRun | None:
         """A new run for the instance, or None when it already has one. An asynchronous
         run is due at once."""
-        with self._changed:
+        with self._loop.changed:
             if instance_id in self._runs:
                 return None
             run = NodeRun(instance_id, mode, body)
             if mode == "async":
                 run.due = self._clock.now()
             self._runs[instance_id] = run
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
             return run
 
     def call_now(self, run: NodeRun) -> bool:
         """Make the synchronous node's one call on this thread; whether it succeeded."""
-        with self._changed:
+        with self._loop.changed:
             run.in_flight, run.state = True, "calling"
         call = self._attempt(run)
-        with self._changed:
+        with self._loop.changed:
             self._record(run, call)
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
         return call.ok
 
     def call_again(self, instance_id: str) -> dict[str, Any]:
         """Call the node of an instance that reached it once more, as soon as the runner
         can: the platform may repeat a node call it already made. Raises LookupError for
         an instance without a run."""
-        with self._changed:
+        with self._loop.changed:
             run = self._runs.get(instance_id)
             if run is None:
                 raise LookupError(f"instance {instance_id} has not reached the connector node")
@@ -142,74 +146,49 @@ class NodeRunner:
             run.due = self._clock.now()
             if not run.in_flight:
                 run.state = "due"
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
             return run.as_dict()
 
     def runs(self) -> list[dict[str, Any]]:
-        with self._changed:
+        with self._loop.changed:
             return [run.as_dict() for run in self._runs.values()]
 
     def wake(self) -> None:
         """The clock moved: retries may have fallen due."""
-        with self._changed:
-            self._changed.notify_all()
+        self._loop.wake()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until every attempt due by now has been made; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while self._busy():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._changed.wait(remaining)
-        return True
-
-    def _busy(self) -> bool:
-        now = self._clock.now()
-        return any(
-            run.in_flight or (run.due is not None and run.due <= now) for run in self._runs.values()
-        )
+        return self._loop.settle(timeout)
 
     # -- the thread -----------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="dingtalk-node", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.stop()
 
-    def _run(self) -> None:
-        while True:
-            with self._changed:
-                if self._stopped:
-                    return
-                run = self._next_due()
-                if run is None:
-                    self._changed.wait(self._idle_seconds())
-                    continue
-                run.in_flight, run.state, run.due = True, "calling", None
-            call = self._attempt(run)
-            with self._changed:
-                self._record(run, call)
-                self._changed.notify_all()
-
-    def _next_due(self) -> NodeRun | None:
-        now = self._clock.now()
-        return next(
+    def _take_due(self, now: float) -> NodeRun | None:
+        run = next(
             (run for run in self._runs.values() if run.due is not None and run.due <= now), None
         )
+        if run is not None:
+            run.in_flight, run.state, run.due = True, "calling", None
+        return run
 
-    def _idle_seconds(self) -> float:
-        dues = [run.due for run in self._runs.values() if run.due is not None]
-        if not dues:
-            return 1.0
-        return min(max(min(dues) - self._clock.now(), 0.01), 1.0)
+    def _deliver(self, run: NodeRun) -> None:
+        call = self._attempt(run)
+        with self._loop.changed:
+            self._record(run, call)
+
+    def _busy(self, now: float) -> bool:
+        return any(
+            run.in_flight or (run.due is not None and run.due <= now) for run in self._runs.values()
+        )
+
+    def _due_times(self) -> list[float]:
+        return [run.due for run in self._runs.values() if run.due is not None]
 
     def _attempt(self, run: NodeRun) -> ConnectorCall:
         return self._caller.call(
