@@ -11,7 +11,8 @@ make it silent (a zombie: the socket stays up, no frame goes out, events sent to
 lost) or drop its TCP connection without a close frame.
 
 Threads: the WebSocket server's (one per connection, reading answers) and one dispatcher
-that sends what falls due. All state is behind one condition; sockets are written outside it.
+(a DeliveryLoop) that sends what falls due. All state is behind the dispatcher's condition;
+sockets are written outside it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import logging
 import random
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +33,7 @@ from websockets.http11 import Request as WsRequest
 from websockets.http11 import Response as WsResponse
 from websockets.sync.server import Server, ServerConnection, serve
 
+from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.dingtalk.stream_frames import (
@@ -64,7 +65,6 @@ class StreamGateway:
         self.settings = settings
         self._clock = clock
         self._app_id = unified_app_id(settings.app_key)
-        self._changed = threading.Condition()
         self._tickets: dict[str, Ticket] = {}
         # Admitted in the handshake, with when: listed once the handler starts.
         self._admitted: dict[uuid.UUID, tuple[Ticket, int]] = {}
@@ -72,8 +72,15 @@ class StreamGateway:
         self._queue = StreamQueue(settings)
         self._pings: list[Ping] = []
         self._server: Server | None = None
-        self._threads: list[threading.Thread] = []
-        self._stopped = False
+        self._server_thread: threading.Thread | None = None
+        self._loop = DeliveryLoop(
+            "dingtalk-stream",
+            clock.now,
+            take_due=self._due_work,
+            deliver=self._deliver,
+            busy=self._busy,
+            due_times=self._due_times,
+        )
         self.endpoint = ""
 
     # -- lifecycle --------------------------------------------------------------------
@@ -95,36 +102,32 @@ class StreamGateway:
     def start(self) -> None:
         if self._server is None:
             raise RuntimeError("listen() first")
-        for name, target in (
-            ("dingtalk-stream-server", self._server.serve_forever),
-            ("dingtalk-stream", self._dispatch),
-        ):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        self._server_thread = threading.Thread(
+            target=self._server.serve_forever, name="dingtalk-stream-server", daemon=True
+        )
+        self._server_thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        with self._changed:
-            self._stopped = True
-            self._changed.notify_all()
         if self._server is not None:
-            if self._threads:
+            if self._server_thread is not None:
+                # Closes every connection first, so no send holds up the dispatcher.
                 self._server.shutdown()
             else:  # never served: shutdown() would wait for serve_forever to end
                 self._server.socket.close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        self._loop.stop()
+        if self._server_thread is not None:
+            self._server_thread.join(timeout=5)
 
     def wake(self) -> None:
         """The clock moved: redeliveries, pings or closes may have fallen due."""
-        with self._changed:
-            self._changed.notify_all()
+        self._loop.wake()
 
     # -- tickets and connections ----------------------------------------------------------
 
     def issue_ticket(self, subscriptions: list[dict[str, str]], ua: str) -> str:
         ticket = Ticket(str(uuid.uuid4()), self._clock.now(), subscriptions, ua)
-        with self._changed:
+        with self._loop.changed:
             self._tickets[ticket.value] = ticket
         return ticket.value
 
@@ -135,7 +138,7 @@ class StreamGateway:
         if split.path != "/connect":
             return connection.respond(404, "no such endpoint\n")
         value = (parse_qs(split.query).get("ticket") or [""])[0]
-        with self._changed:
+        with self._loop.changed:
             ticket = self._tickets.pop(value, None)
             if ticket is None:
                 return connection.respond(401, "unknown or used ticket\n")
@@ -145,7 +148,7 @@ class StreamGateway:
         return None
 
     def _serve(self, connection: ServerConnection) -> None:
-        with self._changed:
+        with self._loop.changed:
             ticket, opened_at_ms = self._admitted.pop(connection.id)
             record = StreamConnection(
                 id=len(self._connections) + 1,
@@ -155,7 +158,7 @@ class StreamGateway:
                 last_ping_at=self._clock.now(),
             )
             self._connections.append(record)
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
         because = "closed by the client"
         try:
             for message in connection:
@@ -166,12 +169,12 @@ class StreamGateway:
             self._closed(record, because)
 
     def _closed(self, record: StreamConnection, because: str) -> None:
-        with self._changed:
+        with self._loop.changed:
             if record.state != "closed":
                 record.state = "closed"
                 record.closed_at_ms = self._clock.now_ms()
             record.closed_because = record.closed_because or because
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
 
     # -- answers ------------------------------------------------------------------------
 
@@ -180,7 +183,7 @@ class StreamGateway:
         if answer is None:
             logger.debug("connection %s sent something that is not an answer", record.id)
             return
-        with self._changed:
+        with self._loop.changed:
             ping = next((p for p in self._pings if p.message_id == answer.message_id), None)
             if ping is not None:
                 ok = answer.code == 200 and answer.echoes(ping.data)
@@ -188,48 +191,41 @@ class StreamGateway:
                 return
             # Anything else, e.g. the Python SDK answering `disconnect`, changes nothing.
             if self._queue.answered(answer, self._clock.now()):
-                self._changed.notify_all()
+                self._loop.changed.notify_all()
 
     # -- events ---------------------------------------------------------------------------
 
     def enqueue(self, events: list[Event]) -> None:
-        with self._changed:
+        with self._loop.changed:
             self._queue.enqueue(events, self._clock.now())
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
 
     def redeliver(self, delivery_id: int) -> dict[str, Any]:
         """Send a delivery again, as DingTalk may even after a correct ACK."""
-        with self._changed:
+        with self._loop.changed:
             found = self._queue.redeliver(delivery_id, self._clock.now())
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
             return found
 
     def deliveries(self) -> list[dict[str, Any]]:
-        with self._changed:
+        with self._loop.changed:
             return [delivery.as_dict() for delivery in self._queue.deliveries]
 
     def connections(self) -> list[dict[str, Any]]:
-        with self._changed:
+        with self._loop.changed:
             return [connection.as_dict() for connection in self._connections]
 
     def pings(self) -> list[dict[str, Any]]:
-        with self._changed:
+        with self._loop.changed:
             return [ping.as_dict() for ping in self._pings]
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until no delivery can be sent now and none awaits its ACK; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while self._busy():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._changed.wait(remaining)
-        return True
+        return self._loop.settle(timeout)
 
-    def _busy(self) -> bool:
+    def _busy(self, now: float) -> bool:
         can_send = any(c.takes_events for c in self._connections)
-        return self._queue.busy(self._clock.now(), can_send)
+        return self._queue.busy(now, can_send)
 
     # -- control: ping, disconnect, silence, drop -------------------------------------------
 
@@ -244,10 +240,10 @@ class StreamGateway:
 
     def ping(self, connection_id: int | None = None) -> list[dict[str, Any]]:
         """Send a `ping` now; the pings sent."""
-        with self._changed:
+        with self._loop.changed:
             sends = [(c, self._ping_frame(c), None) for c in self._targets(connection_id)]
         self._send_all(sends)
-        with self._changed:
+        with self._loop.changed:
             return [ping.as_dict() for ping in self._pings[len(self._pings) - len(sends) :]]
 
     def _ping_frame(self, connection: StreamConnection) -> dict[str, Any]:
@@ -264,7 +260,7 @@ class StreamGateway:
 
     def disconnect(self, connection_id: int | None, reason: str) -> list[int]:
         """Send `disconnect`; the socket is closed `stream_disconnect_grace` later."""
-        with self._changed:
+        with self._loop.changed:
             targets = self._targets(connection_id)
             now = self._clock.now()
             sends = []
@@ -273,22 +269,22 @@ class StreamGateway:
                 sends.append((connection, frame, None))
                 connection.state = "disconnecting"
                 connection.close_at = now + self.settings.stream_disconnect_grace
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
         self._send_all(sends)
         return [connection.id for connection, _, _ in sends]
 
     def silence(self, connection_id: int | None, silent: bool = True) -> list[int]:
         """Make connections zombies (no frame goes out) or bring them back."""
-        with self._changed:
+        with self._loop.changed:
             targets = [c for c in self._targets(connection_id) if c.state in ("open", "silent")]
             for connection in targets:
                 connection.state = "silent" if silent else "open"
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
             return [connection.id for connection in targets]
 
     def drop(self, connection_id: int | None) -> list[int]:
         """Cut the TCP connection without a close frame, as a network failure would."""
-        with self._changed:
+        with self._loop.changed:
             targets = self._targets(connection_id)
             for connection in targets:
                 connection.closed_because = "dropped"
@@ -299,21 +295,9 @@ class StreamGateway:
 
     # -- the dispatcher ---------------------------------------------------------------------
 
-    def _dispatch(self) -> None:
-        while True:
-            with self._changed:
-                if self._stopped:
-                    return
-                work = self._due_work()
-                if not work.frames and not work.closes:
-                    self._changed.wait(self._idle_seconds())
-                    continue
-            self._send_all(work.frames)
-            for connection in work.closes:
-                connection.socket.close(1000, "disconnect")
-
-    def _due_work(self) -> Work:
-        now = self._clock.now()
+    def _due_work(self, now: float) -> Work | None:
+        """What falls due by `now`, marked as done: sockets to close, pings and deliveries
+        to send. None when nothing is due."""
         work = Work([], [])
         for connection in self._connections:
             if connection.state == "disconnecting" and (connection.close_at or 0) <= now:
@@ -334,11 +318,17 @@ class StreamGateway:
             frame = event_frame(delivery.event, delivery.message_id, self._app_id, _ms(now))
             work.frames.append((connection, frame, delivery))
         if work.closes:
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
+        if not work.frames and not work.closes:
+            return None
         return work
 
-    def _idle_seconds(self) -> float:
-        now = self._clock.now()
+    def _deliver(self, work: Work) -> None:
+        self._send_all(work.frames)
+        for connection in work.closes:
+            connection.socket.close(1000, "disconnect")
+
+    def _due_times(self) -> list[float]:
         moments = self._queue.moments(any(c.takes_events for c in self._connections))
         moments += [
             c.close_at
@@ -348,15 +338,13 @@ class StreamGateway:
         interval = self.settings.stream_ping_interval
         if interval:
             moments += [c.last_ping_at + interval for c in self._connections if c.state == "open"]
-        if not moments:
-            return 1.0
-        return min(max(min(moments) - now, 0.01), 1.0)
+        return moments
 
     def _send_all(self, frames: Sequence[Outgoing]) -> None:
         for connection, frame, delivery in frames:
             if connection.state == "silent":
                 if delivery is not None:
-                    with self._changed:
+                    with self._loop.changed:
                         delivery.attempts[-1].outcome = "lost: the connection is silent"
                 continue
             try:
@@ -364,16 +352,16 @@ class StreamGateway:
             except (ConnectionClosed, OSError):
                 self._send_failed(connection, delivery)
                 continue
-            with self._changed:
+            with self._loop.changed:
                 connection.frames_sent += 1
 
     def _send_failed(self, connection: StreamConnection, delivery: StreamDelivery | None) -> None:
         self._closed(connection, "the connection broke")
         if delivery is None:
             return
-        with self._changed:
+        with self._loop.changed:
             self._queue.not_sent(delivery, self._clock.now())
-            self._changed.notify_all()
+            self._loop.changed.notify_all()
 
 
 def _ms(seconds: float) -> int:
