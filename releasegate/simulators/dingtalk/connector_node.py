@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from releasegate.simulators.delivery_loop import DeliveryLoop
+from releasegate.simulators.dingtalk.approvals.instances import Instance
 from releasegate.simulators.dingtalk.connector_calls import ConnectorCall, ConnectorCaller
 from releasegate.simulators.dingtalk.form_design import node_check
-from releasegate.simulators.dingtalk.instances import Instance
 from releasegate.simulators.dingtalk.wire import Clock
 
 if TYPE_CHECKING:

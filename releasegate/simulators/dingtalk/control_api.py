@@ -18,10 +18,10 @@ from urllib.parse import parse_qs
 from pydantic import ValidationError
 
 from releasegate.simulators.dingtalk import connector_node, page
-from releasegate.simulators.dingtalk.approval_api import parse_new_instance
-from releasegate.simulators.dingtalk.export import instance_json
+from releasegate.simulators.dingtalk.approvals.api import parse_new_instance
+from releasegate.simulators.dingtalk.approvals.export import instance_json
+from releasegate.simulators.dingtalk.approvals.instances import ApprovalConflict, Instance
 from releasegate.simulators.dingtalk.faults import FaultPlan, FaultSpec
-from releasegate.simulators.dingtalk.instances import ApprovalConflict, Instance
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import ApiFailure, Request, Response, json_response
 

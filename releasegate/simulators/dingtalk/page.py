@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from releasegate.simulators.dingtalk import form_page
-from releasegate.simulators.dingtalk.instances import Instance
+from releasegate.simulators.dingtalk.approvals.instances import Instance
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import Response
 

@@ -18,11 +18,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from releasegate.simulators.dingtalk.approvals.instances import Approvals, Event, Instance, Step
 from releasegate.simulators.dingtalk.connector_calls import ConnectorCaller
 from releasegate.simulators.dingtalk.connector_node import NodeRunner
 from releasegate.simulators.dingtalk.faults import FaultPlan
 from releasegate.simulators.dingtalk.form_sessions import FormSessions
-from releasegate.simulators.dingtalk.instances import Approvals, Event, Instance, Step
 from releasegate.simulators.dingtalk.messages import Messaging
 from releasegate.simulators.dingtalk.pushes import Pusher
 from releasegate.simulators.dingtalk.settings import DEPARTMENTS, OrgUser, SimSettings

@@ -34,7 +34,7 @@ from websockets.http11 import Response as WsResponse
 from websockets.sync.server import Server, ServerConnection, serve
 
 from releasegate.simulators.delivery_loop import DeliveryLoop
-from releasegate.simulators.dingtalk.instances import Event
+from releasegate.simulators.dingtalk.approvals.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.dingtalk.stream_frames import (
     event_frame,

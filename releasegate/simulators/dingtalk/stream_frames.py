@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from releasegate.simulators.dingtalk.instances import Event
+from releasegate.simulators.dingtalk.approvals.instances import Event
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"

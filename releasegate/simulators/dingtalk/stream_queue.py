@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from releasegate.simulators.dingtalk.instances import Event
+from releasegate.simulators.dingtalk.approvals.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.dingtalk.stream_frames import Answer, message_id
 from releasegate.simulators.dingtalk.stream_records import StreamAttempt, StreamDelivery

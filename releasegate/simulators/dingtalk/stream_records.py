@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from websockets.sync.server import ServerConnection
 
-from releasegate.simulators.dingtalk.instances import Event
+from releasegate.simulators.dingtalk.approvals.instances import Event
 
 ConnectionState = Literal["open", "silent", "disconnecting", "closed"]
 DeliveryState = Literal["pending", "sent", "acked"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from releasegate.simulators.dingtalk.export import instance_json
-from releasegate.simulators.dingtalk.instances import Step
+from releasegate.simulators.dingtalk.approvals.export import instance_json
+from releasegate.simulators.dingtalk.approvals.instances import Step
 from releasegate.simulators.dingtalk.settings import ROOT_DEPT, SimSettings
 from releasegate.simulators.dingtalk.state import NewInstance, World
 from releasegate.simulators.dingtalk.wire import ApiFailure, Request, invalid_parameter, v1_error

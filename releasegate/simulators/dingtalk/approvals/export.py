@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from releasegate.simulators.dingtalk.instances import Instance, Record, Task
+from releasegate.simulators.dingtalk.approvals.instances import Instance, Record, Task
 from releasegate.simulators.dingtalk.wire import minute_time
 
 
