@@ -5,7 +5,7 @@ Calls that make DingTalk push events (submitting, agreeing, refusing, revoking, 
 the clock) return once every push then due has been attempted, so a test sees the
 outcome without waiting; the same goes for the connector node's attempts (an agreement
 that ends the flow, moving the clock). The form and connector endpoints are in
-forms_api.py. HTML form posts (the page at `/_sim/`) get a 303 back to it.
+forms/api.py. HTML form posts (the page at `/_sim/`) get a 303 back to it.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from urllib.parse import parse_qs
 
 from pydantic import ValidationError
 
-from releasegate.simulators.dingtalk import connector_node, page
+from releasegate.simulators.dingtalk import page
 from releasegate.simulators.dingtalk.approvals.api import parse_new_instance
 from releasegate.simulators.dingtalk.approvals.export import instance_json
 from releasegate.simulators.dingtalk.approvals.instances import ApprovalConflict, Instance
 from releasegate.simulators.dingtalk.faults import FaultPlan, FaultSpec
+from releasegate.simulators.dingtalk.forms import connector_node
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import ApiFailure, Request, Response, json_response
 
@@ -60,8 +61,8 @@ class Control:
         from releasegate.simulators.dingtalk.stream_api import control_routes
 
         self._routes.update(control_routes(world))
-        # Imported here, likewise: forms_api uses ControlError.
-        from releasegate.simulators.dingtalk import forms_api
+        # Imported here, likewise: forms/api.py uses ControlError.
+        from releasegate.simulators.dingtalk.forms import api as forms_api
 
         self._routes.update(forms_api.control_routes(world))
         self._form_steps = forms_api.form_steps(world)

@@ -1,13 +1,13 @@
 """The page at `/_sim/`: instances with agree/refuse/revoke buttons, the approval form as
-a tester fills it in (form_page.py), a form to submit a new one directly, and the latest
+a tester fills it in (forms/page.py), a form to submit a new one directly, and the latest
 event pushes and messages. Server-rendered; plain forms, no JS."""
 
 from __future__ import annotations
 
 from html import escape
 
-from releasegate.simulators.dingtalk import form_page
 from releasegate.simulators.dingtalk.approvals.instances import Instance
+from releasegate.simulators.dingtalk.forms import page as form_page
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import Response
 

@@ -71,8 +71,8 @@ class SimSettings:
     # Where events are pushed; None: no HTTP push subscription (nothing is sent).
     event_url: str | None = None
     # ReleaseGate's base URL (the connector's domain): the form's connector actions and
-    # the connector node call `<url>dingtalk/connector/<action>` (form.py,
-    # connector_node.py). None: no connector, so no dynamic options and no node.
+    # the connector node call `<url>dingtalk/connector/<action>` (forms/form.py,
+    # forms/connector_node.py). None: no connector, so no dynamic options and no node.
     connector_url: str | None = None
     # API Secret: the secret; Basic Auth: "user:password" (docs/dingtalk-setup.md).
     connector_secret: str = ""

@@ -2,12 +2,14 @@
 
 The clock is the wall clock plus an offset that `/_sim/clock` moves. Token expiry, the
 robot's per-minute limit, "the same day" of work notifications and the event-push retry
-schedule all read it, so a test moves time instead of waiting. The only thread besides
-the server's is the event pusher (pushes.py), which has its own lock.
+schedule all read it, so a test moves time instead of waiting. Besides the server's, the
+event pusher (pushes.py) and Stream mode (stream.py) run threads of their own, each behind
+its own lock.
 
-The connector (connector_calls.py), its node after the last approver (connector_node.py,
-whose retries run on a thread of their own) and the open forms (form_sessions.py) have
-their own locks too: their HTTP calls to ReleaseGate never hold the world's.
+The connector (forms/connector_calls.py), its node after the last approver
+(forms/connector_node.py, whose retries run on a thread of their own) and the open forms
+(forms/sessions.py) have their own locks too: their HTTP calls to ReleaseGate never hold
+the world's.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from releasegate.simulators.dingtalk.approvals.instances import Approvals, Event, Instance, Step
-from releasegate.simulators.dingtalk.connector_calls import ConnectorCaller
-from releasegate.simulators.dingtalk.connector_node import NodeRunner
 from releasegate.simulators.dingtalk.faults import FaultPlan
-from releasegate.simulators.dingtalk.form_sessions import FormSessions
+from releasegate.simulators.dingtalk.forms.connector_calls import ConnectorCaller
+from releasegate.simulators.dingtalk.forms.connector_node import NodeRunner
+from releasegate.simulators.dingtalk.forms.sessions import FormSessions
 from releasegate.simulators.dingtalk.messages import Messaging
 from releasegate.simulators.dingtalk.pushes import Pusher
 from releasegate.simulators.dingtalk.settings import DEPARTMENTS, OrgUser, SimSettings
@@ -68,7 +70,7 @@ class World:
         self.faults = FaultPlan()
         self.pusher = Pusher(settings, self.clock)
         # ReleaseGate's connector actions: the form's calls and the node after the last
-        # approver (form.py, connector_node.py); each has its own lock.
+        # approver (forms/form.py, forms/connector_node.py); each has its own lock.
         self.connector = ConnectorCaller(settings, self.clock)
         self.connector_node = NodeRunner(
             self.connector, self.clock, settings.connector_retry_delays

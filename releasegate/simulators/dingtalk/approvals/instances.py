@@ -90,7 +90,7 @@ class Instance:
     tasks: list[Task] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     # The connector node after the last approver, as the flow was when the instance
-    # started: "none", "sync" or "async" (connector_node.py). A synchronous node holds
+    # started: "none", "sync" or "async" (forms/connector_node.py). A synchronous node holds
     # the instance RUNNING, `awaiting_node`, until it answers.
     connector_node: str = "none"
     awaiting_node: bool = False

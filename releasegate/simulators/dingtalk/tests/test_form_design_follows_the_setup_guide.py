@@ -8,7 +8,7 @@ import re
 
 from django.conf import settings
 
-from releasegate.simulators.dingtalk.form_design import ON_CHANGE, ON_LOAD, ON_SUBMIT
+from releasegate.simulators.dingtalk.forms.design import ON_CHANGE, ON_LOAD, ON_SUBMIT
 
 GUIDE = (settings.BASE_DIR.parent / "docs" / "dingtalk-setup.md").read_text(encoding="utf-8")
 # "`ids` → 项目名称.…", "`choices.BRANCH.ids` / `.values` → 分支或标签 …", "`choices.ENV.*` → 环境"

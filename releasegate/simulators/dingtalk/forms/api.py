@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from releasegate.simulators.dingtalk import form
 from releasegate.simulators.dingtalk.control_api import ControlError
-from releasegate.simulators.dingtalk.form_sessions import FormError, FormSession
+from releasegate.simulators.dingtalk.forms import form
+from releasegate.simulators.dingtalk.forms.sessions import FormError, FormSession
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import Request
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.approvals.instances import Instance
-from releasegate.simulators.dingtalk.connector_calls import ConnectorCall, ConnectorCaller
-from releasegate.simulators.dingtalk.form_design import node_check
+from releasegate.simulators.dingtalk.forms.connector_calls import ConnectorCall, ConnectorCaller
+from releasegate.simulators.dingtalk.forms.design import node_check
 from releasegate.simulators.dingtalk.wire import Clock
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from releasegate.simulators.dingtalk import form
+from releasegate.simulators.dingtalk.forms import form
 from releasegate.simulators.dingtalk.state import World
 
 _SHOWN_CALLS = 20

@@ -2,7 +2,7 @@
 
 A form session is one opened 新建审批 form. Opening it calls the `projects` action for
 项目名称's options; choosing a value in a bound select calls the action bound to that
-control (form_design.py); submitting checks the required controls, then calls
+control (design.py); submitting checks the required controls, then calls
 `validate`. `valid: false` refuses the submission with its `message`, as DingTalk shows
 校验错误信息, and nothing is created; `valid: true` starts the instance with each
 control's value as DingTalk stores it (a select's chosen option's readable value) and
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from releasegate.simulators.dingtalk import connector_node
-from releasegate.simulators.dingtalk.form_design import (
+from releasegate.simulators.dingtalk.forms import connector_node
+from releasegate.simulators.dingtalk.forms.design import (
     FIXED_OPTIONS,
     ON_CHANGE,
     ON_LOAD,
@@ -30,7 +30,7 @@ from releasegate.simulators.dingtalk.form_design import (
     submission_body,
     validation_check,
 )
-from releasegate.simulators.dingtalk.form_sessions import (
+from releasegate.simulators.dingtalk.forms.sessions import (
     FieldState,
     FormError,
     FormSession,

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from releasegate.simulators.dingtalk.connector_calls import Action, ShapeCheck
+from releasegate.simulators.dingtalk.forms.connector_calls import Action, ShapeCheck
 
 SELECT_TYPES = frozenset({"DDSelectField", "DDMultiSelectField"})
 
