@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from releasegate.simulators.dingtalk import stream_api
 from releasegate.simulators.dingtalk.approvals import api as approval_api
 from releasegate.simulators.dingtalk.faults import Dialect
 from releasegate.simulators.dingtalk.state import RequestRecord, World
+from releasegate.simulators.dingtalk.stream import api as stream_api
 from releasegate.simulators.dingtalk.wire import (
     ApiFailure,
     Request,

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from releasegate.simulators.dingtalk.stream_control import StreamControl
+from releasegate.simulators.dingtalk.stream.control import StreamControl
 
 
 @cache

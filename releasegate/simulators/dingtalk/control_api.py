@@ -57,8 +57,8 @@ class Control:
             ("GET", "/_sim/requests"): self._requests,
             ("POST", "/_sim/requests/reset"): self._reset_requests,
         }
-        # Imported here: stream_api uses this module's ControlError.
-        from releasegate.simulators.dingtalk.stream_api import control_routes
+        # Imported here: stream/api.py uses this module's ControlError.
+        from releasegate.simulators.dingtalk.stream.api import control_routes
 
         self._routes.update(control_routes(world))
         # Imported here, likewise: forms/api.py uses ControlError.

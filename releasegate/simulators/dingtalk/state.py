@@ -3,7 +3,7 @@
 The clock is the wall clock plus an offset that `/_sim/clock` moves. Token expiry, the
 robot's per-minute limit, "the same day" of work notifications and the event-push retry
 schedule all read it, so a test moves time instead of waiting. Besides the server's, the
-event pusher (pushes.py) and Stream mode (stream.py) run threads of their own, each behind
+event pusher (pushes.py) and Stream mode (stream/) run threads of their own, each behind
 its own lock.
 
 The connector (forms/connector_calls.py), its node after the last approver
@@ -28,7 +28,7 @@ from releasegate.simulators.dingtalk.forms.sessions import FormSessions
 from releasegate.simulators.dingtalk.messages import Messaging
 from releasegate.simulators.dingtalk.pushes import Pusher
 from releasegate.simulators.dingtalk.settings import DEPARTMENTS, OrgUser, SimSettings
-from releasegate.simulators.dingtalk.stream import StreamGateway
+from releasegate.simulators.dingtalk.stream.gateway import StreamGateway
 from releasegate.simulators.dingtalk.tokens import TokenStore
 from releasegate.simulators.dingtalk.wire import Clock
 

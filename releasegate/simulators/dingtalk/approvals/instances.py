@@ -5,7 +5,7 @@ its users (AND, 会签) or any one of them (OR, 或签). Agreeing finishes the u
 last step's agreement ends the instance COMPLETED + agree; a refusal ends it at once
 COMPLETED + refuse; the originator's revocation ends it TERMINATED with no result. Every
 change returns the events DingTalk would push (`bpms_instance_change`, `bpms_task_change`)
-in their order; the event push (pushes.py) and Stream mode (stream.py) deliver them.
+in their order; the event push (pushes.py) and Stream mode (stream/) deliver them.
 
 An approved instance can later be revoked by its originator (reference section 7: "it
 creates an *attached* instance; check attachedProcessInstanceIds / bizAction"). Here the

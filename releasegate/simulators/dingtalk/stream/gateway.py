@@ -1,9 +1,9 @@
 """Stream mode's gateway (reference section 3.4): tickets, WebSocket connections and the
 delivery of events as EVENT frames, on a loopback port of its own.
 
-`POST /v1.0/gateway/connections/open` (stream_api.py) issues a ticket; a client then opens
+`POST /v1.0/gateway/connections/open` (api.py) issues a ticket; a client then opens
 `ws://host:port/connect?ticket=…`. Each event goes to one connection subscribed to events,
-picked at random, and waits for its ACK; stream_queue.py decides when it is sent again.
+picked at random, and waits for its ACK; deliveries.py decides when it is sent again.
 Times are the simulator's clock, so tests move the clock instead of waiting.
 
 The control API can ping a connection, send it `disconnect` (closed after a grace period),
@@ -36,15 +36,15 @@ from websockets.sync.server import Server, ServerConnection, serve
 from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.approvals.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
-from releasegate.simulators.dingtalk.stream_frames import (
+from releasegate.simulators.dingtalk.stream.deliveries import StreamQueue
+from releasegate.simulators.dingtalk.stream.frames import (
     event_frame,
     message_id,
     read_answer,
     system_frame,
     unified_app_id,
 )
-from releasegate.simulators.dingtalk.stream_queue import StreamQueue
-from releasegate.simulators.dingtalk.stream_records import (
+from releasegate.simulators.dingtalk.stream.records import (
     Outgoing,
     Ping,
     StreamConnection,

@@ -12,8 +12,8 @@ from typing import Any
 
 from releasegate.simulators.dingtalk.approvals.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
-from releasegate.simulators.dingtalk.stream_frames import Answer, message_id
-from releasegate.simulators.dingtalk.stream_records import StreamAttempt, StreamDelivery
+from releasegate.simulators.dingtalk.stream.frames import Answer, message_id
+from releasegate.simulators.dingtalk.stream.records import StreamAttempt, StreamDelivery
 
 
 class StreamQueue:

@@ -1,4 +1,4 @@
-"""What the Stream gateway (stream.py) keeps: tickets, connections, pings and deliveries."""
+"""What the Stream gateway (gateway.py) keeps: tickets, connections, pings and deliveries."""
 
 from __future__ import annotations
 
