@@ -34,11 +34,12 @@ demo: venv
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make lint: formatting, lint, types and migrations
+## make lint: formatting, lint, types, the layers' import contracts and migrations
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy releasegate bench .ci
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make bench: benchmarks, each printing JSON (all run; the target fails if any missed its target)

@@ -29,6 +29,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: runs whole processes for tens of seconds")
 
 
+@pytest.fixture(autouse=True)
+def fresh_platforms() -> None:
+    """Every test builds the approval platforms from the configuration and the shared
+    clients as it finds them (a test before it may have pointed them elsewhere)."""
+    from releasegate.releases.approvals import registry
+
+    registry.rebuild()
+
+
 @pytest.fixture
 def start_jenkins() -> Iterator[Callable[..., JenkinsSimulator]]:
     """Start a simulated Jenkins: `start_jenkins()` for the demo scenario,
@@ -74,6 +83,15 @@ def jenkins_client(jenkins: JenkinsSimulator) -> Iterator[JenkinsClient]:
         jenkins.url, ApiTokenAuth(DEMO_USER, DEMO_TOKEN), timeouts=Timeouts.uniform(5)
     ) as connected:
         yield connected
+
+
+@pytest.fixture
+def demo_catalog(jenkins_client: JenkinsClient) -> None:
+    """The catalog synced from the demo Jenkins (in this test's database)."""
+    from releasegate.catalog.sync import run_sync
+    from releasegate.config import CatalogOptions
+
+    run_sync(jenkins_client, CatalogOptions())
 
 
 @pytest.fixture

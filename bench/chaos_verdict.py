@@ -98,7 +98,7 @@ def database_verdict(truth: Truth) -> dict[str, Any]:
     ):
         if state == NotificationState.PENDING:
             unaccounted += 1
-        elif state == NotificationState.SENT and channel == "work_notification":
+        elif state == NotificationState.SENT and channel == "people":
             unaccounted += not reached.get(reference, False)
     for message in truth.messages:
         suppressed += message.get("reason") == SUPPRESSED

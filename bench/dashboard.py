@@ -85,9 +85,10 @@ def _releases(count: int) -> dict[str, Any]:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     approvals = Approval.objects.bulk_create(
         Approval(
+            provider="dingtalk",
             instance_id=f"bench-{n}",
-            status="COMPLETED",
-            result="agree",
+            status="approved",
+            provider_status="COMPLETED agree",
             first_seen_at=start,
             refreshed_at=start,
         )

@@ -127,16 +127,21 @@ class Bench:
         from releasegate.connections import jenkins_client
         from releasegate.releases.engine.context import EngineContext
         from releasegate.releases.engine.worker import Worker
-        from releasegate.releases.tests.approvals import FakeDingTalk
+        from releasegate.releases.tests.approvals import FakeApprovals
 
         self.url = jenkins_url
-        # As `build_worker` makes it, without DingTalk (its messages fail as unconfigured).
+        # As `build_worker` makes it, with an in-process approval platform that cannot
+        # message anybody (its messages fail as unconfigured).
         options = settings.CONFIG.options.releases.model_copy(
             update={"one_active_per_application": False, "poll_seconds": poll_seconds}
         )
-        self.context = EngineContext(jenkins=jenkins_client(settings.CONFIG), options=options)
-        self.worker = Worker(self.context)
-        self.dingtalk = FakeDingTalk()
+        self.context = EngineContext(
+            jenkins=jenkins_client(settings.CONFIG),
+            options=options,
+            form=settings.CONFIG.options.form,
+        )
+        self.approvals = FakeApprovals()
+        self.worker = Worker(self.context, sources={self.approvals.provider: self.approvals})
         self.passes: list[WatchPass] = []
         self._serial = 0
         self._time_watch_passes()
@@ -164,11 +169,10 @@ class Bench:
 
     def approve(self, job: str, release_time: str = "") -> tuple[int, datetime]:
         """Ingest one approval of `job`: the release id and when the ingest committed."""
-        from django.conf import settings
         from django.utils import timezone
 
         from releasegate.releases.ingest import ingest_approval
-        from releasegate.releases.tests.approvals import ORDER_FORM, PROCESS_CODE, instance
+        from releasegate.releases.tests.approvals import ORDER_FORM, instance
 
         self._serial += 1
         instance_id = f"bench-{self._serial:06d}"
@@ -179,16 +183,8 @@ class Bench:
             "发布时间": release_time,
             "分支或标签": f"release/{instance_id}",
         }
-        self.dingtalk.instances[instance_id] = instance(instance_id, form=form)
-        outcome = ingest_approval(
-            self.dingtalk,
-            instance_id,
-            via="event",
-            mapping=settings.CONFIG.options.dingtalk.form,
-            options=self.context.options,
-            process_code=PROCESS_CODE,
-            process_code_seen=PROCESS_CODE,
-        )
+        self.approvals.instances[instance_id] = instance(instance_id, form=form)
+        outcome = ingest_approval(self.approvals, instance_id, via="event", form_vouched=True)
         committed = timezone.now()
         if not outcome.created or outcome.release_id is None:
             raise SystemExit(f"approval {instance_id} was not received: {outcome.describe()}")

@@ -105,7 +105,11 @@ def _fill(count: int) -> None:
         numbers = range(first, min(first + BATCH, count))
         approvals = Approval.objects.bulk_create(
             Approval(
-                instance_id=f"bench-{n}", status="COMPLETED", first_seen_at=now, refreshed_at=now
+                provider="dingtalk",
+                instance_id=f"bench-{n}",
+                status="approved",
+                first_seen_at=now,
+                refreshed_at=now,
             )
             for n in numbers
         )
@@ -127,7 +131,8 @@ def _fill(count: int) -> None:
             Notification(
                 release=release,
                 kind="finished",
-                channel="work_notification",
+                provider="dingtalk",
+                channel="people",
                 title="t",
                 markdown="m",
                 state="pending" if (2 * n + i) % 20 == 0 else "sent",

@@ -1,6 +1,6 @@
 """The worker as a process runs it: the engine, the inbox, the outbox and the periodic
-chores (catalog sync, reconcile). `releasegate serve` runs one in a thread beside the web
-server; `releasegate worker` runs one on its own."""
+chores (catalog sync, each approval platform's reconcile). `releasegate serve` runs one in
+a thread beside the web server; `releasegate worker` runs one on its own."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import threading
 from datetime import datetime, timedelta
 
 from releasegate.config import Config
-from releasegate.connections import dingtalk_client, group_robot, jenkins_client
+from releasegate.connections import jenkins_client
 from releasegate.lib.http import Timeouts
 from releasegate.releases import inbox
+from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.registry import Provider
 from releasegate.releases.chores import Periodic
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.fence import lease_for
@@ -29,34 +31,47 @@ def chores(config: Config) -> tuple[Periodic, ...]:
         changes = f"{record.added} added, {record.changed} changed, {record.removed} removed"
         return f"{record.jobs_seen} jobs: {changes}"
 
+    sync = Periodic(
+        "catalog-sync", timedelta(minutes=options.catalog.sync_interval_minutes), sync_catalog
+    )
+    return (sync, *(_reconcile(p) for p in registry.enabled(config).values()))
+
+
+def _reconcile(platform: Provider) -> Periodic:
+    """Looking for the platform's approvals whose news was lost, as often as it says."""
+
     def reconcile_approvals(now: datetime) -> str:
         from releasegate.releases.reconcile import reconcile
 
-        if config.dingtalk is None:
-            return "DingTalk is not configured"
-        lookback = timedelta(hours=options.dingtalk.reconcile_lookback_hours)
-        return reconcile(dingtalk_client(config), config.dingtalk.process_code, now, lookback)
+        return reconcile(platform.source, now, platform.reconcile_lookback)
 
-    return (
-        Periodic(
-            "catalog-sync", timedelta(minutes=options.catalog.sync_interval_minutes), sync_catalog
-        ),
-        Periodic(
-            "reconcile", timedelta(minutes=options.dingtalk.reconcile_minutes), reconcile_approvals
-        ),
-    )
+    return Periodic(f"reconcile-{platform.name}", platform.reconcile_every, reconcile_approvals)
 
 
 def build_worker(config: Config) -> Worker:
     """A worker for this configuration: its own Jenkins client (clients are per thread),
-    the process's shared DingTalk client, the group robot when one is configured; its
-    claims last as long as its slowest step can take with the Jenkins timeout."""
+    the enabled approval platforms (their clients are shared by the process); its claims
+    last as long as its slowest step can take with the Jenkins timeout."""
     timeouts = Timeouts.uniform(config.options.jenkins.timeout_seconds)
     context = EngineContext(
-        jenkins=jenkins_client(config), options=config.options.releases, lease=lease_for(timeouts)
+        jenkins=jenkins_client(config),
+        options=config.options.releases,
+        lease=lease_for(timeouts),
+        form=config.options.form,
     )
-    dingtalk = dingtalk_client(config) if config.dingtalk is not None else None
-    return Worker(context, dingtalk=dingtalk, robot=group_robot(config), chores=chores(config))
+    return Worker(
+        context,
+        sources=registry.sources(),
+        messengers=registry.messengers(),
+        chores=chores(config),
+    )
+
+
+def serve_deliveries() -> None:
+    """Process the deliveries this process receives in the background, at once (the
+    worker's sweep takes whatever is left over). Every process that receives them turns
+    this on: `serve`, `worker`, `stream`."""
+    inbox.dispatcher.enable()
 
 
 class Background:
@@ -71,7 +86,7 @@ class Background:
         )
 
     def start(self) -> None:
-        inbox.dispatcher.source_factory = lambda: dingtalk_client(self.config)
+        serve_deliveries()
         self._thread.start()
 
     def stop(self) -> None:

@@ -1,13 +1,11 @@
-"""Clients for the external systems ReleaseGate is configured to talk to."""
+"""The client for the Jenkins ReleaseGate is configured to drive. (Each approval platform
+makes its own clients: `releasegate.platforms`.)"""
 
 from __future__ import annotations
 
 import math
-import threading
 
-from releasegate.config import Config, DingTalkSettings
-from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.robot import GroupRobot
+from releasegate.config import Config
 from releasegate.integrations.jenkins.client import (
     ApiTokenAuth,
     JenkinsAuth,
@@ -41,38 +39,4 @@ def jenkins_client(config: Config, *, timeout_seconds: float | None = None) -> J
         timeouts=Timeouts.uniform(min(options.timeout_seconds, timeout_seconds or math.inf)),
         verify_tls=options.verify_tls,
         folder_levels=options.folder_levels_per_request,
-    )
-
-
-class _Shared:
-    lock = threading.Lock()
-    dingtalk: DingTalkClient | None = None
-    settings: DingTalkSettings | None = None
-
-
-def dingtalk_client(config: Config) -> DingTalkClient:
-    """The process's DingTalk client, shared by all threads so they share one access
-    token (DingTalk asks apps to cache it rather than fetch it per call)."""
-    if config.dingtalk is None:
-        raise NotConfigured("DingTalk is not configured: see the DINGTALK_* settings")
-    with _Shared.lock:
-        # Settings only change under tests (pointed at a simulator); a client made for
-        # other settings is left to whoever still holds it, not closed under them.
-        if _Shared.dingtalk is None or _Shared.settings != config.dingtalk:
-            _Shared.dingtalk = DingTalkClient.from_settings(
-                config.dingtalk,
-                timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
-            )
-            _Shared.settings = config.dingtalk
-        return _Shared.dingtalk
-
-
-def group_robot(config: Config) -> GroupRobot | None:
-    """The configured custom group robot, or None."""
-    if config.dingtalk is None or not config.dingtalk.robot_webhook:
-        return None
-    return GroupRobot(
-        config.dingtalk.robot_webhook,
-        config.dingtalk.robot_secret,
-        timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
     )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "releasegate.catalog",
     "releasegate.releases",
+    "releasegate.platforms",
     "releasegate.web",
     "rest_framework",
     "rest_framework.authtoken",

@@ -48,6 +48,7 @@ _LIST_FIELDS = [
     "job_full_name",
     "release_type",
     "originator_user_id",
+    "approval_provider",
     "approval_instance_id",
     "received_via",
     "received_at",
@@ -61,6 +62,9 @@ _LIST_FIELDS = [
 
 
 class ReleaseSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    approval_provider = serializers.CharField(
+        source="approval.provider", read_only=True, help_text="the approval platform"
+    )
     approval_instance_id = serializers.CharField(source="approval.instance_id", read_only=True)
 
     class Meta:
@@ -80,6 +84,7 @@ class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         fields = [
             "created_at",
             "kind",
+            "provider",
             "channel",
             "recipients",
             "title",

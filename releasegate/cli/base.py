@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.console import Console
 
+from releasegate.config.problems import AREAS
+
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "releasegate.settings")
@@ -23,9 +25,7 @@ def config() -> Any:
     return settings.CONFIG
 
 
-def refuse_on_problems(
-    console: Console, areas: tuple[str, ...] = ("core", "jenkins", "dingtalk")
-) -> bool:
+def refuse_on_problems(console: Console, areas: tuple[str, ...] = ("core", *AREAS)) -> bool:
     """Print configuration problems in the `areas` a command uses; True if there were any
     (the caller should stop)."""
     problems = [problem for problem in config().problems if problem.area in areas]

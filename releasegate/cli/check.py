@@ -1,4 +1,7 @@
-"""`releasegate check`: validate every setting; `--connect` also reaches each service."""
+"""`releasegate check`: validate every setting; `--connect` also reaches each service.
+
+It says which approval platforms the settings enable (each by its own settings being
+present) and names what is missing or wrong for those."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.jenkins:
         how = "API token" if settings.jenkins.token else "password + CSRF crumb"
         console.print(f"Jenkins          {settings.jenkins.url} as {settings.jenkins.user} ({how})")
+    problems += _platforms(console, {problem.area for problem in settings.problems})
     problems += _django_problems()
     if args.connect and not settings.problems:
         problems += _connection_problems(console)
@@ -39,6 +43,28 @@ def run(args: argparse.Namespace) -> int:
         return 1
     console.print("[green]✓[/green] configuration is valid")
     return 0
+
+
+def _platforms(console: Console, broken: set[str]) -> list[str]:
+    """Print which approval platforms are enabled, which would be but for problems in
+    their settings (listed with the other problems), and which are not configured; a
+    problem when none is enabled or meant to be."""
+    from releasegate.releases.approvals import registry
+
+    enabled = list(registry.enabled())
+    faulty = [name for name in registry.known() if name in broken and name not in enabled]
+    absent = [name for name in registry.known() if name not in (*enabled, *faulty)]
+    shown = [*enabled, *(f"{name} (settings incomplete)" for name in faulty)]
+    line = ", ".join(shown) or "none"
+    if absent:
+        line += f" (not configured: {', '.join(absent)})"
+    console.print(f"approvals        {line}")
+    if enabled or faulty:
+        return []
+    return [
+        "approvals: no approval platform is configured (set the DINGTALK_* settings, or "
+        "ReleaseGate's own approvals: see docs/configuration.md)"
+    ]
 
 
 def masked_database_url(url: str) -> str:

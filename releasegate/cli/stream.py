@@ -50,18 +50,23 @@ def run(args: argparse.Namespace) -> int:
         console.print("[red]✗[/red] --silence and --backoff-max must be positive")
         return 2
     setup_django()
-    if refuse_on_problems(console, areas=("core", "dingtalk")) or not migrated(console):
+    settings = config()
+    unset = settings.dingtalk is None and not any(p.area == "dingtalk" for p in settings.problems)
+    if unset:
+        console.print(
+            "[red]✗[/red] DINGTALK_APP_KEY: not set: Stream mode receives DingTalk's events "
+            "(set the DINGTALK_* settings, docs/dingtalk-setup.md)"
+        )
+    if unset or refuse_on_problems(console, areas=("core", "dingtalk")) or not migrated(console):
         return 1
     from django.db import connections
 
-    from releasegate.connections import dingtalk_client
+    from releasegate.background import serve_deliveries
     from releasegate.integrations.dingtalk.stream import stream_receiver
     from releasegate.integrations.dingtalk.stream_client import StreamOptions
     from releasegate.lib.http import OutboundError
-    from releasegate.releases import inbox
 
-    settings = config()
-    inbox.dispatcher.source_factory = lambda: dingtalk_client(settings)
+    serve_deliveries()
     options = StreamOptions(
         silence_seconds=args.silence,
         backoff_max=args.backoff_max,

@@ -40,12 +40,10 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if refuse_on_problems(console) or not migrated(console):
         return 1
-    from releasegate.background import build_worker
-    from releasegate.connections import dingtalk_client
-    from releasegate.releases import inbox
+    from releasegate.background import build_worker, serve_deliveries
 
     settings = config()
-    inbox.dispatcher.source_factory = lambda: dingtalk_client(settings)
+    serve_deliveries()
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:

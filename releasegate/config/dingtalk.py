@@ -1,4 +1,8 @@
-"""DingTalk's settings, from the environment (they are secrets or addresses)."""
+"""DingTalk's settings, from the environment (they are secrets or addresses).
+
+DingTalk is enabled by its settings being present: with none of the `DINGTALK_*`
+settings it is simply off (another platform, or ReleaseGate's own approvals, serve), and
+with any of them every one it needs must be right."""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from releasegate.config.problems import Problem
-from releasegate.integrations.dingtalk.crypto import AES_KEY
 
 ConnectorAuth = Literal["apisecret", "basic", "none"]
 # From the developer console: the EncodingAESKey is 43 letters and digits, the token 3-32.
+AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
 _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
 
 
@@ -45,8 +49,18 @@ class DingTalkSettings:
         return user, password
 
 
+PREFIX = "DINGTALK_"
+
+
+def dingtalk_wanted(environ: Mapping[str, str]) -> bool:
+    """Whether any DingTalk setting is given (then DingTalk is meant to be enabled)."""
+    return any(name.startswith(PREFIX) and value.strip() for name, value in environ.items())
+
+
 def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTalkSettings | None:
-    """The DingTalk settings, or None with each problem appended."""
+    """The DingTalk settings; None when none is given, or with each problem appended."""
+    if not dingtalk_wanted(environ):
+        return None
     found = len(problems)
 
     def required(name: str, hint: str) -> str:

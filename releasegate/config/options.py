@@ -80,7 +80,6 @@ class FormMapping(_Section):
 
 
 class DingTalkOptions(_Section):
-    form: FormMapping = FormMapping()
     # Seconds allowed for each DingTalk API call.
     timeout_seconds: float = Field(10.0, gt=0, le=120)
     # Look for approvals whose events were lost this often (0: never), among the release
@@ -190,8 +189,25 @@ class ReleaseOptions(_Section):
 class FileConfig(_Section):
     jenkins: JenkinsOptions = JenkinsOptions()
     catalog: CatalogOptions = CatalogOptions()
+    # The release approval form, whichever platform shows it.
+    form: FormMapping = FormMapping()
     dingtalk: DingTalkOptions = DingTalkOptions()
     releases: ReleaseOptions = ReleaseOptions()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _form_where_it_was(cls, data: object) -> object:
+        """`[dingtalk.form]` is where the form mapping was read before every platform
+        shared it: still read there, when `[form]` is not given."""
+        if not isinstance(data, dict):
+            return data
+        dingtalk = data.get("dingtalk")
+        if not isinstance(dingtalk, dict) or "form" not in dingtalk:
+            return data
+        if "form" in data:
+            raise ValueError("the form mapping is given twice: keep [form], remove [dingtalk.form]")
+        rest = {key: value for key, value in dingtalk.items() if key != "form"}
+        return {**data, "form": dingtalk["form"], "dingtalk": rest}
 
 
 def read_options(
@@ -215,5 +231,5 @@ def read_options(
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"])
-            problems.append(Problem(f"{path.name}: {where}", error["msg"]))
+            problems.append(Problem(f"{path.name}: {where}" if where else path.name, error["msg"]))
         return path, FileConfig()

@@ -5,14 +5,16 @@ permanent/transient verdict (transient: worth retrying later; permanent: retryin
 help), counts requests, and keeps secrets out of what it logs and raises.
 
 Being the one seam, it is also where calls and failures are counted for Prometheus
-(docs/observability.md), whichever client made them.
+(docs/observability.md), whichever client made them, and where a call made inside a
+database transaction is caught (`refuse_calls_in_transactions`): a slow service must never
+hold a lock that others wait for (on SQLite, the whole database's write lock).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +42,35 @@ def count_refusal(service: str, code: int) -> None:
     """An answer of HTTP 200 that says no (DingTalk's older APIs and its robot put the
     refusal in a non-zero `errcode`): an error of kind `errcode_<code>`."""
     FAILURES.labels(service, f"errcode_{code}").inc()
+
+
+class CallInsideTransaction(RuntimeError):
+    """An outbound call was made while a database transaction was open (a bug)."""
+
+
+class _TransactionGuard:
+    """How the seam learns that the calling thread holds a transaction (the database
+    layer tells it: this module knows no database), and whether to refuse the call
+    (tests: every such call fails loudly) or to log it (production: the call goes on)."""
+
+    in_transaction: Callable[[], bool] = staticmethod(lambda: False)
+    refuse = False
+
+
+def refuse_calls_in_transactions(in_transaction: Callable[[], bool], *, refuse: bool) -> None:
+    """Check every outbound call with `in_transaction`; raise `CallInsideTransaction` when
+    it holds and `refuse` is set, log an error otherwise."""
+    _TransactionGuard.in_transaction = staticmethod(in_transaction)
+    _TransactionGuard.refuse = refuse
+
+
+def _check_transaction(service: str, method: str, url: str) -> None:
+    if not _TransactionGuard.in_transaction():
+        return
+    said = f"{service}: {method} {redact(url)} called inside a database transaction"
+    if _TransactionGuard.refuse:
+        raise CallInsideTransaction(said)
+    logger.error("%s (fetch first, then one short transaction)", said)
 
 
 DURATION = Histogram(
@@ -140,6 +171,7 @@ class OutboundClient:
         Raises `OutboundError` (transient) when no response arrived: a timeout, a refused
         or reset connection, or a connection closed before the answer.
         """
+        _check_transaction(self.service, method, url)
         self.request_count += 1
         CALLS.labels(self.service, method).inc()
         started = time.monotonic()

@@ -2,8 +2,9 @@
 
 Readiness asks each dependency the cheapest question that proves it usable: the database
 answers `SELECT 1`, Jenkins answers an authenticated `api/json` (which also proves the
-credentials), DingTalk gives an access token (the cached one while it is valid, so a
-probe every few seconds costs no API quota). Answers are short: a check's error says
+credentials), each enabled approval platform proves its credentials (DingTalk gives an
+access token: the cached one while it is valid, so a probe every few seconds costs no API
+quota). Answers are short: a check's error says
 what failed in words that carry no secret and no traceback; details go to the log.
 """
 
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection
 
 from releasegate.config import Config
-from releasegate.connections import NotConfigured, dingtalk_client, jenkins_client
+from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.approvals import registry
 
 logger = logging.getLogger("releasegate.health")
 
@@ -32,7 +34,7 @@ CHECK_SECONDS = 3.0
 # flood of requests to /readyz) cannot turn into a flood of calls to Jenkins.
 REUSE_SECONDS = 2.0
 
-Check = Callable[[], None]
+Check = Callable[[], object]
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,14 @@ def jenkins_check(config: Config) -> Check:
     return check_jenkins
 
 
-def dingtalk_check(config: Config) -> Check:
-    def check_dingtalk() -> None:
-        dingtalk_client(config).access_token()
-
-    return check_dingtalk
-
-
 def external_checks(config: Config) -> dict[str, Check]:
-    """The services this configuration depends on, by the name readiness reports."""
-    return {"jenkins": jenkins_check(config), "dingtalk": dingtalk_check(config)}
+    """The services this configuration depends on, by the name readiness reports: Jenkins
+    and every enabled approval platform that can prove its credentials."""
+    checks = {"jenkins": jenkins_check(config)}
+    for name, platform in registry.enabled(config).items():
+        if platform.check is not None:
+            checks[name] = platform.check
+    return checks
 
 
 def timed(name: str, check: Check) -> CheckResult:

@@ -1,8 +1,9 @@
 """What ReleaseGate tells Prometheus (docs/observability.md lists every metric).
 
 Two kinds: counters and histograms kept by the process that did the work (calls to
-Jenkins and DingTalk, counted by the HTTP seam; approval-to-trigger latency, observed by
-the state machine), and gauges read from the database at scrape time (releases by state,
+Jenkins and the approval platforms, counted by the HTTP seam; approval-to-trigger latency,
+observed by the state machine in `releasegate.releases.metrics`), and gauges read from the
+database at scrape time (releases by state,
 the outbox and inbox backlogs, the worker's lag), which every process answers alike.
 """
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from django.db import DatabaseError
 from django.db.models import Count, Min
 from django.utils import timezone
-from prometheus_client import REGISTRY, Histogram, disable_created_metrics
+from prometheus_client import REGISTRY, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -26,20 +27,6 @@ logger = logging.getLogger("releasegate.metrics")
 # A `_created` series beside every counter and histogram doubles the output and no
 # query here needs it. (Untyped upstream, hence the ignore.)
 disable_created_metrics()  # type: ignore[no-untyped-call]
-
-APPROVAL_TO_TRIGGER = Histogram(
-    "releasegate_approval_to_trigger_seconds",
-    "From the approval (or, for a release scheduled later, its time) until Jenkins "
-    "accepted the build request.",
-    buckets=(1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600),
-)
-
-
-def observe_trigger(approved_at: datetime, scheduled_for: datetime | None, now: datetime) -> None:
-    """Count one release Jenkins accepted. A release asked for later is measured from its
-    time, so the histogram shows ReleaseGate's own delay, not the wait people asked for."""
-    start = max(approved_at, scheduled_for) if scheduled_for else approved_at
-    APPROVAL_TO_TRIGGER.observe(max((now - start).total_seconds(), 0.0))
 
 
 class DatabaseGauges(Collector):

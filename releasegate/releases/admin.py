@@ -110,21 +110,31 @@ class ReleaseEventAdmin(ReadOnlyAdmin):
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdmin):
     list_display = [
+        "provider",
         "instance_id",
         "title",
         "status",
-        "result",
+        "provider_status",
+        "taken_back",
         "originator_user_id",
         "refreshed_at",
     ]
-    list_filter = ["status", "result"]
+    list_filter = ["provider", "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
 
 
 @admin.register(InboundEvent)
 class InboundEventAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "via", "event_type", "instance_id", "outcome", "attempts"]
-    list_filter = ["via", "event_type"]
+    list_display = [
+        "received_at",
+        "provider",
+        "via",
+        "event_type",
+        "instance_id",
+        "outcome",
+        "attempts",
+    ]
+    list_filter = ["provider", "via", "event_type"]
     search_fields = ["instance_id", "delivery_id"]
 
 

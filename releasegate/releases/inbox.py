@@ -1,29 +1,32 @@
 """Deliveries in, work after: the inbox between "an approval changed" and ingest.
 
-Receivers (event push, Stream, the connector node) authenticate a delivery, store it with
-`record_delivery` and answer at once: DingTalk wants its answer within 2.5 s, and a
-stored row cannot be lost by a crash. The slow part (asking DingTalk's API, creating the
-release) runs after the commit, from the database: in a background thread of the process
-that received it, and again from the worker for anything left over.
+Receivers (each platform's event push or stream, DingTalk's connector node) authenticate a
+delivery, store it with `record_delivery` and answer at once: platforms want their answer
+within seconds (DingTalk 2.5 s), and a stored row cannot be lost by a crash. The slow part
+(asking the platform's API, creating the release) runs after the commit, from the
+database: in a background thread of the process that received it, and again from the
+worker for anything left over.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from releasegate.integrations.dingtalk.errors import InvalidRequest, NotFound
 from releasegate.lib.http import OutboundError
-from releasegate.releases.ingest import ApprovalSource, ingest_approval
+from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.errors import ApprovalNotFound
+from releasegate.releases.approvals.instance import ApprovalStatus
+from releasegate.releases.approvals.ports import ApprovalSource
+from releasegate.releases.ingest import ingest_approval
 from releasegate.releases.models import InboundEvent
 
 logger = logging.getLogger("releasegate.inbox")
@@ -32,13 +35,13 @@ logger = logging.getLogger("releasegate.inbox")
 INGESTED_TYPES = frozenset(
     {"bpms_instance_change", "bpms_task_change", "connector_node", "request", "reconcile"}
 )
-# The only failures that end a delivery: DingTalk says there is no such instance.
-ENDS_DELIVERY = (NotFound, InvalidRequest)
+# The only failure that ends a delivery: the platform says there is no such approval.
+ENDS_DELIVERY = (ApprovalNotFound,)
 # How long one processing attempt holds a delivery before another may take it over.
 CLAIM = timedelta(minutes=2)
 # How long a connector-node delivery waits for its approval to complete in DingTalk.
 NODE_COMPLETION_WAIT = timedelta(hours=1)
-_STILL_RUNNING = frozenset({"NEW", "RUNNING"})
+Sources = Mapping[str, ApprovalSource]
 
 
 def record_delivery(
@@ -48,14 +51,18 @@ def record_delivery(
     instance_id: str,
     delivery_id: str = "",
     payload: dict[str, Any],
-    provider: str = "dingtalk",
+    provider: str,
+    form_code: str = "",
     now: datetime | None = None,
 ) -> InboundEvent:
-    """Store one authenticated delivery; its processing starts after the commit."""
+    """Store one authenticated delivery; its processing starts after the commit.
+    `form_code` is the approval form the delivery names, when the platform authenticated
+    it as its own (an unauthenticated caller's word vouches for nothing)."""
     event = InboundEvent.objects.create(
         provider=provider,
         via=via,
         event_type=event_type[:64],
+        form_code=form_code[:128],
         delivery_id=delivery_id[:128],
         instance_id=instance_id[:128],
         payload=payload,
@@ -65,16 +72,20 @@ def record_delivery(
     return event
 
 
-def process(event_id: int, source: ApprovalSource, now: datetime | None = None) -> str:
+def process(event_id: int, sources: Sources, now: datetime | None = None) -> str:
     """Act on one stored delivery and return its outcome. Idempotent: a processed event
     is left alone, and one that another thread or process is working on (or that waits
-    out a backoff) is not touched. A failure to reach DingTalk leaves it pending for the
-    next attempt, and so does a connector-node delivery whose approval DingTalk has not
-    completed yet (the node fires after the last approver, possibly before)."""
+    out a backoff) is not touched. A failure to reach the platform leaves it pending for
+    the next attempt, and so does a connector-node delivery whose approval DingTalk has
+    not completed yet (the node fires after the last approver, possibly before), and a
+    delivery of a platform that is not configured now (nothing about it is lost)."""
     moment = now or timezone.now()
     if not _claim(event_id, moment):
         return InboundEvent.objects.values_list("outcome", flat=True).get(pk=event_id)
     event = InboundEvent.objects.get(pk=event_id)
+    source = sources.get(event.provider)
+    if source is None:
+        return _wait(event, f"{event.provider} is not configured", moment)
     try:
         return _process(event, source, moment)
     except OutboundError as exc:
@@ -94,23 +105,18 @@ def _claim(event_id: int, now: datetime) -> bool:
 
 
 def _process(event: InboundEvent, source: ApprovalSource, moment: datetime) -> str:
-    process_code = settings.CONFIG.dingtalk.process_code if settings.CONFIG.dingtalk else ""
-    seen = _process_code_seen(event)
-    outcome = _skip_reason(event, process_code, seen)
+    outcome = _skip_reason(event, source.release_form)
     if outcome is None:
-        options = settings.CONFIG.options
         result = ingest_approval(
             source,
             event.instance_id,
             via=event.via,
-            mapping=options.dingtalk.form,
-            options=options.releases,
-            process_code=process_code,
-            process_code_seen=seen,
+            form_vouched=bool(event.form_code),
             now=moment,
         )
         if _completion_awaited(event, result.status, moment):
-            why = f"waiting for DingTalk to complete the approval ({result.status})"
+            words = result.provider_status or result.status
+            why = f"waiting for {event.provider} to complete the approval ({words})"
             return _wait(event, why, moment)
         outcome = result.describe()
     event.processed_at, event.outcome = moment, outcome[:200]
@@ -120,7 +126,7 @@ def _process(event: InboundEvent, source: ApprovalSource, moment: datetime) -> s
 
 
 def _completion_awaited(event: InboundEvent, status: str, now: datetime) -> bool:
-    if event.via != "connector" or status not in _STILL_RUNNING:
+    if event.via != "connector" or status != ApprovalStatus.PENDING:
         return False
     if now - event.received_at < NODE_COMPLETION_WAIT:
         return True
@@ -149,22 +155,13 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), timedelta(minutes=5))
 
 
-def _process_code_seen(event: InboundEvent) -> str | None:
-    """The approval form a delivery names, when the delivery is authenticated as DingTalk's
-    (a signed push, our own Stream connection); the connector node's body is not."""
-    if event.via not in ("event", "stream"):
-        return None
-    named = event.payload.get("processCode") if isinstance(event.payload, dict) else None
-    return named if isinstance(named, str) and named else None
-
-
-def _skip_reason(event: InboundEvent, process_code: str, seen: str | None) -> str | None:
+def _skip_reason(event: InboundEvent, release_form: str) -> str | None:
     if event.event_type not in INGESTED_TYPES:
         return f"ignored: {event.event_type} events are not about releases"
-    if seen is not None and seen != process_code:
+    if event.form_code and event.form_code != release_form:
         # Events come for every approval form of the company; this one is not ours (and
-        # asking DingTalk about it would spend API quota for nothing).
-        return f"ignored: an approval of another form ({seen})"
+        # asking the platform about it would spend API quota for nothing).
+        return f"ignored: an approval of another form ({event.form_code})"
     if not event.instance_id:
         return "ignored: no approval instance id"
     if event.delivery_id and (
@@ -179,10 +176,10 @@ def _skip_reason(event: InboundEvent, process_code: str, seen: str | None) -> st
 
 
 def _failed(event: InboundEvent, error: Exception, now: datetime) -> str:
-    """Record the failure. Only DingTalk saying the instance does not exist or the id is
-    invalid ends the delivery: everything else (an outage, the monthly quota, refused
-    credentials, an answer we could not read) is about the app or the day, not this
-    approval, so it is tried again, with backoff, until it goes through."""
+    """Record the failure. Only the platform saying the approval does not exist ends the
+    delivery: everything else (an outage, the monthly quota, refused credentials, an
+    answer we could not read) is about the app or the day, not this approval, so it is
+    tried again, with backoff, until it goes through."""
     message = error.message if isinstance(error, OutboundError) else repr(error)
     event.attempts += 1
     event.last_error = str(error)[:2000]
@@ -212,17 +209,23 @@ def pending(limit: int = 100, now: datetime | None = None) -> list[int]:
 class Dispatcher:
     """Runs `process` for new deliveries on a small thread pool, after the reply.
 
-    `source_factory` gives each run an ApprovalSource (a DingTalk client). Without one
-    (not configured yet), deliveries simply wait for the worker's sweep.
+    Off until a process that serves deliveries turns it on (`serve`, `worker`,
+    `stream`): elsewhere (a management command, a test) stored deliveries simply wait
+    for the worker's sweep.
     """
 
     def __init__(self) -> None:
-        self.source_factory: Callable[[], ApprovalSource] | None = None
+        self.sources: Sources | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
+    def enable(self, sources: Sources | None = None) -> None:
+        """Process new deliveries in the background, asking the enabled platforms (or
+        `sources`)."""
+        self.sources = registry.sources() if sources is None else sources
+
     def submit(self, event_id: int) -> None:
-        if self.source_factory is None:
+        if self.sources is None:
             return
         with self._lock:
             if self._pool is None:
@@ -234,13 +237,13 @@ class Dispatcher:
             logger.info("delivery %s left for the next sweep (shutting down)", event_id)
 
     def _run(self, event_id: int) -> None:
-        factory = self.source_factory
-        if factory is None:
+        sources = self.sources
+        if sources is None:
             return
         # A pooled thread may hold a connection the database has since closed.
         close_old_connections()
         try:
-            process(event_id, factory())
+            process(event_id, sources)
         except Exception:  # a background thread must log, not die silently
             logger.exception("processing delivery %s failed", event_id)
         finally:

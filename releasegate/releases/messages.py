@@ -2,7 +2,8 @@
 
 Every message names the release and what happened to it, so no two messages of one
 release are identical (DingTalk silently drops a repeat of an identical work notification
-to the same user on the same day).
+to the same user on the same day). Each goes out through the platform the release was
+approved in, to each person by their id there, and to its group chat when one is set.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from releasegate.releases.approvals import registry
 from releasegate.releases.models import Notification, Release
 
 TITLES = {
@@ -103,15 +105,17 @@ def notify(release: Release, kind: str, *, now: datetime | None = None, **detail
     channels: list[tuple[str, list[str]]] = []
     people = recipients(release)
     if people:
-        channels.append(("work_notification", people))
-    dingtalk = settings.CONFIG.dingtalk
-    if dingtalk is not None and dingtalk.robot_webhook:
-        channels.append(("group_robot", []))
+        channels.append(("people", people))
+    provider = release.approval.provider
+    platform = registry.enabled().get(provider)
+    if platform is not None and platform.group_chat:
+        channels.append(("group", []))
     with transaction.atomic():
         for channel, to in channels:
             Notification.objects.create(
                 release=release,
                 kind=kind,
+                provider=provider,
                 channel=channel,
                 recipients=to,
                 title=title,

@@ -1,39 +1,30 @@
-"""Delivering the outbox: each due notification is sent, retried with backoff when DingTalk
-cannot take it now (a rate limit, an outage), and given up, with the reason, when it
-refuses it for good. A message that cannot be delivered never holds up a release."""
+"""Delivering the outbox: each due notification is sent by its platform's messenger, retried
+with backoff when the platform cannot take it now (a rate limit, an outage), and given up,
+with the reason, when it refuses it for good. A message that cannot be delivered never
+holds up a release."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from releasegate.integrations.dingtalk.models import SentMessage
 from releasegate.lib.http import OutboundError
 from releasegate.lib.log_context import working_on
+from releasegate.releases.approvals.ports import Messenger, SentMessage
 from releasegate.releases.models import Notification, NotificationState
 
 logger = logging.getLogger("releasegate.outbox")
 MAX_ATTEMPTS = 8
-# DingTalk throttles a custom group robot for 10 minutes past 20 messages a minute; we stay
-# under it rather than learn it the hard way.
-ROBOT_PER_MINUTE = 19
+# DingTalk throttles a custom group robot for 10 minutes past 20 messages a minute (WeCom's
+# group robot allows 20 a minute too); each platform's group stays under it rather than
+# learn it the hard way.
+GROUP_PER_MINUTE = 19
 # Longer than one send takes (DingTalk calls time out well before).
 CLAIM = timedelta(minutes=2)
-
-
-class WorkNotifier(Protocol):
-    def send_work_notification(
-        self, user_ids: Sequence[str], title: str, markdown: str
-    ) -> SentMessage: ...
-
-
-class GroupRobotSender(Protocol):
-    def send_markdown(self, title: str, markdown: str) -> SentMessage: ...
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -42,27 +33,28 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def deliver_due(
-    notifier: WorkNotifier | None,
-    robot: GroupRobotSender | None,
-    *,
-    now: datetime | None = None,
-    limit: int = 50,
+    messengers: Mapping[str, Messenger], *, now: datetime | None = None, limit: int = 50
 ) -> int:
-    """Send the notifications that are due; returns how many were attempted."""
+    """Send the notifications that are due, each by its platform's messenger; returns
+    how many were attempted."""
     moment = now or timezone.now()
     due = _claim_due(moment, limit)
     if not due:
         return 0
-    robot_budget = ROBOT_PER_MINUTE - _robot_sent_since(moment - timedelta(minutes=1))
+    group_budget: dict[str, int] = {}
     for notification in due:
-        if notification.channel == "group_robot":
-            if robot_budget <= 0:
+        if notification.channel == "group":
+            provider = notification.provider
+            if provider not in group_budget:
+                since = moment - timedelta(minutes=1)
+                group_budget[provider] = GROUP_PER_MINUTE - _group_sent_since(provider, since)
+            if group_budget[provider] <= 0:
                 notification.next_attempt_at = moment + timedelta(seconds=10)
                 notification.save(update_fields=["next_attempt_at"])
                 continue
-            robot_budget -= 1
+            group_budget[provider] -= 1
         with working_on(notification.release_id):
-            _deliver(notification, notifier, robot, moment)
+            _deliver(notification, messengers.get(notification.provider), moment)
     return len(due)
 
 
@@ -87,21 +79,16 @@ def _claim_due(moment: datetime, limit: int) -> list[Notification]:
     return claimed
 
 
-def _robot_sent_since(since: datetime) -> int:
+def _group_sent_since(provider: str, since: datetime) -> int:
     return Notification.objects.filter(
-        channel="group_robot", state=NotificationState.SENT, sent_at__gte=since
+        provider=provider, channel="group", state=NotificationState.SENT, sent_at__gte=since
     ).count()
 
 
-def _deliver(
-    notification: Notification,
-    notifier: WorkNotifier | None,
-    robot: GroupRobotSender | None,
-    now: datetime,
-) -> None:
+def _deliver(notification: Notification, messenger: Messenger | None, now: datetime) -> None:
     notification.attempts += 1
     try:
-        sent = _send(notification, notifier, robot)
+        sent = _send(notification, messenger)
     except OutboundError as exc:
         notification.last_error = str(exc)[:2000]
         give_up = exc.permanent or notification.attempts >= MAX_ATTEMPTS
@@ -121,15 +108,14 @@ class _NotConfigured(Exception):
     pass
 
 
-def _send(
-    notification: Notification, notifier: WorkNotifier | None, robot: GroupRobotSender | None
-) -> SentMessage:
-    if notification.channel == "group_robot":
-        if robot is None:
-            raise _NotConfigured("no group robot is configured")
-        return robot.send_markdown(notification.title, notification.markdown)
-    if notifier is None:
-        raise _NotConfigured("DingTalk is not configured")
-    return notifier.send_work_notification(
+def _send(notification: Notification, messenger: Messenger | None) -> SentMessage:
+    if messenger is None:
+        raise _NotConfigured(f"{notification.provider} is not configured to send messages")
+    if notification.channel == "group":
+        try:
+            return messenger.send_to_group(notification.title, notification.markdown)
+        except ValueError as exc:
+            raise _NotConfigured(str(exc)) from None
+    return messenger.send_to_people(
         notification.recipients, notification.title, notification.markdown
     )

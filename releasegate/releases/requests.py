@@ -1,18 +1,16 @@
-"""Requests made from ReleaseGate's side, for companies without DingTalk Professional
-(whose forms cannot call a connector): the dashboard's "new release" page, `POST
-/api/requests` and `releasegate request` all come here.
+"""Requests made from ReleaseGate's side: the dashboard's "new release" page, `POST
+/api/requests` and `releasegate request` all come here (for companies whose approval form
+cannot call a connector, and for ReleaseGate's own approvals).
 
 A request is checked exactly as the form's submit check would check it, then started as
-a DingTalk approval instance on the person's behalf (they are its originator). From then
-on it is an approval like any other: its outcome comes back through the event push,
-Stream or reconcile, and only an approved instance becomes a release.
+an approval on the person's behalf in the platform that takes requests (they are its
+originator). From then on it is an approval like any other: its outcome comes back
+through the platform's events or reconcile, and only an approved one becomes a release.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -21,31 +19,12 @@ from django.utils import timezone
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project, option_label
 from releasegate.config import FormMapping
-from releasegate.integrations.dingtalk.connector_validation import form_problems
+from releasegate.releases.approvals.ports import ApprovalSource, ReleaseRequest
 from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
+from releasegate.releases.rules import form_problems
 
-
-class InstanceStarter(Protocol):
-    def create_instance(
-        self, process_code: str, originator_user_id: str, form_values: list[tuple[str, str]]
-    ) -> str: ...
-
-
-@dataclass(frozen=True)
-class ReleaseRequest:
-    """What a person asks for, by role (the form's labels come from the mapping)."""
-
-    project: str
-    application: str
-    release_type: str = ""
-    # As the form writes it: "2026-11-27 10:00", or empty for as soon as approved.
-    release_time: str = ""
-    # "是" or "否" (any of the configured yes/no words).
-    db_change: str = "否"
-    db_change_done: str = ""
-    # Jenkins parameter name -> value, for the parameters the form has fields for.
-    parameters: dict[str, str] = field(default_factory=dict)
+__all__ = ["ReleaseRequest", "RequestRefused", "form_values", "submit"]
 
 
 class RequestRefused(Exception):
@@ -84,22 +63,28 @@ def form_values(request: ReleaseRequest, mapping: FormMapping) -> list[tuple[str
     return [(label, value) for label, value in values if value != ""]
 
 
+# "Your account has no user id on <platform>", by platform.
+_NO_USER_ID = {"dingtalk": "钉钉用户 ID", "feishu": "飞书用户 ID", "wecom": "企业微信用户 ID"}
+
+
 def submit(
     request: ReleaseRequest,
     *,
     originator_user_id: str,
-    starter: InstanceStarter,
+    source: ApprovalSource,
     now: datetime | None = None,
 ) -> str:
-    """Check the request as the form's submit check would, start the approval instance on
-    the originator's behalf, and return its id. Raises `RequestRefused` with the reasons
-    (nothing is started then), or the client's error when DingTalk refuses. `now` (the
-    clock's unless given) is the moment the request is checked at and recorded with."""
+    """Check the request as the form's submit check would, start the approval on the
+    originator's behalf in `source`'s platform, and return its id. Raises
+    `RequestRefused` with the reasons (nothing is started then), or the platform's error
+    when it refuses. `now` (the clock's unless given) is the moment the request is
+    checked at and recorded with."""
     if not originator_user_id:
-        raise RequestRefused(["你的账号没有设置钉钉用户 ID，无法代你发起审批"])
+        which = _NO_USER_ID.get(source.provider, f"{source.provider} 用户 ID")
+        raise RequestRefused([f"你的账号没有设置{which}，无法代你发起审批"])
     moment = now or timezone.now()
     options = settings.CONFIG.options
-    mapping = options.dingtalk.form
+    mapping = options.form
     values = form_values(request, mapping)
     problems = _unformed_parameters(request, mapping)
     problems += form_problems(
@@ -107,14 +92,13 @@ def submit(
     )
     if problems:
         raise RequestRefused(problems)
-    dingtalk = settings.CONFIG.dingtalk
-    process_code = dingtalk.process_code if dingtalk else ""
-    instance_id = starter.create_instance(process_code, originator_user_id, values)
+    instance_id = source.start(originator_user_id, request)
     with transaction.atomic():
         # Remembered like a delivery, so the approval is known (and reconciled) at once.
         record_delivery(
             via="request",
             event_type="request",
+            provider=source.provider,
             instance_id=instance_id,
             payload={"originator": originator_user_id, "form": dict(values)},
             now=moment,

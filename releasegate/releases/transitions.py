@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from releasegate.observability.metrics import observe_trigger
+from releasegate.releases.metrics import observe_trigger
 from releasegate.releases.models import Release, ReleaseEvent, ReleaseState
 
 S = ReleaseState

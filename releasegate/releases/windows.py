@@ -85,3 +85,29 @@ def _inside(window: ReleaseWindow, local: datetime) -> bool:
 def describe_window(window: ReleaseWindow) -> str:
     days = "、".join(_DAY_NAMES[day] for day in window.days)
     return f"{days} {window.start}-{window.end}"
+
+
+def closed_only(wanted: datetime, options: ReleaseOptions, now: datetime) -> bool:
+    """Whether the only thing wrong with the time is that releases are closed then
+    (rather than the time being in the past or beyond the horizon)."""
+    return (
+        wanted >= now - timedelta(minutes=options.past_tolerance_minutes)
+        and wanted <= now + timedelta(days=options.horizon_days)
+        and closed_at(wanted, options) is not None
+    )
+
+
+def next_opening(after: datetime, options: ReleaseOptions) -> datetime | None:
+    """The first moment after `after`, within the horizon, when releases are open."""
+    zone = options.zone
+    local = after.astimezone(zone)
+    candidates = [freeze.end.replace(tzinfo=zone) for freeze in options.freezes]
+    for day in range(options.horizon_days + 1):
+        date = (local + timedelta(days=day)).date()
+        for window in options.windows:
+            start = window.clock("start")
+            candidates.append(datetime.combine(date, start, tzinfo=zone))
+    for moment in sorted(c for c in candidates if c > local):
+        if closed_at(moment, options) is None:
+            return moment
+    return None

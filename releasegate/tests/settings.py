@@ -38,3 +38,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(os.environ["RELEASEGATE_DATA_DIR"]) / "test.sqlite3")
     }
+
+# An outbound call inside a database transaction fails the test that makes it.
+REFUSE_CALLS_IN_TRANSACTIONS = True

@@ -66,3 +66,37 @@ def test_connect_names_refused_credentials_and_missing_migrations(
     assert "JENKINS_URL: jenkins: Jenkins refused the credentials" in result.stdout
     assert "releasegate migrate" in result.stdout
     assert "wrong-token-value" not in result.stdout
+
+
+JENKINS = {"JENKINS_URL": "http://127.0.0.1:9/", "JENKINS_USER": "u", "JENKINS_TOKEN": "t0k3n"}
+
+
+def test_it_says_which_approval_platforms_are_enabled(tmp_path: Path) -> None:
+    result = releasegate("check", env={**SECRET, **JENKINS}, data_dir=tmp_path)
+
+    assert result.returncode == 0, result.stdout
+    assert "approvals        dingtalk" in result.stdout
+
+
+def test_without_any_approval_platform_it_says_so(tmp_path: Path) -> None:
+    env = {"SECRET_KEY": "k" * 50, **JENKINS}
+
+    result = releasegate("check", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert "approvals        none (not configured: dingtalk" in result.stdout
+    assert "approvals: no approval platform is configured" in result.stdout
+    assert "DINGTALK_APP_KEY:" not in result.stdout
+
+
+def test_a_platform_whose_settings_are_incomplete_is_named_with_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    env = {"SECRET_KEY": "k" * 50, **JENKINS, "DINGTALK_APP_KEY": "dingappkey"}
+
+    result = releasegate("check", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert "dingtalk (settings incomplete)" in result.stdout
+    assert "DINGTALK_APP_SECRET: not set" in result.stdout
+    assert "no approval platform is configured" not in result.stdout

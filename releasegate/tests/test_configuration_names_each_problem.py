@@ -13,13 +13,13 @@ DINGTALK = {
     "DINGTALK_EVENT_AES_KEY": "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7",
     "DINGTALK_CONNECTOR_SECRET": "connector-secret",
 }
-VALID = {
+VALID_WITHOUT_DINGTALK = {
     "SECRET_KEY": "k" * 50,
     "JENKINS_URL": "https://jenkins.example.com/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "11aa22bb33cc",
-    **DINGTALK,
 }
+VALID = {**VALID_WITHOUT_DINGTALK, **DINGTALK}
 
 
 def problems(config: Config) -> dict[str, str]:
@@ -39,17 +39,26 @@ def test_a_complete_environment_has_no_problems(tmp_path: Path) -> None:
 def test_an_empty_environment_names_every_missing_setting() -> None:
     found = problems(load({}))
 
-    assert set(found) == {
-        "SECRET_KEY",
-        "JENKINS_URL",
-        "JENKINS_USER",
-        "JENKINS_TOKEN",
-        "DINGTALK_APP_KEY",
+    # No approval platform's settings are required: each is off until they are given.
+    assert set(found) == {"SECRET_KEY", "JENKINS_URL", "JENKINS_USER", "JENKINS_TOKEN"}
+    assert load({}).dingtalk is None
+
+
+def test_one_dingtalk_setting_turns_dingtalk_on_and_names_the_rest() -> None:
+    found = problems(load({"DINGTALK_APP_KEY": "dingtestappkey"}))
+
+    assert {name for name in found if name.startswith("DINGTALK_")} == {
         "DINGTALK_APP_SECRET",
         "DINGTALK_AGENT_ID",
         "DINGTALK_PROCESS_CODE",
         "DINGTALK_CONNECTOR_SECRET",
     }
+
+
+def test_a_dingtalk_setting_given_empty_leaves_dingtalk_off() -> None:
+    config = load({**VALID_WITHOUT_DINGTALK, "DINGTALK_APP_KEY": " "})
+
+    assert (config.dingtalk, config.problems) == (None, ())
 
 
 def test_a_short_secret_key_is_refused() -> None:
@@ -192,7 +201,10 @@ def test_the_group_robot_needs_its_webhook_url_and_a_signing_secret() -> None:
 
 
 def test_problems_know_the_area_they_belong_to() -> None:
-    areas = {p.setting: p.area for p in load({"DATABASE_URL": "mysql://x/y"}).problems}
+    areas = {
+        p.setting: p.area
+        for p in load({"DATABASE_URL": "mysql://x/y", "DINGTALK_AGENT_ID": "1"}).problems
+    }
 
     assert areas["DINGTALK_APP_KEY"] == "dingtalk"
     assert areas["JENKINS_URL"] == "jenkins"
@@ -224,3 +236,22 @@ def test_event_push_settings_come_in_pairs_or_not_at_all() -> None:
 
     found = problems(load({**without, "DINGTALK_EVENT_TOKEN": "mryue"}))
     assert "event push needs it too" in found["DINGTALK_EVENT_AES_KEY"]
+
+
+def test_the_form_mapping_is_read_where_earlier_versions_kept_it(tmp_path: Path) -> None:
+    path = tmp_path / "releasegate.toml"
+    path.write_text('[dingtalk]\ntimeout_seconds = 5\n[dingtalk.form]\nproject = "项目"\n')
+
+    config = load({**VALID, "RELEASEGATE_CONFIG": str(path)})
+
+    assert config.problems == ()
+    assert (config.options.form.project, config.options.dingtalk.timeout_seconds) == ("项目", 5)
+
+
+def test_a_form_mapping_given_twice_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "releasegate.toml"
+    path.write_text('[form]\nproject = "项目"\n[dingtalk.form]\nproject = "项目名称"\n')
+
+    found = problems(load({**VALID, "RELEASEGATE_CONFIG": str(path)}))
+
+    assert "given twice" in found["releasegate.toml"]

@@ -109,7 +109,7 @@ def test_the_ingress_exposes_only_what_dingtalk_calls_on_an_allowed_host() -> No
         assert backend["name"] == service["metadata"]["name"]
         assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
     assert resolve("/dingtalk/connector/projects").url_name == "connector-projects"
-    assert resolve("/dingtalk/events").url_name == "dingtalk-events"
+    assert resolve("/dingtalk/events").view_name == "dingtalk:events"
 
 
 def test_the_example_secret_and_configuration_load_without_a_problem(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_unconfigured_dingtalk_is_said_once() -> None:
 def test_tables_of_the_file_stay_one_value() -> None:
     options = {s.name: s.value for s in file_settings(load(REQUIRED))}
 
-    assert options["dingtalk.form.parameters"] == '{"分支或标签": ["BRANCH", "TAG"], "环境": "ENV"}'
+    assert options["form.parameters"] == '{"分支或标签": ["BRANCH", "TAG"], "环境": "ENV"}'
     assert options["releases.horizon_days"] == "30"
 
 

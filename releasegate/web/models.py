@@ -1,4 +1,5 @@
-"""The people who use ReleaseGate: a Django user, and who they are in DingTalk."""
+"""The people who use ReleaseGate: a Django user, and who they are on each approval
+platform."""
 
 from __future__ import annotations
 
@@ -21,9 +22,15 @@ class Profile(models.Model):
         return f"{self.user} ({self.dingtalk_user_id or '-'})"
 
 
-def dingtalk_user_id(user: AbstractBaseUser | AnonymousUser) -> str:
-    """The user's DingTalk user id, or "" when they have none (or no profile yet)."""
+def platform_user_id(user: AbstractBaseUser | AnonymousUser, provider: str) -> str:
+    """Who the user is on the approval platform `provider`, or "" when they have no id
+    there (or no profile yet). In ReleaseGate's own approvals they are their username."""
     if not user.is_authenticated:
         return ""
+    if provider == "local":
+        return user.get_username()
     profile = Profile.objects.filter(user_id=user.pk).first()
-    return profile.dingtalk_user_id if profile else ""
+    if profile is None:
+        return ""
+    ids = {"dingtalk": profile.dingtalk_user_id}
+    return ids.get(provider, "")

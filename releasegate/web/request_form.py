@@ -150,4 +150,4 @@ def _field_of(problem: str, parameter_names: list[str]) -> str:
 
 
 def _mapping() -> FormMapping:
-    return settings.CONFIG.options.dingtalk.form
+    return settings.CONFIG.options.form

@@ -83,9 +83,14 @@ def queue_url(release: Release) -> str:
     return f"{jenkins.url.rstrip('/')}/queue/item/{release.queue_id}/"
 
 
-def dingtalk_url(release: Release) -> str:
-    """The approval's page in DingTalk, as DingTalk's own events gave it (the `url` of
-    bpms_instance_change); "" when no delivery carried one."""
+def approval_url(release: Release) -> str:
+    """The approval's page on its platform: the first link the platform's API gave, else
+    one its own events carried (DingTalk's `url` of bpms_instance_change); "" when
+    neither did."""
+    for link in release.approval.links:
+        url = _web_address(link.get("url") if isinstance(link, dict) else None)
+        if url:
+            return url
     deliveries = InboundEvent.objects.filter(
         provider=release.approval.provider, instance_id=release.approval.instance_id
     ).order_by("-received_at")
@@ -106,15 +111,23 @@ def _url_in(payload: Any) -> str:
         except ValueError:
             data = None
     for candidate in (payload.get("url"), data.get("url") if isinstance(data, dict) else None):
-        # Only web addresses become links: a payload is never trusted with a scheme.
-        if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
-            return candidate
+        url = _web_address(candidate)
+        if url:
+            return url
+    return ""
+
+
+def _web_address(candidate: Any) -> str:
+    """`candidate` when it is a web address, else "": a platform's answer, like a payload,
+    is never trusted with a scheme."""
+    if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
+        return candidate
     return ""
 
 
 EVENT_TITLES: dict[str, Any] = {
     "received": gettext_lazy("Approval received"),
-    "approval-withdrawn": gettext_lazy("Approval withdrawn in DingTalk"),
+    "approval-withdrawn": gettext_lazy("Approval withdrawn"),
     "held": gettext_lazy("Held by a policy"),
     "waiting": gettext_lazy("Waiting for another release of the job"),
     "retry": gettext_lazy("Jenkins failed; retrying"),

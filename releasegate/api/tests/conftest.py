@@ -12,10 +12,8 @@ from pytest_django.fixtures import Settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from releasegate.catalog.sync import run_sync
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
-from releasegate.config import CatalogOptions, JenkinsSettings, load
-from releasegate.integrations.jenkins.client import JenkinsClient
+from releasegate.config import JenkinsSettings, load
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.web.models import Profile
@@ -45,12 +43,6 @@ def tester() -> User:
 def api(tester: User) -> APIClient:
     """The API as Zhang San calls it, with his token."""
     return token_client(tester)
-
-
-@pytest.fixture
-def demo_catalog(jenkins_client: JenkinsClient) -> None:
-    """The catalog synced from the demo Jenkins."""
-    run_sync(jenkins_client, CatalogOptions())
 
 
 @pytest.fixture

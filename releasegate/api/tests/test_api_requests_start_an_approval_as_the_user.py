@@ -17,8 +17,8 @@ from rest_framework.test import APIClient
 
 from releasegate.api.tests.conftest import person, token_client
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.connector_validation import DB_CHANGE_PENDING
 from releasegate.releases.models import InboundEvent
+from releasegate.releases.rules import DB_CHANGE_PENDING
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 

@@ -1,6 +1,7 @@
 """`POST /api/requests`: ask for a release as the authenticated person, without the
-DingTalk form (for companies whose edition has no connector). The request is checked as
-the form's submit check would check it, then started in DingTalk on their behalf."""
+platform's own form (for companies whose form cannot call a connector, and for
+ReleaseGate's own approvals). The request is checked as the form's submit check would
+check it, then started in the approval platform that takes requests, on their behalf."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from releasegate.api.fields import StrictCharField, StrictSerializer
-from releasegate.connections import NotConfigured, dingtalk_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.form import UnreadableTime, parse_release_time
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
-from releasegate.web.models import dingtalk_user_id
+from releasegate.web.models import platform_user_id
 
 # How the form writes a time; the approvers read it there.
 _FORM_TIME = "%Y-%m-%d %H:%M"
@@ -76,6 +78,7 @@ class RequestSerializer(StrictSerializer):
 
 class RequestStarted(serializers.Serializer):  # type: ignore[type-arg]
     approval_instance_id = serializers.CharField()
+    approval_provider = serializers.CharField(help_text="the approval platform, e.g. dingtalk")
 
 
 class RequestRefusedAnswer(serializers.Serializer):  # type: ignore[type-arg]
@@ -88,28 +91,34 @@ class RequestRelease(APIView):
         responses={
             201: RequestStarted,
             400: RequestRefusedAnswer,
-            502: OpenApiResponse(description="DingTalk refused or could not be reached"),
-            503: OpenApiResponse(description="DingTalk is not configured"),
+            502: OpenApiResponse(
+                description="the approval platform refused or could not be reached"
+            ),
+            503: OpenApiResponse(description="no approval platform is configured"),
         },
     )
     def post(self, request: Request) -> Response:
-        """Start the release approval in DingTalk with you as its originator."""
+        """Start the release approval with you as its originator, in the approval platform
+        that takes requests (`approval_provider` in the answer says which)."""
         body = RequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            starter = dingtalk_client(settings.CONFIG)
+            platform = registry.for_requests()
             instance_id = submit(
                 body.release_request(),
-                originator_user_id=dingtalk_user_id(request.user),
-                starter=starter,
+                originator_user_id=platform_user_id(request.user, platform.name),
+                source=platform.source,
             )
         except RequestRefused as refused:
             return Response({"problems": refused.problems}, status=status.HTTP_400_BAD_REQUEST)
         except ValueError as exc:
             # The client's own check of what DingTalk would refuse; nothing was sent.
             return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-        except NotConfigured as exc:
+        except NotEnabled as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except OutboundError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
-        return Response({"approval_instance_id": instance_id}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"approval_instance_id": instance_id, "approval_provider": platform.name},
+            status=status.HTTP_201_CREATED,
+        )

@@ -20,23 +20,26 @@ from releasegate.integrations.dingtalk.models import (
     ApprovalInstance,
     ApproverStep,
     InstanceStatus,
-    SentMessage,
 )
 from releasegate.integrations.dingtalk.parsing import instance_from, validated
 from releasegate.integrations.dingtalk.raw import (
     RawCreated,
+    RawExecuted,
     RawIdPageAnswer,
     RawInstanceAnswer,
     RawRobotBatchAnswer,
     RawWorkNotificationAnswer,
 )
 from releasegate.integrations.dingtalk.session import DingTalkSession
+from releasegate.releases.approvals.ports import SentMessage
 
 __all__ = ["DingTalkClient"]
 
 # "发起审批实例": at most 150 form values and 20 approver steps.
 MAX_FORM_VALUES = 150
 MAX_APPROVER_STEPS = 20
+# "同意或拒绝审批任务": a remark of at most 1024 characters.
+MAX_REMARK = 1024
 # instanceIds/query takes maxResults of at most 20.
 MAX_PAGE_SIZE = 20
 # "发送工作通知": userid_list holds at most 100 users.
@@ -112,6 +115,33 @@ class DingTalkClient(DingTalkSession):
         what = f"a new instance of {process_code}"
         response = self._v1("POST", "v1.0/workflow/processInstances", what, json=body)
         return validated(RawCreated, response, what).instance_id
+
+    def execute_task(
+        self,
+        instance_id: str,
+        task_id: int,
+        actioner_user_id: str,
+        *,
+        agree: bool,
+        remark: str = "",
+    ) -> None:
+        """Agree or refuse one approver's task as that approver (`Workflow.Instance.Write`).
+        Raises `TaskRefused` when DingTalk will not take the decision (not their task, or
+        no longer open). A refusal on one task ends the approval; an agreement moves it on.
+        """
+        body: dict[str, Any] = {
+            "processInstanceId": instance_id,
+            "taskId": task_id,
+            "actionerUserId": actioner_user_id,
+            "result": "agree" if agree else "refuse",
+        }
+        if remark:
+            body["remark"] = remark[:MAX_REMARK]
+        what = f"the decision on task {task_id} of {instance_id}"
+        response = self._v1("POST", "v1.0/workflow/processInstances/execute", what, json=body)
+        answer = validated(RawExecuted, response, what)
+        if str(answer.success).lower() != "true":
+            raise errors.UnexpectedResponse(f"{what}: DingTalk answered success={answer.success}")
 
     def list_instance_ids(
         self,

@@ -34,12 +34,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project
 from releasegate.config import DingTalkSettings, FormMapping
+from releasegate.integrations.dingtalk.approvals import PROVIDER
 from releasegate.integrations.dingtalk.connector_options import (
     applications_answer,
     parameters_answer,
     projects_answer,
 )
-from releasegate.integrations.dingtalk.connector_validation import form_problems
 from releasegate.integrations.dingtalk.crypto import (
     SignatureError,
     verify_api_secret,
@@ -49,6 +49,7 @@ from releasegate.integrations.guard import public_endpoint
 from releasegate.lib.storable import unstorable
 from releasegate.releases.form import RequestedRelease, read_form
 from releasegate.releases.inbox import record_delivery
+from releasegate.releases.rules import form_problems
 
 logger = logging.getLogger("releasegate.dingtalk.connector")
 
@@ -294,7 +295,7 @@ def parameters(body: ParametersQuery) -> Answer:
     asked, project = body.application or "", body.project or ""
     catalog = snapshot.current()
     found = find_application(catalog, asked, project) if asked.strip() else None
-    mapping = settings.CONFIG.options.dingtalk.form
+    mapping = settings.CONFIG.options.form
     if found is None:
         return parameters_answer(None, asked, mapping)
     # The answer also depends on the form mapping: kept with it, and built again if the
@@ -312,9 +313,9 @@ def validate(body: FormSubmission) -> dict[str, Any]:
     """表单提交时验证: `valid` maps onto 校验结果, `message` onto 校验错误信息."""
     options = settings.CONFIG.options
     problems = form_problems(
-        body.requested(options.dingtalk.form),
+        body.requested(options.form),
         snapshot.current(),
-        options.dingtalk.form,
+        options.form,
         options.releases,
         timezone.now(),
     )
@@ -336,6 +337,7 @@ def approved(body: ApprovedInstance) -> dict[str, Any]:
         record_delivery(
             via="connector",
             event_type="connector_node",
+            provider=PROVIDER,
             instance_id=body.instance_id,
             payload=body.model_dump(mode="json"),
         )

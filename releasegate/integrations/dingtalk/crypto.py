@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 import string
 import time
@@ -28,8 +27,8 @@ from urllib.parse import quote
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-# The EncodingAESKey the developer console generates: 43 letters and digits.
-AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
+from releasegate.config.dingtalk import AES_KEY
+
 _BLOCK = 32
 # DingTalk gives no skew window for its timestamps; five minutes either way is ours.
 WINDOW_SECONDS = 300

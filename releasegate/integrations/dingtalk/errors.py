@@ -1,6 +1,8 @@
 """What can go wrong when talking to DingTalk, each failure a type that says what happened.
 
-All are `OutboundError`s: `permanent` tells a caller whether retrying can help. DingTalk
+All are `OutboundError`s: `permanent` tells a caller whether retrying can help. Each is
+also the approval port's kind of failure (`releasegate.releases.approvals.errors`), which
+is all the domain looks at. DingTalk
 answers in two dialects: the v1.0 API (api.dingtalk.com) with an HTTP status and
 `{"code", "message", "requestid"}`, the older API (oapi.dingtalk.com) with HTTP 200 and
 `{"errcode", "errmsg"}`; `v1_error` and `oapi_error` read each.
@@ -12,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from releasegate.lib.http import TRANSIENT_STATUSES, OutboundError
+from releasegate.lib.http import TRANSIENT_STATUSES
+from releasegate.releases.approvals import errors as port
 
 SERVICE = "dingtalk"
 
@@ -32,10 +35,25 @@ TOKEN_REJECTED_CODE = "InvalidAuthentication"
 TOKEN_REJECTED_ERRCODES = frozenset({40014, 42001, 88})
 # The older API's "系统繁忙".
 BUSY_ERRCODE = -1
-NOT_FOUND_CODES = frozenset({"processInstanceNotExist", "processInstanceIdError"})
+# The last is how `processInstances/execute` names an unknown instance (reference 9.1).
+NOT_FOUND_CODES = frozenset(
+    {"processInstanceNotExist", "processInstanceIdError", "invalidInstanceId"}
+)
+# `processInstances/execute` refusing a decision (reference section 9.1): not the task's
+# approver (needAuth), the task or actioner unknown, the approval no longer open. Which
+# code answers which case is UNCONFIRMED; all of them mean "this decision was not taken".
+TASK_REFUSED_CODES = frozenset(
+    {
+        "needAuth",
+        "invalidInstanceExecuteActionerUserId",
+        "invalidInstanceExecuteTaskId",
+        "aflowProcessInstStatusException",
+        "aflowProcessInstCanNotBeExecuted",
+    }
+)
 
 
-class DingTalkError(OutboundError):
+class DingTalkError(port.ApprovalError):
     permanent_default = True
 
     def __init__(
@@ -45,35 +63,39 @@ class DingTalkError(OutboundError):
         super().__init__(message, service=SERVICE, permanent=self.permanent_default, status=status)
 
 
-class AuthenticationFailed(DingTalkError):
+class AuthenticationFailed(DingTalkError, port.CredentialsRefused):
     """The app key or app secret is wrong (`invalidClientIdOrSecret`)."""
 
 
-class TokenRejected(DingTalkError):
+class TokenRejected(DingTalkError, port.CredentialsRefused):
     """DingTalk refused a freshly fetched access token too; worth retrying later."""
 
     permanent_default = False
 
 
-class PermissionDenied(DingTalkError):
+class PermissionDenied(DingTalkError, port.CredentialsRefused):
     """The app lacks a permission for this API (e.g. `Workflow.Instance.Read`)."""
 
 
-class NotFound(DingTalkError):
+class NotFound(DingTalkError, port.ApprovalNotFound):
     """No such approval instance (`processInstanceNotExist`)."""
 
 
-class InvalidRequest(DingTalkError):
+class InvalidRequest(DingTalkError, port.StartRefused):
     """DingTalk rejected the request itself: a bad parameter, form value or process code."""
 
 
-class RateLimited(DingTalkError):
+class TaskRefused(DingTalkError, port.ActionRefused):
+    """DingTalk refused an approver's decision: not their task, or no longer open."""
+
+
+class RateLimited(DingTalkError, port.RateLimited):
     """The QPS limit still held after the bounded retries; try again later."""
 
     permanent_default = False
 
 
-class QuotaExhausted(DingTalkError):
+class QuotaExhausted(DingTalkError, port.RateLimited):
     """The organisation's monthly API quota is used up; no retry helps before next month."""
 
 
@@ -87,7 +109,7 @@ class RobotThrottled(MessageRejected):
     permanent_default = False
 
 
-class DingTalkUnavailable(DingTalkError):
+class DingTalkUnavailable(DingTalkError, port.ProviderUnavailable):
     """5xx or "system busy": DingTalk could not answer now; worth retrying."""
 
     permanent_default = False
@@ -129,6 +151,8 @@ def v1_error(response: httpx.Response, what: str) -> DingTalkError:
         return TokenRejected(f"DingTalk refused the access token for {what}{said}", status=status)
     if code in NOT_FOUND_CODES:
         return NotFound(f"{what} does not exist in DingTalk{said}", status=status, code=code)
+    if code in TASK_REFUSED_CODES:
+        return TaskRefused(f"DingTalk refused {what}{said}", status=status, code=code)
     if status == 403:
         return PermissionDenied(f"DingTalk denied {what}{said}", status=status, code=code)
     if status in TRANSIENT_STATUSES or status >= 500:

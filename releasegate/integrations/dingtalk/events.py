@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from releasegate.integrations.dingtalk.approvals import PROVIDER
 from releasegate.integrations.dingtalk.crypto import EventCrypto, SignatureError, check_fresh
 from releasegate.integrations.guard import public_endpoint
 from releasegate.lib.storable import unstorable
@@ -116,8 +117,11 @@ def _accept(message: str) -> JsonResponse | None:
     record_delivery(
         via="event",
         event_type=event_type,
+        provider=PROVIDER,
         instance_id=event.instance_id or "",
         delivery_id=delivery_id,
+        # Signed by DingTalk: the form it names is taken as said.
+        form_code=event.process_code or "",
         payload=payload,
     )
     return None
@@ -129,7 +133,7 @@ def _already_stored(delivery_id: str) -> bool:
     only make DingTalk retry and then list it as failed) and not stored a second time."""
     if not delivery_id:
         return False
-    held = InboundEvent.objects.filter(provider="dingtalk", via="event", delivery_id=delivery_id)
+    held = InboundEvent.objects.filter(provider=PROVIDER, via="event", delivery_id=delivery_id)
     if not held.exists():
         return False
     logger.info("event %s delivered again: acknowledged, not stored again", delivery_id)

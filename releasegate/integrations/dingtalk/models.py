@@ -190,13 +190,3 @@ class ApproverStep:
 
     user_ids: tuple[str, ...]
     action_type: Literal["AND", "OR", "NONE"] = "NONE"
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    """What DingTalk said when it accepted a message."""
-
-    # Work notification: task_id; robot 1:1: processQueryKey; group robot: "".
-    reference: str
-    # Users DingTalk named as not reached (invalid, flow-controlled or filtered).
-    not_reached: tuple[str, ...] = ()

@@ -97,6 +97,12 @@ class RawCreated(_Raw):
     instance_id: str = Field(min_length=1)
 
 
+class RawExecuted(_Raw):
+    # `result` says agree (true) or refuse (false), not whether it worked: `success` does
+    # (reference section 9.1).
+    success: bool | str | None = None
+
+
 class RawIdPage(_Raw):
     # Not named `list`: the field would shadow the builtin in the annotations below.
     ids: list[str] = Field(default=[], alias="list")

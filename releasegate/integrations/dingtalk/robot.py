@@ -16,9 +16,9 @@ import httpx
 
 from releasegate.integrations.dingtalk import errors
 from releasegate.integrations.dingtalk.crypto import robot_sign
-from releasegate.integrations.dingtalk.models import SentMessage
 from releasegate.lib.http import OutboundClient, Timeouts, count_refusal
 from releasegate.lib.redact import register_secret
+from releasegate.releases.approvals.ports import SentMessage
 
 # 20 messages a minute per robot; beyond that it is blocked for 10 minutes. The code is
 # from third-party maps (UNCONFIRMED against the official page).

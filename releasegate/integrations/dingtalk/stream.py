@@ -15,6 +15,7 @@ import logging
 from django.db import DatabaseError, close_old_connections, transaction
 
 from releasegate.config import Config
+from releasegate.integrations.dingtalk.approvals import PROVIDER
 from releasegate.integrations.dingtalk.events import APPROVAL_EVENTS
 from releasegate.integrations.dingtalk.stream_client import StreamClient, StreamOptions
 from releasegate.integrations.dingtalk.stream_frames import StreamEvent
@@ -37,8 +38,11 @@ def store_event(event: StreamEvent) -> bool:
             record_delivery(
                 via="stream",
                 event_type=event.event_type,
+                provider=PROVIDER,
                 instance_id=str(event.data.get("processInstanceId") or ""),
                 delivery_id=event.event_id,
+                # Our own authenticated connection: the form it names is taken as said.
+                form_code=_text(event.data.get("processCode")),
                 payload=event.data,
             )
     except DatabaseError as exc:
@@ -49,6 +53,10 @@ def store_event(event: StreamEvent) -> bool:
     finally:
         close_old_connections()
     return True
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def stream_receiver(config: Config, options: StreamOptions | None = None) -> StreamClient:

@@ -1,4 +1,5 @@
-"""DingTalk's ways in, under `/dingtalk/`: the connector actions the approval form calls.
+"""DingTalk's ways in, under `/dingtalk/`: the event push and the connector actions the
+approval form calls.
 
 No trailing slashes: the connector platform posts to exactly the URL configured, and a
 redirect would lose the body.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from releasegate.integrations.dingtalk import connector
+from releasegate.integrations.dingtalk import connector, events
 
 app_name = "dingtalk"
 
 urlpatterns = [
+    path("events", events.receive_event, name="events"),
     path("connector/projects", connector.projects, name="connector-projects"),
     path("connector/applications", connector.applications, name="connector-applications"),
     path("connector/parameters", connector.parameters, name="connector-parameters"),

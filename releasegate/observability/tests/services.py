@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.conf import settings
 
-from releasegate import connections
 from releasegate.cli.demo import DEMO_TOKEN, DEMO_USER
 from releasegate.config import Config, JenkinsSettings
+from releasegate.integrations.dingtalk import provider
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 
@@ -23,7 +23,7 @@ def use_services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
     """`use_services(jenkins, dingtalk, token=..., app_secret=...)`: settings.CONFIG
     names these simulators (with these credentials), and the process's shared DingTalk
     client starts afresh (and is closed afterwards)."""
-    monkeypatch.setattr(connections._Shared, "dingtalk", None)
+    monkeypatch.setattr(provider._Shared, "client", None)
 
     def configure(
         jenkins: JenkinsSimulator,
@@ -49,5 +49,5 @@ def use_services(monkeypatch: pytest.MonkeyPatch) -> Iterator[Configure]:
         return config
 
     yield configure
-    if connections._Shared.dingtalk is not None:
-        connections._Shared.dingtalk.close()
+    if provider._Shared.client is not None:
+        provider._Shared.client.close()

@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
-from releasegate.observability import metrics
-from releasegate.observability.metrics import observe_trigger
-from releasegate.releases import transitions
+from releasegate.releases import metrics, transitions
+from releasegate.releases.metrics import observe_trigger
 from releasegate.releases.models import Approval, Release, ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
 

@@ -74,7 +74,12 @@ def test_the_outbox_and_inbox_backlogs_are_counted() -> None:
             next_attempt_at=now,
         )
     record_delivery(
-        via="event", event_type="bpms_instance_change", instance_id="inst-9", payload={}, now=now
+        via="event",
+        event_type="bpms_instance_change",
+        provider="dingtalk",
+        instance_id="inst-9",
+        payload={},
+        now=now,
     )
 
     registry = scrape(DatabaseGauges())

@@ -1,4 +1,5 @@
-"""What the engine works with: Jenkins, the catalog, the options and the clock, passed in
+"""What the engine works with: Jenkins, the catalog, the options, the form mapping and the
+clock, passed in
 so tests and benchmarks can give it simulators and an injected clock."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogSnapshot
-from releasegate.config import ReleaseOptions
+from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.releases.engine.fence import LEASE
 
@@ -29,6 +30,8 @@ class EngineContext:
     jitter: random.Random = field(default_factory=random.Random)
     # How long a worker's claim on a release lasts (fence.lease_for).
     lease: timedelta = LEASE
+    # How the approval form's fields read as a request (the rules judge the request).
+    form: FormMapping = field(default_factory=FormMapping)
 
     @property
     def poll(self) -> timedelta:

@@ -1,64 +1,81 @@
 """The policies: may this release run, with what, and when.
 
-Checked when a release is received and again when it fires (the catalog, the windows and
-the approval may have changed in between). Pure: the catalog, the options and the clock
-come in; the reasons are written for the people who asked (Chinese).
+Checked when a release is received (the one rule set, `releases.rules`, on the request
+as its approved form said, plus the self-approval rule) and again when it fires (the
+catalog, the windows and the approval may have changed in between). Pure: the catalog,
+the form mapping, the options and the clock come in; the reasons are written for the
+people who asked (Chinese).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
-from releasegate.config import ReleaseOptions
+from releasegate.config import FormMapping, ReleaseOptions
+from releasegate.releases.form import RequestedRelease
 from releasegate.releases.models import Release
 from releasegate.releases.parameters import check_parameters
-from releasegate.releases.windows import closed_at, decide_release_time
-
-DB_CHANGE_PENDING = "有数据库变更且尚未完成：请先完成数据库变更，再提交发布申请"
-SELF_APPROVED = "申请人不能是自己发布的唯一审批人"
+from releasegate.releases.rules import SELF_APPROVED, assess
+from releasegate.releases.windows import closed_at, next_opening
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Refused (`reason`), or allowed to run at `run_at` (None: now) with `parameters`."""
+    """Refused (`reason`), or allowed to run `job` at `run_at` (None: now) with
+    `parameters`."""
 
     reason: str | None = None
     run_at: datetime | None = None
     parameters: dict[str, str] = field(default_factory=dict)
     # Set when the release was held to the next window rather than refused.
     held: str | None = None
+    job: str = ""
 
 
 def judge(
-    release: Release, catalog: CatalogSnapshot, options: ReleaseOptions, now: datetime
+    release: Release,
+    catalog: CatalogSnapshot,
+    mapping: FormMapping,
+    options: ReleaseOptions,
+    now: datetime,
 ) -> Verdict:
-    """Everything a received release must pass, in the order people should hear it."""
-    application = catalog.applications_by_name.get(release.application_name)
-    if application is None:
-        return Verdict(f"应用 {release.application_name} 不存在、已停用或未开放发布")
-    if release.has_db_change and not release.db_change_done:
-        return Verdict(DB_CHANGE_PENDING)
+    """Everything a received release must pass: the rules every request passes at submit
+    time, then that its originator is not its only approver."""
+    assessment = assess(requested_of(release), catalog, mapping, options, now)
+    problems = list(assessment.problems)
     if options.forbid_self_approval and self_approved(release):
-        return Verdict(SELF_APPROVED)
-    problems = check_parameters(application, release.requested_parameters)
-    if problems:
+        problems.append(SELF_APPROVED)
+    if problems or assessment.application is None:
         return Verdict("；".join(problems))
-    if release.requested_time is None and release.requested_time_text:
-        return Verdict(f"发布时间 {release.requested_time_text!r} 无法识别")
-    decision = decide_release_time(release.requested_time, options, now)
-    parameters = approved_parameters(application, release, options)
-    if decision.problem is None:
-        return Verdict(run_at=decision.run_at, parameters=parameters)
-    wanted = release.requested_time or now
-    opening = next_opening(wanted, options) if _closed_only(wanted, options, now) else None
-    if options.hold_outside_window and opening is not None:
-        return Verdict(run_at=opening, parameters=parameters, held=decision.problem)
-    return Verdict(decision.problem)
+    application = assessment.application
+    return Verdict(
+        run_at=assessment.run_at,
+        parameters=approved_parameters(application, assessment.parameters, release.pk, options),
+        held=assessment.held,
+        job=application.full_name,
+    )
+
+
+def requested_of(release: Release) -> RequestedRelease:
+    """The request as the approved form said it (releases received before the request
+    was kept whole: rebuilt from what they recorded of it)."""
+    if release.request:
+        return RequestedRelease(**release.request)
+    return RequestedRelease(
+        project=release.project_key,
+        application=release.application_name,
+        release_type=release.release_type,
+        release_time_text=release.requested_time_text,
+        has_db_change=release.has_db_change,
+        db_change_done=release.db_change_done,
+        parameters=dict(release.requested_parameters),
+    )
 
 
 def self_approved(release: Release) -> bool:
@@ -68,17 +85,19 @@ def self_approved(release: Release) -> bool:
 
 
 def approved_parameters(
-    application: CatalogApplication, release: Release, options: ReleaseOptions
+    application: CatalogApplication,
+    given: Mapping[str, str],
+    release_id: int,
+    options: ReleaseOptions,
 ) -> dict[str, str]:
     """Every parameter the build will get, frozen at approval: the requested value or the
     job's declared default (sent explicitly, so the build record shows what ran). A
     password's hidden default is left to Jenkins; the release id goes into the job's
     `release_id_parameter` where it declares one."""
-    given = release.requested_parameters
     values: dict[str, str] = {}
     for parameter in application.parameters:
         if parameter.name == options.release_id_parameter:
-            values[parameter.name] = str(release.pk)
+            values[parameter.name] = str(release_id)
         elif given.get(parameter.name) not in (None, ""):
             values[parameter.name] = str(given[parameter.name])
         elif parameter.default is not None:
@@ -117,32 +136,6 @@ def recheck(
     if options.hold_outside_window and opening is not None:
         return Verdict(run_at=opening, parameters=release.approved_parameters, held=closed)
     return Verdict(closed)
-
-
-def _closed_only(wanted: datetime, options: ReleaseOptions, now: datetime) -> bool:
-    """Whether the only thing wrong with the time is that releases are closed then
-    (rather than the time being in the past or beyond the horizon)."""
-    return (
-        wanted >= now - timedelta(minutes=options.past_tolerance_minutes)
-        and wanted <= now + timedelta(days=options.horizon_days)
-        and closed_at(wanted, options) is not None
-    )
-
-
-def next_opening(after: datetime, options: ReleaseOptions) -> datetime | None:
-    """The first moment after `after`, within the horizon, when releases are open."""
-    zone = options.zone
-    local = after.astimezone(zone)
-    candidates = [freeze.end.replace(tzinfo=zone) for freeze in options.freezes]
-    for day in range(options.horizon_days + 1):
-        date = (local + timedelta(days=day)).date()
-        for window in options.windows:
-            start = window.clock("start")
-            candidates.append(datetime.combine(date, start, tzinfo=zone))
-    for moment in sorted(c for c in candidates if c > local):
-        if closed_at(moment, options) is None:
-            return moment
-    return None
 
 
 def _text(value: Any) -> str:

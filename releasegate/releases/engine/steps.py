@@ -45,11 +45,11 @@ def receive(context: EngineContext, release_id: int, version: int) -> None:
     and the time frozen."""
     now = context.clock()
     with fenced(release_id, version) as release:
-        verdict = judge(release, context.catalog(), context.options, now)
+        verdict = judge(release, context.catalog(), context.form, context.options, now)
         if verdict.reason is not None:
             _end(release, S.REJECTED, "policy", verdict.reason, "rejected", now)
             return
-        release.job_full_name = release.application_name
+        release.job_full_name = verdict.job
         release.approved_parameters = verdict.parameters
         release.parameters_hash = parameters_hash(release.job_full_name, verdict.parameters)
         release.scheduled_for = verdict.run_at
@@ -79,10 +79,8 @@ def fire(context: EngineContext, release_id: int, version: int) -> None:
     now = context.clock()
     with fenced(release_id, version) as release:
         approval = release.approval
-        taken_back = approval.taken_back
-        if (approval.status, approval.result) != ("COMPLETED", "agree") or taken_back:
-            shown = (approval.status, approval.result, approval.biz_action if taken_back else "")
-            why = f"审批已不再有效（{' '.join(part for part in shown if part)}）"
+        if not approval.granted:
+            why = f"审批已不再有效（{approval.provider_status or approval.status}）"
             _end(release, S.CANCELLED, "worker", why, "cancelled", now)
             return
         verdict = recheck(release, context.catalog(), context.options, now)
@@ -140,17 +138,24 @@ def _waits_for_the_lock(context: EngineContext, release: Release) -> bool:
             moment,
         )
         return True
-    if release.last_error != f"waiting for release {holder.pk}":
-        release.last_error = f"waiting for release {holder.pk}"
+    if not _said_it_waits_for(release, holder):
         record(
             release,
             "waiting",
             actor="policy",
             now=moment,
             reason=f"one release of {release.job_full_name} at a time: #{holder.pk} runs",
+            details={"holder": holder.pk},
         )
     release.next_run_at = moment + context.poll
     return True
+
+
+def _said_it_waits_for(release: Release, holder: Release) -> bool:
+    """Whether the audit trail's last word is already that it waits for `holder` (it is
+    said once per holder, not at every look)."""
+    last = release.events.order_by("-pk").values_list("kind", "details").first()
+    return last is not None and last[0] == "waiting" and last[1] == {"holder": holder.pk}
 
 
 def retry_trigger(context: EngineContext, release_id: int, version: int) -> None:

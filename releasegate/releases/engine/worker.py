@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import close_old_connections
 from django.db.models import Min
 
-from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.releases import inbox, outbox
+from releasegate.releases.approvals.ports import ApprovalSource, Messenger
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.fence import STEPPED, WATCHED, claim_due
 from releasegate.releases.engine.steps import step
@@ -34,8 +33,9 @@ IDLE_SECONDS = 1.0
 @dataclass
 class Worker:
     context: EngineContext
-    dingtalk: DingTalkClient | None = None
-    robot: GroupRobot | None = None
+    # The approval platforms, by name: where deliveries are checked, how people are told.
+    sources: Mapping[str, ApprovalSource] = field(default_factory=dict)
+    messengers: Mapping[str, Messenger] = field(default_factory=dict)
     batch: int = 20
     # Periodic work (catalog sync, reconcile), offered every pass; True when it ran.
     chores: tuple[Callable[[datetime], bool], ...] = ()
@@ -48,11 +48,10 @@ class Worker:
         # Releases that arrived or came due while the builds were watched go now, not
         # after a whole pass.
         worked |= self._step_due(self.context.clock())
-        worked |= outbox.deliver_due(self.dingtalk, self.robot, now=now) > 0
-        if self.dingtalk is not None:
-            for event_id in inbox.pending(now=now):
-                inbox.process(event_id, self.dingtalk)
-                worked = True
+        worked |= outbox.deliver_due(self.messengers, now=now) > 0
+        for event_id in inbox.pending(now=now):
+            inbox.process(event_id, self.sources)
+            worked = True
         for chore in self.chores:
             worked |= chore(now)
         return worked

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from releasegate.releases.models.approval import Approval, InboundEvent
+from releasegate.releases.models.approval import Approval, ApprovalStatus, InboundEvent
 from releasegate.releases.models.chore import Chore
 from releasegate.releases.models.event import ReleaseEvent
 from releasegate.releases.models.notification import Notification, NotificationState
@@ -8,6 +8,7 @@ from releasegate.releases.models.release import Release, ReleaseState
 
 __all__ = [
     "Approval",
+    "ApprovalStatus",
     "Chore",
     "InboundEvent",
     "Notification",

@@ -1,4 +1,5 @@
-"""Approvals as DingTalk's API last described them, and every delivery that told us to look.
+"""Approvals as their platform's API last described them, and every delivery that told us
+to look.
 
 An `Approval` row holds what ReleaseGate learned from the approval provider's own API, never
 from an event payload. An `InboundEvent` is one authenticated delivery (event push, Stream,
@@ -11,17 +12,35 @@ from __future__ import annotations
 from django.db import models
 
 
+class ApprovalStatus(models.TextChoices):
+    """Where an approval stands, in the same words for every platform (the port's
+    `ApprovalStatus`)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    DELETED = "deleted"
+
+
 class Approval(models.Model):
-    provider = models.CharField(max_length=20, default="dingtalk")
+    provider = models.CharField(max_length=20)
     instance_id = models.CharField(max_length=128)
     title = models.CharField(max_length=500, blank=True)
-    # The provider's own words: RUNNING, COMPLETED, TERMINATED... and agree, refuse or "".
-    status = models.CharField(max_length=20)
-    result = models.CharField(max_length=20, blank=True)
-    biz_action = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=ApprovalStatus.choices)
+    # The platform's own words, for people reading the audit trail: "COMPLETED agree".
+    provider_status = models.CharField(max_length=200, blank=True)
+    # Approved, then revoked or changed: what was approved must not run. Once taken back,
+    # always taken back (a later, older answer does not undo it).
+    taken_back = models.BooleanField(default=False)
+    taken_back_by = models.CharField(max_length=200, blank=True)
     originator_user_id = models.CharField(max_length=128, blank=True)
     approver_user_ids = models.JSONField(default=list, blank=True)
-    agreed_by = models.JSONField(default=list, blank=True)
+    approved_by = models.JSONField(default=list, blank=True)
+    # Each approver's task: [{"user_id", "decision", "task_id", "decided_at"}, ...].
+    tasks = models.JSONField(default=list, blank=True)
+    # Pages a person can open: [{"label", "url"}, ...].
+    links = models.JSONField(default=list, blank=True)
     # The form as the provider returned it: [{"name": ..., "value": ...}, ...].
     form = models.JSONField(default=list, blank=True)
     created_at_provider = models.DateTimeField(null=True, blank=True)
@@ -36,21 +55,24 @@ class Approval(models.Model):
         ordering = ["-first_seen_at"]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.instance_id} ({self.status} {self.result})".strip()
+        return f"{self.provider} {self.instance_id} ({self.status})"
 
     @property
-    def taken_back(self) -> bool:
-        """Revoked or modified after it was granted (what was approved must not run)."""
-        return self.biz_action not in ("", "NONE")
+    def granted(self) -> bool:
+        """Approved and not taken back: what a release may run on."""
+        return self.status == ApprovalStatus.APPROVED and not self.taken_back
 
 
 class InboundEvent(models.Model):
     """One authenticated delivery telling us an approval changed."""
 
-    provider = models.CharField(max_length=20, default="dingtalk")
+    provider = models.CharField(max_length=20)
     # "event" (HTTP push), "stream", "connector" (the flow node), "reconcile", "request".
     via = models.CharField(max_length=20)
     event_type = models.CharField(max_length=64)
+    # The approval form an authenticated delivery names (DingTalk's processCode), when it
+    # names one: a delivery about another form is not asked about.
+    form_code = models.CharField(max_length=128, blank=True)
     # The provider's delivery id (eventId, or BizId), when it sends one: duplicates of the
     # same delivery share it.
     delivery_id = models.CharField(max_length=128, blank=True)
@@ -61,8 +83,8 @@ class InboundEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    # After a failed or premature attempt: not before this (backoff, to spare DingTalk's
-    # API quota).
+    # After a failed or premature attempt: not before this (backoff, to spare the
+    # platform's API quota).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 

@@ -26,7 +26,9 @@ class Notification(models.Model):
     )
     # What happened: rejected, scheduled, started, waiting_input, finished, cancelled, error.
     kind = models.CharField(max_length=20)
-    # "work_notification" (1:1 to users) or "group_robot".
+    # The approval platform whose messenger delivers it.
+    provider = models.CharField(max_length=20)
+    # "people" (each recipient by their id on the platform) or "group" (its group chat).
     channel = models.CharField(max_length=20)
     recipients = models.JSONField(default=list, blank=True)
     title = models.CharField(max_length=200)
@@ -38,9 +40,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # DingTalk's reference for a sent message (task id / processQueryKey).
+    # The platform's reference for a sent message (DingTalk: task id / processQueryKey).
     reference = models.CharField(max_length=200, blank=True)
-    # Users DingTalk named as not reached.
+    # Users the platform named as not reached.
     not_reached = models.JSONField(default=list, blank=True)
     last_error = models.TextField(blank=True)
 

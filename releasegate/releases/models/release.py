@@ -67,6 +67,9 @@ class Release(models.Model):
     db_change_done = models.BooleanField(default=False)
     # Parameters as the form gave them, by Jenkins parameter name.
     requested_parameters = models.JSONField(default=dict, blank=True)
+    # The request whole, as the approved form said it (`releases.form.RequestedRelease`):
+    # what the rules judge, with the same words as at submit time.
+    request = models.JSONField(default=dict, blank=True)
     originator_user_id = models.CharField(max_length=128, blank=True)
     approver_user_ids = models.JSONField(default=list, blank=True)
     received_via = models.CharField(max_length=20)

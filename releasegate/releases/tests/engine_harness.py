@@ -20,7 +20,7 @@ from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.worker import Worker
 from releasegate.releases.ingest import ingest_approval
 from releasegate.releases.models import Release
-from releasegate.releases.tests.approvals import ORDER_FORM, PROCESS_CODE, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import ORDER_FORM, FakeApprovals, instance, sources
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import JobSpec, load_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
@@ -68,8 +68,8 @@ class Harness:
         self.jenkins = self.client()
         self.clock = Clock()
         self.context = EngineContext(jenkins=self.jenkins, options=options, clock=self.clock)
-        self.worker = Worker(self.context)
-        self.dingtalk = FakeDingTalk()
+        self.approvals = FakeApprovals()
+        self.worker = Worker(self.context, sources=sources(self.approvals))
         self.sync()
 
     def sync(self) -> None:
@@ -101,7 +101,8 @@ class Harness:
         """A second worker, as another process would run it: its own Jenkins client,
         the same clock and options."""
         return Worker(
-            EngineContext(jenkins=self.client(), options=self.context.options, clock=self.clock)
+            EngineContext(jenkins=self.client(), options=self.context.options, clock=self.clock),
+            sources=sources(self.approvals),
         )
 
     def triggered(self, release: Release) -> bool:
@@ -136,18 +137,11 @@ class Harness:
         """An approval of `form` (the order-service form by default), decided at the
         engine's now and ingested."""
         changes.setdefault("decided_at", self.clock())
-        self.dingtalk.instances[instance_id] = instance(
+        self.approvals.instances[instance_id] = instance(
             instance_id, form={**ORDER_FORM, **(form or {})}, **changes
         )
-        options = settings.CONFIG.options
         outcome = ingest_approval(
-            self.dingtalk,
-            instance_id,
-            via="event",
-            mapping=options.dingtalk.form,
-            process_code=PROCESS_CODE,
-            options=self.context.options,
-            now=self.clock(),
+            self.approvals, instance_id, via="event", form_vouched=True, now=self.clock()
         )
         assert outcome.release_id is not None, outcome
         return Release.objects.get(pk=outcome.release_id)

@@ -37,7 +37,7 @@ def test_it_is_rejected_and_jenkins_never_hears_of_it(
     harness.run(passes=3, seconds=60)
 
     assert harness.state(release) == ReleaseState.REJECTED
-    assert "不存在、已停用或未开放发布" in release.reason
+    assert "不在项目 商城 中，或未开放发布" in release.reason
     assert harness.sim.builds() == []
     jenkins_heard = [
         record.getMessage()

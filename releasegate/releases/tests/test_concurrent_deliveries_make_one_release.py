@@ -10,7 +10,7 @@ from django.db import connection
 
 from releasegate.releases.inbox import process, record_delivery
 from releasegate.releases.models import Approval, InboundEvent, Release
-from releasegate.releases.tests.approvals import FakeDingTalk, instance
+from releasegate.releases.tests.approvals import PROVIDER, FakeApprovals, instance, sources
 
 WAYS_IN = ("event", "stream", "connector", "event", "stream", "connector", "reconcile", "event")
 
@@ -18,11 +18,12 @@ WAYS_IN = ("event", "stream", "connector", "event", "stream", "connector", "reco
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("demo_catalog")
 def test_simultaneous_deliveries_from_every_way_in_create_one_release() -> None:
-    source = FakeDingTalk(instance("inst-race"))
+    source = FakeApprovals(instance("inst-race"))
     events = [
         record_delivery(
             via=via,
             event_type="connector_node" if via == "connector" else "bpms_instance_change",
+            provider=PROVIDER,
             instance_id="inst-race",
             delivery_id=f"{via}-{n}",
             payload={},
@@ -35,7 +36,7 @@ def test_simultaneous_deliveries_from_every_way_in_create_one_release() -> None:
     def deliver(event_id: int) -> None:
         try:
             start.wait(5)
-            process(event_id, source)
+            process(event_id, sources(source))
         except BaseException as exc:  # collected and asserted below
             failures.append(exc)
         finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from releasegate.integrations.dingtalk.models import BizAction
 from releasegate.releases.models import Approval, Notification, Release, ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
 
@@ -21,7 +20,7 @@ def scheduled_in_an_hour(harness: Harness) -> Release:
 def test_a_revocation_after_approval_cancels_the_scheduled_release(harness: Harness) -> None:
     release = scheduled_in_an_hour(harness)
 
-    harness.approve(biz_action=BizAction.REVOKE)
+    harness.approve(taken_back_by="revocation-1")
     harness.tick(2 * 3600)
     harness.run(passes=3)
 
@@ -40,9 +39,11 @@ def test_an_approval_no_longer_granted_when_it_fires_cancels_it_and_says_why(
     harness: Harness,
 ) -> None:
     release = scheduled_in_an_hour(harness)
-    # DingTalk now describes the approval as running again, which is not a withdrawal
-    # ingest acts on; the worker still must not fire what is no longer approved.
-    Approval.objects.filter(pk=release.approval_id).update(status="RUNNING", result="")
+    # The platform now describes the approval as pending again, which is not a
+    # withdrawal ingest acts on; the worker still must not fire what is no longer approved.
+    Approval.objects.filter(pk=release.approval_id).update(
+        status="pending", provider_status="RUNNING"
+    )
 
     harness.tick(3600)
     harness.run(passes=2)
@@ -59,8 +60,10 @@ def test_an_approval_no_longer_granted_when_it_fires_cancels_it_and_says_why(
 
 def test_an_approval_recorded_as_taken_back_is_not_fired(harness: Harness) -> None:
     release = scheduled_in_an_hour(harness)
-    # Still COMPLETED + agree, but a revocation attached to it was recorded.
-    Approval.objects.filter(pk=release.approval_id).update(biz_action="REVOKE")
+    # Still approved, but a revocation attached to it was recorded.
+    Approval.objects.filter(pk=release.approval_id).update(
+        taken_back=True, provider_status="COMPLETED agree REVOKE"
+    )
 
     harness.tick(3600)
     harness.run(passes=2)

@@ -16,7 +16,13 @@ from releasegate.releases.engine.worker import Worker
 from releasegate.releases.inbox import process, record_delivery
 from releasegate.releases.models import Approval, InboundEvent, Release, ReleaseEvent, ReleaseState
 from releasegate.releases.models.release import TERMINAL_STATES
-from releasegate.releases.tests.approvals import ORDER_FORM, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import (
+    ORDER_FORM,
+    PROVIDER,
+    FakeApprovals,
+    instance,
+    sources,
+)
 from releasegate.releases.tests.engine_harness import Harness
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,11 +110,12 @@ def run_side_by_side(harness: Harness, workers: list[Worker], done: Callable[[],
 def test_every_delivery_at_once_with_two_workers_makes_one_release_and_one_build(
     harness: Harness,
 ) -> None:
-    source = FakeDingTalk(instance("inst-race"))
+    source = FakeApprovals(instance("inst-race"))
     deliveries = [
         record_delivery(
             via=via,
             event_type="connector_node" if via == "connector" else "bpms_instance_change",
+            provider=PROVIDER,
             instance_id="inst-race",
             delivery_id=f"{via}-{n}",
             payload={},
@@ -121,7 +128,7 @@ def test_every_delivery_at_once_with_two_workers_makes_one_release_and_one_build
 
     def arrive(event_id: int) -> None:
         start.wait()
-        process(event_id, source, now=harness.clock())
+        process(event_id, sources(source), now=harness.clock())
 
     for pk in deliveries:
         arrivals.add(partial(arrive, pk))

@@ -28,11 +28,11 @@ class Case:
 CASES = {
     "an unknown application": Case(
         form=lambda harness: {"应用名称": "不存在的服务 (mall/no-such-service)"},
-        reason="应用 不存在的服务 (mall/no-such-service) 不存在、已停用或未开放发布",
+        reason="应用 不存在的服务 (mall/no-such-service) 不在项目 商城 中，或未开放发布",
     ),
     "a disabled application": Case(
         form=lambda harness: {"应用名称": "旧版后台 (mall/legacy-admin)"},
-        reason="应用 旧版后台 (mall/legacy-admin) 不存在、已停用或未开放发布",
+        reason="应用 旧版后台 (mall/legacy-admin) 不在项目 商城 中，或未开放发布",
     ),
     "a parameter value the job does not offer": Case(
         form=lambda harness: {"分支或标签": "v9.9.9"},

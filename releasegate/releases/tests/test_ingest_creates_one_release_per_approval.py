@@ -1,30 +1,21 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
-from releasegate.integrations.dingtalk.models import InstanceResult, InstanceStatus
+from releasegate.releases.approvals.instance import ApprovalStatus
 from releasegate.releases.ingest import IngestOutcome, ingest_approval
 from releasegate.releases.models import Approval, Release, ReleaseState
-from releasegate.releases.tests.approvals import ORDER_FORM, PROCESS_CODE, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import ORDER_FORM, FakeApprovals, instance
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
 
-def ingest(source: FakeDingTalk, instance_id: str = "inst-1", via: str = "event") -> IngestOutcome:
-    options = settings.CONFIG.options
-    return ingest_approval(
-        source,
-        instance_id,
-        via=via,
-        mapping=options.dingtalk.form,
-        process_code=PROCESS_CODE,
-        options=options.releases,
-    )
+def ingest(source: FakeApprovals, instance_id: str = "inst-1", via: str = "event") -> IngestOutcome:
+    return ingest_approval(source, instance_id, via=via, form_vouched=True)
 
 
 def test_an_approved_instance_becomes_one_received_release() -> None:
-    outcome = ingest(FakeDingTalk(instance()))
+    outcome = ingest(FakeApprovals(instance()))
 
     assert outcome.created
     release = Release.objects.get()
@@ -43,10 +34,15 @@ def test_an_approved_instance_becomes_one_received_release() -> None:
     [event] = release.events.all()
     assert (event.kind, event.to_state) == ("received", ReleaseState.RECEIVED)
     assert "lisi, wangwu" in event.reason
+    assert event.actor == "fake:zhangsan"
+    assert event.details["provider"] == "fake"
+    approval = Approval.objects.get()
+    assert (approval.provider, approval.status, approval.taken_back) == ("fake", "approved", False)
+    assert [task["decision"] for task in approval.tasks] == ["approved", "approved"]
 
 
 def test_every_way_in_delivering_it_again_changes_nothing() -> None:
-    source = FakeDingTalk(instance())
+    source = FakeApprovals(instance())
     ingest(source, via="connector")
 
     again = [ingest(source, via=via) for via in ("event", "stream", "connector", "event")]
@@ -58,19 +54,19 @@ def test_every_way_in_delivering_it_again_changes_nothing() -> None:
 
 
 def test_a_running_approval_is_remembered_but_not_released() -> None:
-    source = FakeDingTalk(instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE))
+    source = FakeApprovals(instance(status=ApprovalStatus.PENDING))
 
     outcome = ingest(source)
 
     assert not outcome.created
     assert Release.objects.count() == 0
     approval = Approval.objects.get()
-    assert (approval.status, approval.result) == ("RUNNING", "")
+    assert (approval.status, approval.provider_status) == ("pending", "RUNNING")
     assert approval.form[1] == {"name": "应用名称", "value": ORDER_FORM["应用名称"]}
 
 
 def test_a_refused_approval_creates_nothing() -> None:
-    outcome = ingest(FakeDingTalk(instance(result=InstanceResult.REFUSE)))
+    outcome = ingest(FakeApprovals(instance(status=ApprovalStatus.REFUSED)))
 
     assert (outcome.created, outcome.release_id) == (False, None)
     assert Release.objects.count() == 0
@@ -79,7 +75,7 @@ def test_a_refused_approval_creates_nothing() -> None:
 def test_an_application_outside_the_catalog_is_still_received_for_the_policies() -> None:
     form = {**ORDER_FORM, "应用名称": "不存在的应用"}
 
-    ingest(FakeDingTalk(instance(form=form)))
+    ingest(FakeApprovals(instance(form=form)))
 
     release = Release.objects.get()
     assert release.application is None
@@ -87,17 +83,17 @@ def test_an_application_outside_the_catalog_is_still_received_for_the_policies()
 
 
 def test_an_unreadable_release_time_is_kept_as_text() -> None:
-    ingest(FakeDingTalk(instance(form={**ORDER_FORM, "发布时间": "明天下午"})))
+    ingest(FakeApprovals(instance(form={**ORDER_FORM, "发布时间": "明天下午"})))
 
     release = Release.objects.get()
     assert release.requested_time is None
     assert release.requested_time_text == "明天下午"
 
 
-def test_a_dingtalk_failure_records_nothing() -> None:
-    source = FakeDingTalk()
+def test_a_platform_failure_records_nothing() -> None:
+    source = FakeApprovals()
 
-    with pytest.raises(Exception, match="processInstanceNotExist"):
+    with pytest.raises(Exception, match="no approval missing"):
         ingest(source, "missing")
 
     assert Approval.objects.count() == 0
@@ -106,7 +102,7 @@ def test_a_dingtalk_failure_records_nothing() -> None:
 def test_oversized_form_values_are_stored_clipped_not_refused_by_the_database() -> None:
     form = {**ORDER_FORM, "应用名称": "应" * 2000, "发布类型": "型" * 300, "项目名称": "项" * 400}
 
-    ingest(FakeDingTalk(instance(form=form, originator="u" * 300)))
+    ingest(FakeApprovals(instance(form=form, originator="u" * 300)))
 
     release = Release.objects.get()
     assert len(release.application_name) == 1000

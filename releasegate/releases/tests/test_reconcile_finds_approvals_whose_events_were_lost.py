@@ -1,35 +1,34 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from releasegate.integrations.dingtalk.models import BizAction, InstanceResult, InstanceStatus
+from releasegate.releases.approvals.instance import ApprovalStatus
 from releasegate.releases.chores import Periodic
 from releasegate.releases.inbox import pending, process
 from releasegate.releases.models import Approval, Chore, InboundEvent, Release, ReleaseState
 from releasegate.releases.reconcile import reconcile
-from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import PROVIDER, FakeApprovals, instance, sources
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 DAY = timedelta(days=1)
 
 
-def run_inbox(source: FakeDingTalk, now: datetime) -> list[str]:
-    return [process(event_id, source, now=now) for event_id in pending(now=now)]
+def run_inbox(source: FakeApprovals, now: datetime) -> list[str]:
+    return [process(event_id, sources(source), now=now) for event_id in pending(now=now)]
 
 
 def test_an_approval_nobody_told_us_about_is_released_once() -> None:
     now = timezone.now()
-    source = FakeDingTalk(instance("lost-1", decided_at=now - timedelta(minutes=5)))
+    source = FakeApprovals(instance("lost-1", decided_at=now - timedelta(minutes=5)))
 
-    said = reconcile(source, PROCESS_CODE, now, DAY)
+    said = reconcile(source, now, DAY)
     run_inbox(source, now)
     Release.objects.update(state=ReleaseState.SUCCEEDED)  # the engine's part, done
     later = now + timedelta(minutes=15)
-    reconcile(source, PROCESS_CODE, later, DAY)
+    reconcile(source, later, DAY)
     run_inbox(source, later)
 
     assert "1 handed to the inbox" in said
@@ -41,15 +40,17 @@ def test_an_approval_nobody_told_us_about_is_released_once() -> None:
 def test_an_unfinished_approval_we_saw_is_looked_at_again() -> None:
     now = timezone.now()
     seen = now - timedelta(hours=1)
-    source = FakeDingTalk(
-        instance(status=InstanceStatus.RUNNING, result=InstanceResult.NONE, decided_at=seen)
-    )
+    source = FakeApprovals(instance(status=ApprovalStatus.PENDING, decided_at=seen))
     Approval.objects.create(
-        instance_id="inst-1", status="RUNNING", first_seen_at=seen, refreshed_at=seen
+        provider=PROVIDER,
+        instance_id="inst-1",
+        status=ApprovalStatus.PENDING,
+        first_seen_at=seen,
+        refreshed_at=seen,
     )
     source.instances["inst-1"] = instance(decided_at=now - timedelta(minutes=5))
 
-    reconcile(source, PROCESS_CODE, now, DAY)
+    reconcile(source, now, DAY)
     outcomes = run_inbox(source, now)
 
     assert outcomes == [f"release {Release.objects.get().pk} created"]
@@ -58,27 +59,22 @@ def test_an_unfinished_approval_we_saw_is_looked_at_again() -> None:
 def test_a_release_not_started_is_stopped_by_a_revocation_whose_event_was_lost() -> None:
     now = timezone.now()
     approved = instance(decided_at=now - timedelta(minutes=5))
-    source = FakeDingTalk(approved)
-    reconcile(source, PROCESS_CODE, now, DAY)
+    source = FakeApprovals(approved)
+    reconcile(source, now, DAY)
     run_inbox(source, now)
     Release.objects.update(state=ReleaseState.SCHEDULED)
     later = now + timedelta(minutes=15)
-    revocation = dataclasses.replace(
-        instance("revocation-1", decided_at=later - timedelta(minutes=5)),
-        biz_action=BizAction.REVOKE,
-        main_process_instance_id="inst-1",
-    )
-    source.instances["revocation-1"] = revocation
-    source.instances["inst-1"] = dataclasses.replace(
-        approved, attached_process_instance_ids=("revocation-1",)
+    # Taken back on the platform; nobody told us.
+    source.instances["inst-1"] = instance(
+        taken_back_by="revocation-1", decided_at=now - timedelta(minutes=5)
     )
 
-    said = reconcile(source, PROCESS_CODE, later, DAY)
+    said = reconcile(source, later, DAY)
     outcomes = run_inbox(source, later)
 
     release = Release.objects.get()
     assert "handed to the inbox" in said
-    assert f"release {release.pk} cancelled: approval COMPLETED agree" in outcomes
+    assert f"release {release.pk} cancelled: approval COMPLETED agree REVOKE" in outcomes, outcomes
     assert release.state == ReleaseState.CANCELLED
     looked_again = (
         InboundEvent.objects.filter(via="reconcile", instance_id="inst-1").order_by("pk").last()
@@ -89,9 +85,9 @@ def test_a_release_not_started_is_stopped_by_a_revocation_whose_event_was_lost()
 
 def test_instances_of_the_lookback_only_and_finished_ones_are_left_alone() -> None:
     now = timezone.now()
-    source = FakeDingTalk(instance("old", decided_at=now - timedelta(days=3)))
+    source = FakeApprovals(instance("old", decided_at=now - timedelta(days=3)))
 
-    assert "0 handed" in reconcile(source, PROCESS_CODE, now, DAY)
+    assert "0 handed" in reconcile(source, now, DAY)
 
 
 def test_a_chore_runs_once_per_interval_however_many_workers_offer_it() -> None:

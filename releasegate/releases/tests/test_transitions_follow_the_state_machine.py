@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from releasegate.releases.models import Release, ReleaseState
-from releasegate.releases.tests.approvals import PROCESS_CODE, FakeDingTalk, instance
+from releasegate.releases.tests.approvals import FakeApprovals, instance
 from releasegate.releases.transitions import IllegalTransition, transition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
@@ -11,19 +11,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
 @pytest.fixture
 def release() -> Release:
-    from django.conf import settings
-
     from releasegate.releases.ingest import ingest_approval
 
-    options = settings.CONFIG.options
-    ingest_approval(
-        FakeDingTalk(instance()),
-        "inst-1",
-        via="event",
-        mapping=options.dingtalk.form,
-        process_code=PROCESS_CODE,
-        options=options.releases,
-    )
+    ingest_approval(FakeApprovals(instance()), "inst-1", via="event", form_vouched=True)
     return Release.objects.get()
 
 

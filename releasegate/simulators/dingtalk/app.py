@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from releasegate.simulators.dingtalk.approvals import api as approval_api
 from releasegate.simulators.dingtalk.faults import Dialect
+from releasegate.simulators.dingtalk.forms import connector_node
 from releasegate.simulators.dingtalk.state import RequestRecord, World
 from releasegate.simulators.dingtalk.stream import api as stream_api
 from releasegate.simulators.dingtalk.wire import (
@@ -99,6 +100,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/v1.0/workflow/processInstances"): Route("v1", approval_api.get),
     ("POST", "/v1.0/workflow/processInstances"): Route("v1", approval_api.create),
     ("POST", "/v1.0/workflow/processes/instanceIds/query"): Route("v1", approval_api.list_ids),
+    ("POST", "/v1.0/workflow/processInstances/execute"): Route("v1", approval_api.execute),
     ("POST", "/v1.0/robot/oToMessages/batchSend"): Route("v1", _robot_batch),
     ("POST", "/topapi/message/corpconversation/asyncsend_v2"): Route("oapi", _work_notification),
     ("GET", "/call_back/get_call_back_failed_result"): Route("oapi", _failed_events),
@@ -128,7 +130,10 @@ class DingTalkApp:
                 response = json_response(route.handler(world, request))
             except ApiFailure as failure:
                 response = failure.response
-            return self._log(request, response)
+            moved, world.reached_node = world.reached_node, []
+        for instance in moved:
+            connector_node.follow(world, instance)
+        return self._log(request, response)
 
     def _refusal(self, dialect: Dialect, request: Request) -> Response | None:
         now = self.world.clock.now()

@@ -82,6 +82,9 @@ class World:
         self.stream_push = settings.stream_push
         # The latest API calls, for tests and the demo; bounded for long benchmark runs.
         self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
+        # Instances an API call moved on, whose connector node (if they reached it) is run
+        # once the call has let go of the lock (the node calls ReleaseGate).
+        self.reached_node: list[Instance] = []
 
     def start_instance(self, new: NewInstance, *, via_api: bool) -> Instance:
         """Start an instance and push its `start` events. Callers hold the lock."""

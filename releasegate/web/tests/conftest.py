@@ -7,16 +7,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from releasegate.catalog.sync import run_sync
-from releasegate.config import CatalogOptions
-from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.web.models import Profile
-
-
-@pytest.fixture
-def demo_catalog(jenkins_client: JenkinsClient) -> None:
-    """The catalog synced from the demo Jenkins (in this test's database)."""
-    run_sync(jenkins_client, CatalogOptions())
 
 
 @pytest.fixture(autouse=True)

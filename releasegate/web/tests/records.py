@@ -19,12 +19,13 @@ def stored_release(
     approvers: tuple[str, ...] = ("lisi", "wangwu"),
 ) -> Release:
     approval = Approval.objects.create(
+        provider="dingtalk",
         instance_id=instance_id,
-        status="COMPLETED",
-        result="agree",
+        status="approved",
+        provider_status="COMPLETED agree",
         originator_user_id=originator,
         approver_user_ids=list(approvers),
-        agreed_by=list(approvers),
+        approved_by=list(approvers),
         first_seen_at=received_at,
         refreshed_at=received_at,
     )

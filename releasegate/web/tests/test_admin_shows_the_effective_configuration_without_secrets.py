@@ -68,7 +68,7 @@ def test_every_setting_is_listed_with_what_can_be_shown(configured: None, staff:
     assert "https://oapi.dingtalk.com/robot/send?***" in page
     assert "dingexampleappkey" in page
     assert "<code>releases.max_attempts</code>" in page
-    assert "<code>dingtalk.form.project</code>" in page
+    assert "<code>form.project</code>" in page
 
 
 def test_a_secret_that_leaked_into_another_value_is_masked_too(

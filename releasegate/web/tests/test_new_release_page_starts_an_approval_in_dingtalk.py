@@ -14,9 +14,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from releasegate import connections
+from releasegate.integrations.dingtalk import provider
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.releases import inbox
+from releasegate.releases.approvals import registry
 from releasegate.releases.models import InboundEvent, Release
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
@@ -39,8 +40,8 @@ def dingtalk_for_requests(
 ) -> DingTalkClient:
     """ReleaseGate's shared DingTalk client is the one for the running simulator (made,
     as far as the sharing knows, for the configured settings)."""
-    monkeypatch.setattr(connections._Shared, "dingtalk", dingtalk_client)
-    monkeypatch.setattr(connections._Shared, "settings", settings.CONFIG.dingtalk)
+    monkeypatch.setattr(provider._Shared, "client", dingtalk_client)
+    monkeypatch.setattr(provider._Shared, "settings", settings.CONFIG.dingtalk)
     return dingtalk_client
 
 
@@ -79,10 +80,9 @@ def test_the_applications_follow_the_project(signed_in: Client) -> None:
 def test_parameters_become_selects_checkboxes_and_text_fields(
     signed_in: Client, settings: Settings
 ) -> None:
-    form = settings.CONFIG.options.dingtalk.form
+    form = settings.CONFIG.options.form
     mapping = form.model_copy(update={"parameters": {**form.parameters, "只演练": "DRY_RUN"}})
-    dingtalk = settings.CONFIG.options.dingtalk.model_copy(update={"form": mapping})
-    options = settings.CONFIG.options.model_copy(update={"dingtalk": dingtalk})
+    options = settings.CONFIG.options.model_copy(update={"form": mapping})
     settings.CONFIG = dataclasses.replace(settings.CONFIG, options=options)
 
     html = signed_in.get(
@@ -129,10 +129,14 @@ def test_once_approved_the_result_page_leads_to_the_release(
     for user in ("lisi", "wangwu"):
         dingtalk_sim.agree(instance_id, user)
     inbox.record_delivery(
-        via="event", event_type="bpms_instance_change", instance_id=instance_id, payload={}
+        via="event",
+        event_type="bpms_instance_change",
+        provider="dingtalk",
+        instance_id=instance_id,
+        payload={},
     )
     for event_id in inbox.pending():
-        inbox.process(event_id, dingtalk_for_requests)
+        inbox.process(event_id, registry.sources())
 
     release = Release.objects.get(approval__instance_id=instance_id)
     page = signed_in.get(location).content.decode()
@@ -200,7 +204,7 @@ def test_a_person_without_a_dingtalk_user_id_is_told_so(
     page = client.get("/requests/new").content.decode()
     response = client.post("/requests/new", ORDER)
 
-    assert 'data-testid="no-dingtalk-id"' in page
+    assert 'data-testid="no-platform-id"' in page
     assert "no DingTalk user id" in page
     assert response.status_code == 200
     assert dingtalk_sim.instances() == []
@@ -209,11 +213,13 @@ def test_a_person_without_a_dingtalk_user_id_is_told_so(
 def test_dingtalk_refusing_the_app_is_a_message_not_an_error_page(
     signed_in: Client,
     monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
     dingtalk: DingTalkSimulator,
     connect_dingtalk: Callable[..., DingTalkClient],
 ) -> None:
     wrong = connect_dingtalk(dingtalk, app_secret="not-the-secret")
-    monkeypatch.setattr(connections._Shared, "dingtalk", wrong)
+    monkeypatch.setattr(provider._Shared, "client", wrong)
+    monkeypatch.setattr(provider._Shared, "settings", settings.CONFIG.dingtalk)
 
     response = signed_in.post("/requests/new", ORDER)
 

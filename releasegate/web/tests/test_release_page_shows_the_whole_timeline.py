@@ -13,7 +13,14 @@ from django.conf import settings
 from django.test import Client
 
 from releasegate.config import InputRule, ReleaseOptions
-from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseState
+from releasegate.releases.models import (
+    Approval,
+    InboundEvent,
+    Notification,
+    Release,
+    ReleaseState,
+)
+from releasegate.releases.tests.approvals import PROVIDER
 from releasegate.releases.tests.engine_harness import Harness
 
 pytestmark = pytest.mark.django_db
@@ -120,16 +127,17 @@ def test_a_failed_release_shows_the_end_of_its_build_log(
     assert "expected 5 reserved, got 4" in tail.group(1)
 
 
-def test_it_links_to_the_approval_as_dingtalk_described_it(
+def test_it_links_to_the_approval_as_its_platform_described_it(
     harness: Harness, signed_in: Client
 ) -> None:
     release = harness.approve()
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
-    assert 'data-testid="dingtalk-link"' not in page
-    assert re.search(r'data-testid="dingtalk-instance">inst-1<', page)
+    assert 'data-testid="approval-link"' not in page
+    assert re.search(r'data-testid="approval-instance">inst-1<', page)
 
     url = "https://aflow.dingtalk.com/dingtalk/web/query/pchomepage.htm?procInstId=inst-1"
     InboundEvent.objects.create(
+        provider=PROVIDER,
         via="event",
         event_type="bpms_instance_change",
         instance_id="inst-1",
@@ -137,7 +145,14 @@ def test_it_links_to_the_approval_as_dingtalk_described_it(
         received_at=harness.clock(),
     )
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
-    assert f'href="{url.replace("&", "&amp;")}" data-testid="dingtalk-link"' in page
+    assert f'href="{url.replace("&", "&amp;")}" data-testid="approval-link"' in page
+
+    # A link the platform's own API gave comes first; only a web address is one.
+    pages = [{"label": "x", "url": "javascript:alert(1)"}, {"label": "pc", "url": url + "&pc"}]
+    Approval.objects.filter(pk=release.approval_id).update(links=pages)
+    page = signed_in.get(f"/releases/{release.pk}/").content.decode()
+    assert f'href="{url.replace("&", "&amp;")}&amp;pc" data-testid="approval-link"' in page
+    assert "javascript:" not in page
 
 
 def test_a_link_that_is_not_a_web_address_is_not_followed(
@@ -145,6 +160,7 @@ def test_a_link_that_is_not_a_web_address_is_not_followed(
 ) -> None:
     release = harness.approve()
     InboundEvent.objects.create(
+        provider=PROVIDER,
         via="stream",
         event_type="bpms_instance_change",
         instance_id="inst-1",
@@ -155,7 +171,7 @@ def test_a_link_that_is_not_a_web_address_is_not_followed(
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
 
     assert "javascript:" not in page
-    assert 'data-testid="dingtalk-link"' not in page
+    assert 'data-testid="approval-link"' not in page
 
 
 def test_an_unknown_release_is_not_found(signed_in: Client) -> None:

@@ -16,7 +16,8 @@ from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.lib.http import OutboundError
 from releasegate.releases.models import Release
 from releasegate.releases.operators import CannotCancel, cancel_release
-from releasegate.web.timeline import CONSOLE_STATES, dingtalk_url, queue_url, timeline
+from releasegate.web.platform_names import platform_name
+from releasegate.web.timeline import CONSOLE_STATES, approval_url, queue_url, timeline
 
 
 def may_cancel(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -35,7 +36,8 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
         "parameters": _parameters(release),
         "notifications": release.notifications.all(),
         "queue_url": queue_url(release),
-        "dingtalk_url": dingtalk_url(release),
+        "approval_url": approval_url(release),
+        "platform_name": platform_name(release.approval.provider),
         "show_console": release.state in CONSOLE_STATES and bool(release.console_tail),
         "may_cancel": may_cancel(request.user) and not release.terminal,
     }

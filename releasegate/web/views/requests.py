@@ -1,12 +1,12 @@
-"""The "new release" page, for companies whose DingTalk edition cannot call a connector:
-the request is checked as the form's submit check would, then started in DingTalk on the
-person's behalf (they are its originator)."""
+"""The "new release" page, for companies whose approval form cannot call a connector and
+for ReleaseGate's own approvals: the request is checked as the form's submit check would,
+then started in the approval platform that takes requests, on the person's behalf (they
+are its originator)."""
 
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -15,11 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogApplication
-from releasegate.connections import NotConfigured, dingtalk_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.registry import NotEnabled, Provider
 from releasegate.releases.models import Approval, InboundEvent
 from releasegate.releases.requests import RequestRefused, submit
-from releasegate.web.models import dingtalk_user_id
+from releasegate.web.models import platform_user_id
+from releasegate.web.platform_names import platform_name
 from releasegate.web.request_form import (
     GENERAL,
     chosen,
@@ -36,18 +38,23 @@ log = logging.getLogger(__name__)
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    originator = dingtalk_user_id(request.user)
+    platform = _platform()
+    originator = platform_user_id(request.user, platform.name) if platform else ""
     posted = request.POST if request.method == "POST" else None
     values = posted if posted is not None else request.GET
     project, application = chosen(values)
     problems: dict[str, list[str]] = {}
-    if posted is not None and originator:
-        outcome = _submit(posted, application, originator)
+    if posted is not None and platform is None:
+        problems = {GENERAL: [_("No approval platform is configured to start requests in.")]}
+    elif posted is not None and originator and platform is not None:
+        outcome = _submit(posted, application, originator, platform)
         if isinstance(outcome, str):
             return redirect("web:request-sent", instance_id=outcome)
         problems = outcome
     context = {
         "originator": originator,
+        "platform": platform.name if platform else "",
+        "platform_name": platform_name(platform.name) if platform else "",
         "projects": [(project_value(p), p) for p in snapshot.current().projects],
         "project": project,
         "project_choice": project_value(project) if project else "",
@@ -59,22 +66,32 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/request_new.html", context, status=400 if problems else 200)
 
 
+def _platform() -> Provider | None:
+    try:
+        return registry.for_requests()
+    except NotEnabled:
+        return None
+
+
 def _submit(
-    posted: QueryDict, application: CatalogApplication | None, originator: str
+    posted: QueryDict,
+    application: CatalogApplication | None,
+    originator: str,
+    platform: Provider,
 ) -> str | dict[str, list[str]]:
     """The started approval's instance id, or the problems by page field."""
     try:
         return submit(
             read_request(posted, application),
             originator_user_id=originator,
-            starter=dingtalk_client(settings.CONFIG),
+            source=platform.source,
         )
     except RequestRefused as refused:
         names = [p.name for p in application.parameters] if application else []
         return place_problems(refused.problems, names)
-    except (OutboundError, NotConfigured) as failure:
+    except (OutboundError, ValueError) as failure:
         log.warning("starting an approval for %s failed: %s", originator, failure)
-        return {GENERAL: [_("DingTalk did not start the approval: %s") % failure]}
+        return {GENERAL: [_("The approval was not started: %s") % failure]}
 
 
 def _application_context(
@@ -116,11 +133,13 @@ def parameters(request: HttpRequest) -> HttpResponse:
 def sent(request: HttpRequest, instance_id: str) -> HttpResponse:
     """Where a request stands after it was started: with the approvers in DingTalk, then
     a release once they agreed."""
+    asked = InboundEvent.objects.filter(via="request", instance_id=instance_id).first()
     approval = Approval.objects.filter(instance_id=instance_id).first()
+    provider = approval.provider if approval else asked.provider if asked else ""
     context = {
         "instance_id": instance_id,
-        "known": approval is not None
-        or InboundEvent.objects.filter(via="request", instance_id=instance_id).exists(),
+        "known": approval is not None or asked is not None,
+        "platform_name": platform_name(provider) if provider else _("the approval platform"),
         "approval": approval,
         "release": getattr(approval, "release", None) if approval else None,
     }

@@ -86,10 +86,9 @@ def test_the_parameters_follow_the_form_mapping_in_force(client: Client, setting
     assert "CANARY_PERCENT" not in before["choices"]
 
     options = settings.CONFIG.options
-    form = options.dingtalk.form.model_copy(update={"parameters": {"金丝雀": "CANARY_PERCENT"}})
-    dingtalk = options.dingtalk.model_copy(update={"form": form})
+    form = options.form.model_copy(update={"parameters": {"金丝雀": "CANARY_PERCENT"}})
     settings.CONFIG = dataclasses.replace(
-        settings.CONFIG, options=options.model_copy(update={"dingtalk": dingtalk})
+        settings.CONFIG, options=options.model_copy(update={"form": form})
     )
     _, after = call(client, "parameters", asked)
 

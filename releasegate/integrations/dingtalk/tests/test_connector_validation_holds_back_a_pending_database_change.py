@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from releasegate.integrations.dingtalk.connector_validation import DB_CHANGE_PENDING
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import submit, sync_demo
 from releasegate.integrations.jenkins.client import JenkinsClient
+from releasegate.releases.rules import DB_CHANGE_PENDING
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import option_label
-from releasegate.integrations.dingtalk.connector_validation import DB_CHANGE_PENDING
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import sync_demo
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.releases.models import InboundEvent
+from releasegate.releases.rules import DB_CHANGE_PENDING
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 

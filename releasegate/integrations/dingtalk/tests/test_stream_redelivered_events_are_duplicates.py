@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.tests.instances import dingtalk_sources
 from releasegate.integrations.dingtalk.tests.streaming import RunningStream, acked, connected
 from releasegate.releases.inbox import process
 from releasegate.releases.models import InboundEvent
@@ -31,6 +32,6 @@ def test_a_redelivered_event_is_stored_again_and_processed_as_a_duplicate(
 
     first, _, again = InboundEvent.objects.order_by("pk")
     assert first.delivery_id == again.delivery_id == first_delivery["event_id"]
-    source = connect_dingtalk(stream_dingtalk)
+    source = dingtalk_sources(connect_dingtalk(stream_dingtalk))
     assert not process(first.pk, source).startswith("will retry")
     assert process(again.pk, source) == "duplicate delivery: already processed"

@@ -1,4 +1,5 @@
-"""The v1.0 workflow endpoints: start an instance, read one, list instance ids.
+"""The v1.0 workflow endpoints: start an instance, read one, list instance ids, and
+decide an approver's task (`processInstances/execute`, reference section 9.1).
 
 Validation follows "发起审批实例": `processCode` must be the app's form, the originator
 a member, every `formComponentValues[].value` a string (max 65535) under a label of the
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from releasegate.simulators.dingtalk.approvals.export import instance_json
-from releasegate.simulators.dingtalk.approvals.instances import Step
+from releasegate.simulators.dingtalk.approvals.instances import Instance, Step
 from releasegate.simulators.dingtalk.settings import ROOT_DEPT, SimSettings
 from releasegate.simulators.dingtalk.state import NewInstance, World
 from releasegate.simulators.dingtalk.wire import ApiFailure, Request, invalid_parameter, v1_error
@@ -22,6 +23,7 @@ MAX_VALUE_LENGTH = 65535
 MAX_APPROVER_STEPS = 20
 MAX_PAGE = 20
 MAX_WINDOW_MS = 120 * 24 * 3600 * 1000
+MAX_REMARK = 1024
 LISTABLE_STATUSES = {"NEW", "RUNNING", "TERMINATED", "COMPLETED", "CANCELED"}
 
 
@@ -143,6 +145,46 @@ def list_ids(world: World, request: Request) -> dict[str, Any]:
     if offset + size < len(matching):
         page["nextToken"] = str(offset + size)
     return {"result": page, "success": True}
+
+
+def execute(world: World, request: Request) -> dict[str, Any]:
+    """Agree or refuse one task as its approver. Which code answers "not the actioner's
+    task" and "no longer open" is UNCONFIRMED (reference 9.1): ours are `needAuth` and
+    `aflowProcessInstCanNotBeExecuted`. A decision that brings the instance to its
+    connector node leaves the node to be run once the lock is let go (`reached_node`)."""
+    body = _json_object(request)
+    instance = world.approvals.instances.get(str(body.get("processInstanceId") or ""))
+    if instance is None:
+        raise ApiFailure(v1_error(400, "invalidInstanceId", "审批实例不存在"))
+    task_id, actioner = body.get("taskId"), str(body.get("actionerUserId") or "")
+    result, remark = body.get("result"), body.get("remark", "")
+    if not isinstance(task_id, int) or isinstance(task_id, bool):
+        raise invalid_parameter("taskId must be a number")
+    if result not in ("agree", "refuse"):
+        raise ApiFailure(
+            v1_error(400, "invalidInstanceExecuteResult", "result 只能是 agree 或 refuse")
+        )
+    if not isinstance(remark, str) or len(remark) > MAX_REMARK:
+        raise invalid_parameter(f"remark must be text of at most {MAX_REMARK} characters")
+    if world.settings.user(actioner) is None:
+        raise ApiFailure(v1_error(400, "userNotExist", "actionerUserId 不存在"))
+    _check_task(instance, task_id, actioner)
+    decide = world.approvals.agree if result == "agree" else world.approvals.refuse
+    world.push(decide(instance, actioner, remark, world.clock.now()))
+    world.reached_node.append(instance)
+    return {"result": result == "agree", "success": True}
+
+
+def _check_task(instance: Instance, task_id: int, actioner: str) -> None:
+    task = next((t for t in instance.tasks if t.task_id == task_id), None)
+    if task is None:
+        raise ApiFailure(v1_error(400, "invalidInstanceExecuteTaskId", "任务不存在"))
+    if task.user_id != actioner:
+        raise ApiFailure(v1_error(400, "needAuth", "没有同意拒绝审批的权限"))
+    if instance.status != "RUNNING" or task.status != "RUNNING":
+        raise ApiFailure(
+            v1_error(400, "aflowProcessInstCanNotBeExecuted", "审批状态异常，无法执行")
+        )
 
 
 def _offset(token: Any) -> int:

@@ -16,6 +16,7 @@ from releasegate.config import InputRule, ReleaseOptions
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.crypto import EventCrypto
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import call
+from releasegate.integrations.dingtalk.tests.instances import dingtalk_sources
 from releasegate.releases import inbox
 from releasegate.releases.models import ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
@@ -87,7 +88,8 @@ def test_addresses_inside_deliveries_are_never_called(
     call(client, "approved", {"instance_id": elsewhere.url + "inst", "form": planted})
     push_event(client, {**planted, "processInstanceId": "inst-2", "eventId": "e-2"})
 
-    outcomes = [inbox.process(i, connect_dingtalk(dingtalk)) for i in inbox.pending()]
+    source = dingtalk_sources(connect_dingtalk(dingtalk))
+    outcomes = [inbox.process(i, source) for i in inbox.pending()]
 
     assert len(outcomes) == 2
     # DingTalk (the simulator at the configured address) was asked, and said no.

@@ -9,10 +9,12 @@ import pytest
 from django.utils import timezone
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.connector_validation import DB_CHANGE_PENDING
+from releasegate.integrations.dingtalk.tests.instances import dingtalk_sources
 from releasegate.releases import inbox
+from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.models import InboundEvent, Release
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
+from releasegate.releases.rules import DB_CHANGE_PENDING
 from releasegate.simulators.dingtalk.control import DingTalkControl
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo_catalog")]
@@ -25,15 +27,19 @@ ORDER = ReleaseRequest(
 )
 
 
+def approvals_of(client: DingTalkClient) -> ApprovalSource:
+    return dingtalk_sources(client)["dingtalk"]
+
+
 def refusal(request: ReleaseRequest, client: DingTalkClient, user: str = "zhangsan") -> list[str]:
     with pytest.raises(RequestRefused) as refused:
-        submit(request, originator_user_id=user, starter=client)
+        submit(request, originator_user_id=user, source=approvals_of(client))
     return refused.value.problems
 
 
 def process_inbox(client: DingTalkClient) -> None:
     for event_id in inbox.pending():
-        inbox.process(event_id, client)
+        inbox.process(event_id, dingtalk_sources(client))
 
 
 def test_it_starts_the_approval_with_the_forms_own_labels(
@@ -41,7 +47,9 @@ def test_it_starts_the_approval_with_the_forms_own_labels(
 ) -> None:
     # The DingTalk simulator runs on the wall clock: so does the test's now.
     now = timezone.now()
-    instance_id = submit(ORDER, originator_user_id="zhangsan", starter=dingtalk_client, now=now)
+    instance_id = submit(
+        ORDER, originator_user_id="zhangsan", source=approvals_of(dingtalk_client), now=now
+    )
 
     instance = dingtalk_client.get_instance(instance_id)
     assert instance.originator_user_id == "zhangsan"
@@ -60,7 +68,7 @@ def test_it_starts_the_approval_with_the_forms_own_labels(
 def test_once_approved_it_becomes_one_release(
     dingtalk_client: DingTalkClient, dingtalk_sim: DingTalkControl
 ) -> None:
-    instance_id = submit(ORDER, originator_user_id="zhangsan", starter=dingtalk_client)
+    instance_id = submit(ORDER, originator_user_id="zhangsan", source=approvals_of(dingtalk_client))
     process_inbox(dingtalk_client)
     assert not Release.objects.exists()  # still with the approvers
 
@@ -68,7 +76,11 @@ def test_once_approved_it_becomes_one_release(
         dingtalk_sim.agree(instance_id, user)
     # DingTalk's event about the completed instance, as the event push would store it.
     inbox.record_delivery(
-        via="event", event_type="bpms_instance_change", instance_id=instance_id, payload={}
+        via="event",
+        event_type="bpms_instance_change",
+        provider="dingtalk",
+        instance_id=instance_id,
+        payload={},
     )
     process_inbox(dingtalk_client)
 

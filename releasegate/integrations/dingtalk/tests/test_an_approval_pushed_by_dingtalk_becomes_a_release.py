@@ -14,6 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.config import load
 from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.tests.instances import dingtalk_sources
 from releasegate.releases import inbox
 from releasegate.releases.models import Approval, InboundEvent, Release, ReleaseState
 from releasegate.simulators.dingtalk.control import DingTalkControl
@@ -48,7 +49,8 @@ def pushing_dingtalk(
 
 
 def process_inbox(client: DingTalkClient) -> list[str]:
-    return [inbox.process(event_id, client) for event_id in inbox.pending()]
+    sources = dingtalk_sources(client)
+    return [inbox.process(event_id, sources) for event_id in inbox.pending()]
 
 
 def test_an_approval_pushed_event_by_event_becomes_one_release(
@@ -59,7 +61,10 @@ def test_an_approval_pushed_event_by_event_becomes_one_release(
     instance_id = control.submit("zhangsan", FORM)
     process_inbox(client)
     assert Release.objects.count() == 0
-    assert Approval.objects.get().status == "RUNNING"
+    assert (Approval.objects.get().status, Approval.objects.get().provider_status) == (
+        "pending",
+        "RUNNING",
+    )
 
     control.agree(instance_id, "lisi")
     control.agree(instance_id, "wangwu")
@@ -91,7 +96,10 @@ def test_a_revoked_approval_releases_nothing(
     process_inbox(client)
 
     assert Release.objects.count() == 0
-    assert Approval.objects.get().status == "TERMINATED"
+    assert (Approval.objects.get().status, Approval.objects.get().provider_status) == (
+        "withdrawn",
+        "TERMINATED",
+    )
 
 
 def test_an_approval_revoked_after_it_was_granted_cancels_the_release(
@@ -109,7 +117,8 @@ def test_an_approval_revoked_after_it_was_granted_cancels_the_release(
     outcomes = process_inbox(client)
 
     release = Release.objects.get()
-    assert f"release {release.pk} cancelled: approval COMPLETED agree" in outcomes
+    assert f"release {release.pk} cancelled: approval COMPLETED agree REVOKE" in outcomes
     assert release.state == ReleaseState.CANCELLED
     assert f"REVOKE by {revocation_id}" in release.reason
-    assert Approval.objects.get(instance_id=revocation_id).biz_action == "REVOKE"
+    # Recorded on the approval it took back; the revocation is no approval of its own.
+    assert Approval.objects.get().taken_back_by == revocation_id

@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.integrations.dingtalk.provider import DingTalkMessenger
 from releasegate.integrations.dingtalk.robot import GroupRobot
+from releasegate.integrations.dingtalk.tests.instances import approved_release
 from releasegate.releases import outbox
+from releasegate.releases.approvals.ports import Messenger
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Notification, NotificationState, Release
-from releasegate.releases.tests.approvals import FakeDingTalk, instance
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 
@@ -23,22 +25,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
 @pytest.fixture
 def release() -> Release:
-    from django.conf import settings
+    return approved_release()
 
-    from releasegate.releases.ingest import ingest_approval
-    from releasegate.releases.tests.approvals import PROCESS_CODE
 
-    options = settings.CONFIG.options
-    outcome = ingest_approval(
-        FakeDingTalk(instance()),
-        "inst-1",
-        via="event",
-        mapping=options.dingtalk.form,
-        options=options.releases,
-        process_code=PROCESS_CODE,
-    )
-    assert outcome.release_id is not None
-    return Release.objects.get(pk=outcome.release_id)
+def through(client: DingTalkClient, robot: GroupRobot | None = None) -> dict[str, Messenger]:
+    """DingTalk's messenger, as the worker has it."""
+    return {"dingtalk": DingTalkMessenger(client, robot)}
 
 
 @pytest.fixture
@@ -48,7 +40,7 @@ def robot(dingtalk: DingTalkSimulator) -> GroupRobot:
     return GroupRobot(webhook, settings.robot_secret)
 
 
-def queue_news(release: Release, kind: str, channel: str = "work_notification") -> Notification:
+def queue_news(release: Release, kind: str, channel: str = "people") -> Notification:
     """The news `notify` queues, on `channel` (the test settings configure no robot, so
     a robot message is the same news addressed to the group)."""
     notify(release, kind)
@@ -65,7 +57,7 @@ def test_a_work_notification_reaches_each_person_once(
 ) -> None:
     queue_news(release, "started")
 
-    assert outbox.deliver_due(dingtalk_client, None) == 1
+    assert outbox.deliver_due(through(dingtalk_client)) == 1
 
     sent = dingtalk_sim.messages(kind="work_notification")
     assert sorted(m["to"] for m in sent) == ["lisi", "wangwu", "zhangsan"]
@@ -81,13 +73,13 @@ def test_a_rate_limited_dingtalk_is_tried_again_later(
     queue_news(release, "finished")
     dingtalk_sim.set_faults(server_error=5)
 
-    outbox.deliver_due(dingtalk_client, None)
+    outbox.deliver_due(through(dingtalk_client))
 
     news = Notification.objects.get()
     assert (news.state, news.attempts) == (NotificationState.PENDING, 1)
     assert news.next_attempt_at > timezone.now()
     dingtalk_sim.set_faults()
-    outbox.deliver_due(dingtalk_client, None, now=timezone.now() + timedelta(minutes=1))
+    outbox.deliver_due(through(dingtalk_client), now=timezone.now() + timedelta(minutes=1))
     assert Notification.objects.get().state == NotificationState.SENT
 
 
@@ -100,7 +92,7 @@ def test_a_refused_message_is_recorded_and_given_up(
     wrong_agent = connect_dingtalk(simulator, agent_id=999)
     queue_news(release, "rejected")
 
-    outbox.deliver_due(wrong_agent, None)
+    outbox.deliver_due(through(wrong_agent))
 
     news = Notification.objects.get()
     assert news.state == NotificationState.FAILED
@@ -108,16 +100,19 @@ def test_a_refused_message_is_recorded_and_given_up(
 
 
 def test_the_group_robot_is_signed_and_kept_under_its_rate(
-    release: Release, robot: GroupRobot, dingtalk_sim: DingTalkControl
+    release: Release,
+    robot: GroupRobot,
+    dingtalk_client: DingTalkClient,
+    dingtalk_sim: DingTalkControl,
 ) -> None:
     for _ in range(25):
-        queue_news(release, "finished", channel="group_robot")
+        queue_news(release, "finished", channel="group")
 
-    outbox.deliver_due(None, robot)
+    outbox.deliver_due(through(dingtalk_client, robot))
 
-    assert len(dingtalk_sim.messages(kind="group_robot")) == outbox.ROBOT_PER_MINUTE
+    assert len(dingtalk_sim.messages(kind="group_robot")) == outbox.GROUP_PER_MINUTE
     waiting = Notification.objects.filter(state=NotificationState.PENDING)
-    assert waiting.count() == 25 - outbox.ROBOT_PER_MINUTE
+    assert waiting.count() == 25 - outbox.GROUP_PER_MINUTE
     dingtalk_sim.advance(120)  # a minute later, for DingTalk as for us
-    outbox.deliver_due(None, robot, now=timezone.now() + timedelta(minutes=2))
+    outbox.deliver_due(through(dingtalk_client, robot), now=timezone.now() + timedelta(minutes=2))
     assert len(dingtalk_sim.messages(kind="group_robot")) == 25

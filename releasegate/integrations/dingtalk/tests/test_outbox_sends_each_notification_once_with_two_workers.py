@@ -9,51 +9,36 @@ from collections.abc import Sequence
 import pytest
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.models import SentMessage
+from releasegate.integrations.dingtalk.provider import DingTalkMessenger
+from releasegate.integrations.dingtalk.tests.instances import approved_release
 from releasegate.releases import outbox
+from releasegate.releases.approvals.ports import SentMessage
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Notification, NotificationState, Release
-from releasegate.releases.tests.approvals import FakeDingTalk, instance
 from releasegate.simulators.dingtalk.control import DingTalkControl
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_catalog")]
 
 
-class MeanwhileAnotherWorker:
+class MeanwhileAnotherWorker(DingTalkMessenger):
     """DingTalk as the first worker reaches it: while its first message is on its way,
     the second worker runs the outbox."""
 
     def __init__(self, client: DingTalkClient) -> None:
-        self.client = client
+        super().__init__(client, None)
         self.other_worker_sent: int | None = None
 
-    def send_work_notification(
-        self, user_ids: Sequence[str], title: str, markdown: str
-    ) -> SentMessage:
+    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
         if self.other_worker_sent is None:
             self.other_worker_sent = 0
-            self.other_worker_sent = outbox.deliver_due(self.client, None)
-        return self.client.send_work_notification(user_ids, title, markdown)
+            other = {"dingtalk": DingTalkMessenger(self.client, None)}
+            self.other_worker_sent = outbox.deliver_due(other)
+        return super().send_to_people(user_ids, title, markdown)
 
 
 @pytest.fixture
 def release() -> Release:
-    from django.conf import settings
-
-    from releasegate.releases.ingest import ingest_approval
-    from releasegate.releases.tests.approvals import PROCESS_CODE
-
-    options = settings.CONFIG.options
-    outcome = ingest_approval(
-        FakeDingTalk(instance()),
-        "inst-1",
-        via="event",
-        mapping=options.dingtalk.form,
-        options=options.releases,
-        process_code=PROCESS_CODE,
-    )
-    assert outcome.release_id is not None
-    return Release.objects.get(pk=outcome.release_id)
+    return approved_release()
 
 
 def test_a_notification_being_sent_is_not_sent_by_another_worker(
@@ -63,7 +48,7 @@ def test_a_notification_being_sent_is_not_sent_by_another_worker(
     notify(release, "finished")
     first_worker = MeanwhileAnotherWorker(dingtalk_client)
 
-    assert outbox.deliver_due(first_worker, None) == 2
+    assert outbox.deliver_due({"dingtalk": first_worker}) == 2
 
     assert first_worker.other_worker_sent == 0
     sent = dingtalk_sim.messages(kind="work_notification")
