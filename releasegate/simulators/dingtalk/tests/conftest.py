@@ -16,9 +16,12 @@ from releasegate.integrations.dingtalk.crypto import EventCrypto
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.simulators.dingtalk.settings import SimSettings
+from releasegate.simulators.dingtalk.tests import official_sdk
 from releasegate.simulators.dingtalk.tests.connector_stub import ConnectorStub
+from releasegate.simulators.dingtalk.tests.official_stream import WAIT, OfficialStreamClient
 from releasegate.simulators.dingtalk.tests.receiver import EventReceiver
 from releasegate.simulators.dingtalk.tests.stream_peer import dial, open_ticket, registered
+from releasegate.tests.waiting import eventually
 
 # Shared, so each client skips loading the CA bundle; every call here is plain HTTP.
 TLS = ssl.create_default_context()
@@ -49,6 +52,12 @@ def v1(api: httpx.Client, token: str) -> httpx.Client:
     """The demo DingTalk with the token in the v1.0 header."""
     api.headers["x-acs-dingtalk-access-token"] = token
     return api
+
+
+@pytest.fixture
+def sdk_token(dingtalk: DingTalkSimulator) -> str:
+    """A valid access token of the demo app, fetched with the official SDK."""
+    return official_sdk.access_token(dingtalk)
 
 
 @pytest.fixture
@@ -101,6 +110,17 @@ def stream_connect(streaming: Streaming) -> Iterator[Callable[[], ClientConnecti
     yield open_connection
     for connection in opened:
         connection.close()
+
+
+@pytest.fixture
+def official_stream(streaming: Streaming) -> Iterator[OfficialStreamClient]:
+    """The official Stream SDK, connected to `streaming`'s gateway, stopped afterwards."""
+    client = OfficialStreamClient(streaming[0])
+    try:
+        eventually(streaming[1].stream.open_connections, timeout=WAIT)
+        yield client
+    finally:
+        client.stop()
 
 
 @pytest.fixture
