@@ -4,7 +4,7 @@ A simulated Jenkins (its own process, 5 ms added to every request) serves 50 con
 pipelines whose builds run for an hour; a real `Worker` loops in a thread as `releasegate
 serve` runs it (`Worker.run`: its real idle wait, woken by `work_arrived`) on a temporary
 SQLite database, or on `DATABASE_URL`. Approvals come from an in-process ApprovalSource
-(the tests' `FakeDingTalk`: DingTalk's answer costs nothing here) through the real
+(the tests' `FakeApprovals`: the platform's answer costs nothing here) through the real
 `ingest_approval`. Three figures, from the engine's own audit timestamps, in this order:
 
 1. scheduled fires, first, while the worker has little else to do (no builds to watch
