@@ -163,3 +163,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# E-mail (docs/configuration.md): how ReleaseGate's own approvals reach people no chat
+# platform reaches. Django's defaults stand when EMAIL_HOST is not set (nothing is sent).
+if CONFIG.email.enabled:
+    EMAIL_HOST = CONFIG.email.host
+    EMAIL_PORT = CONFIG.email.port
+    EMAIL_HOST_USER = CONFIG.email.user
+    EMAIL_HOST_PASSWORD = CONFIG.email.password
+    EMAIL_USE_TLS = CONFIG.email.use_tls
+    EMAIL_USE_SSL = CONFIG.email.use_ssl
+    DEFAULT_FROM_EMAIL = CONFIG.email.from_address
+    EMAIL_TIMEOUT = 10

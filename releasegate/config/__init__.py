@@ -9,6 +9,7 @@ start with the same messages.
 from __future__ import annotations
 
 from releasegate.config.dingtalk import DingTalkSettings
+from releasegate.config.email import EmailSettings
 from releasegate.config.environment import Config, JenkinsSettings, load
 from releasegate.config.observability import ObservabilitySettings
 from releasegate.config.options import (
@@ -19,6 +20,8 @@ from releasegate.config.options import (
     Freeze,
     InputRule,
     JenkinsOptions,
+    LocalGroup,
+    LocalOptions,
     ReleaseOptions,
     ReleaseWindow,
 )
@@ -29,12 +32,15 @@ __all__ = [
     "Config",
     "DingTalkOptions",
     "DingTalkSettings",
+    "EmailSettings",
     "FileConfig",
     "FormMapping",
     "Freeze",
     "InputRule",
     "JenkinsOptions",
     "JenkinsSettings",
+    "LocalGroup",
+    "LocalOptions",
     "ObservabilitySettings",
     "Problem",
     "ReleaseOptions",

@@ -30,6 +30,7 @@ _TOP_LEVEL = {
     "debug": "RELEASEGATE_DEBUG",
     "allowed_hosts": "RELEASEGATE_ALLOWED_HOSTS",
     "log_level": "LOG_LEVEL",
+    "public_url": "RELEASEGATE_PUBLIC_URL",
 }
 _SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_"}
 # Groups of settings whose variables do not follow their fields' names.
@@ -40,6 +41,15 @@ _GROUPS = {
         "burst": "RELEASEGATE_RATE_BURST",
     },
     "observability": {"log_format": "LOG_FORMAT", "metrics_token": "METRICS_TOKEN"},
+    "email": {
+        "host": "EMAIL_HOST",
+        "port": "EMAIL_PORT",
+        "user": "EMAIL_HOST_USER",
+        "password": "EMAIL_HOST_PASSWORD",
+        "use_tls": "EMAIL_USE_TLS",
+        "use_ssl": "EMAIL_USE_SSL",
+        "from_address": "DEFAULT_FROM_EMAIL",
+    },
 }
 NOT_SET = "(not set)"
 

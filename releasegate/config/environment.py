@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
+from releasegate.config.email import EmailSettings, read_email
+from releasegate.config.flags import read_flag
 from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
 from releasegate.config.problems import Problem
@@ -43,12 +45,15 @@ class Config:
     problems: tuple[Problem, ...] = field(default=())
     public: PublicLimits = field(default_factory=PublicLimits)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    # The dashboard's address as people open it ("": unknown), for links in messages.
+    public_url: str = ""
+    email: EmailSettings = field(default_factory=EmailSettings)
 
 
 def load(environ: Mapping[str, str]) -> Config:
     """Read the configuration from `environ` (and the files it names)."""
     problems: list[Problem] = []
-    demo = _flag(environ, "RELEASEGATE_DEMO", problems)
+    demo = read_flag(environ, "RELEASEGATE_DEMO", problems)
     data_dir = Path(environ.get("RELEASEGATE_DATA_DIR") or "data").resolve()
     config_path, options = read_options(environ, problems)
     log_level = (environ.get("LOG_LEVEL") or "INFO").upper()
@@ -60,7 +65,7 @@ def load(environ: Mapping[str, str]) -> Config:
         database_url=_database_url(environ, data_dir, problems),
         secret_key=_secret_key(environ, data_dir, demo, problems),
         demo=demo,
-        debug=_flag(environ, "RELEASEGATE_DEBUG", problems),
+        debug=read_flag(environ, "RELEASEGATE_DEBUG", problems),
         allowed_hosts=tuple(
             host.strip()
             for host in (environ.get("RELEASEGATE_ALLOWED_HOSTS") or "localhost,127.0.0.1").split(
@@ -75,18 +80,24 @@ def load(environ: Mapping[str, str]) -> Config:
         config_path=config_path,
         public=read_public_limits(environ, problems),
         observability=read_observability(environ, problems),
+        public_url=_public_url(environ, problems),
+        email=read_email(environ, problems),
         problems=tuple(problems),
     )
 
 
-def _flag(environ: Mapping[str, str], name: str, problems: list[Problem]) -> bool:
-    raw = (environ.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    problems.append(Problem(name, f"{raw!r} is not a yes/no value (use 1 or 0)"))
-    return False
+def _public_url(environ: Mapping[str, str], problems: list[Problem]) -> str:
+    url = (environ.get("RELEASEGATE_PUBLIC_URL") or "").strip()
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+        problems.append(
+            Problem(
+                "RELEASEGATE_PUBLIC_URL",
+                f"{url!r} is not an http(s) URL (e.g. https://releasegate.example.com/)",
+            )
+        )
+        return ""
+    return url.rstrip("/") + "/" if url else ""
 
 
 def _database_url(environ: Mapping[str, str], data_dir: Path, problems: list[Problem]) -> str:

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from releasegate.config.problems import Problem
 
@@ -87,6 +95,74 @@ class DingTalkOptions(_Section):
     # edition with a small monthly quota, run it rarely.
     reconcile_minutes: int = Field(15, ge=0, le=24 * 60)
     reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
+
+
+class LocalGroup(_Section):
+    """Who approves the releases of a project (or of one application of it) in
+    ReleaseGate's own approvals."""
+
+    # The project's key (its top-level Jenkins folder), e.g. "mall".
+    project: str = ""
+    # One application ("mall/order-service", the job's full name): its group wins over
+    # its project's. Empty: every application of the project.
+    application: str = ""
+    # ReleaseGate logins, each asked once.
+    approvers: list[str] = Field(min_length=1)
+    # How many of them must approve (N of M); the person who asked never counts.
+    required: int = 1
+
+    @field_validator("approvers")
+    @classmethod
+    def _each_login_once(cls, value: list[str]) -> list[str]:
+        logins = [login.strip() for login in value]
+        if not all(logins):
+            raise ValueError("an approver's login is empty")
+        if len(set(logins)) != len(logins):
+            raise ValueError("an approver is named twice")
+        return logins
+
+    @field_validator("required")
+    @classmethod
+    def _at_most_the_approvers(cls, value: int, info: ValidationInfo) -> int:
+        approvers = info.data.get("approvers")
+        most = len(approvers) if approvers else None
+        if value < 1 or (most is not None and value > most):
+            raise ValueError(f"must be between 1 and {most or 'the number of approvers'}")
+        return value
+
+    @model_validator(mode="after")
+    def _application_of_the_project(self) -> LocalGroup:
+        if not self.project and not self.application:
+            raise ValueError("a group needs a project, an application, or both")
+        if (
+            self.project
+            and self.application
+            and not self.application.startswith(f"{self.project}/")
+        ):
+            raise ValueError(f"application {self.application!r} is not in project {self.project!r}")
+        return self
+
+
+class LocalOptions(_Section):
+    """ReleaseGate's own approvals: on when at least one group is configured."""
+
+    # A request nobody decided within this many hours expires (0: never).
+    expire_hours: float = Field(24, ge=0, le=90 * 24)
+    groups: list[LocalGroup] = []
+
+    @model_validator(mode="after")
+    def _one_group_each(self) -> LocalOptions:
+        seen: set[tuple[str, str]] = set()
+        for group in self.groups:
+            scope = (group.project, group.application)
+            if scope in seen:
+                raise ValueError(f"two groups for {group.application or group.project}")
+            seen.add(scope)
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.groups)
 
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -193,6 +269,9 @@ class FileConfig(_Section):
     form: FormMapping = FormMapping()
     dingtalk: DingTalkOptions = DingTalkOptions()
     releases: ReleaseOptions = ReleaseOptions()
+    # ReleaseGate's own approvals (approver groups), for teams without an approval
+    # platform.
+    local: LocalOptions = LocalOptions()
 
     @model_validator(mode="before")
     @classmethod
