@@ -27,7 +27,11 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application
 from releasegate.lib.log_context import bind_release, scoped
 from releasegate.releases.approvals.errors import ApprovalNotFound
-from releasegate.releases.approvals.instance import ApprovalInstance, ApprovalStatus
+from releasegate.releases.approvals.instance import (
+    ApprovalInstance,
+    ApprovalStatus,
+    TaskDecision,
+)
 from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.messages import notify
@@ -37,6 +41,8 @@ from releasegate.releases.parameters import requested_parameters
 from releasegate.releases.transitions import record, transition
 from releasegate.releases.wakeup import work_arrived
 
+# The task decisions worth an audit row (not a task handed on, or closed by another's).
+_SAID = (TaskDecision.APPROVED, TaskDecision.REFUSED)
 _EMPTY_REQUEST = RequestedRelease("", "", "", "", has_db_change=False, db_change_done=False)
 
 
@@ -192,6 +198,7 @@ def _receive(
     bind_release(release.pk)
     if created:
         transaction.on_commit(work_arrived.set)
+        _record_decisions(release, instance)
         record(
             release,
             "received",
@@ -213,6 +220,23 @@ def _receive(
         release_id=release.pk,
         created=created,
     )
+
+
+def _record_decisions(release: Release, instance: ApprovalInstance) -> None:
+    """Each approver's decision, at its time, in the new release's audit trail (whatever
+    the platform: who approved is part of what a release was made from). Written before
+    the release's arrival, which a decision at the same moment preceded."""
+    for task in instance.tasks:
+        if task.decision in _SAID and task.decided_at is not None:
+            said = task.decision.value
+            record(
+                release,
+                "approver-decision",
+                actor=f"{instance.provider}:{task.user_id}",
+                now=task.decided_at,
+                reason=f"{said}: {task.remark}" if task.remark else said,
+                details={"decision": said, "remark": task.remark},
+            )
 
 
 def _release_fields(

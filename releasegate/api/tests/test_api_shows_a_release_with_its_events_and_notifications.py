@@ -34,7 +34,8 @@ def test_it_shows_a_finished_release_from_approval_to_result(
     assert answer["approver_user_ids"] == ["lisi", "wangwu"]
     assert answer["build_number"] == 1
     trail = [(event["kind"], event["to_state"]) for event in answer["events"]]
-    assert trail == harness.trail(release)
+    assert trail[:2] == [("approver-decision", ""), ("approver-decision", "")]
+    assert trail[2:] == harness.trail(release)
     assert trail[-1] == ("state", "SUCCEEDED")
     assert [n["kind"] for n in answer["notifications"]] == ["started", "finished"]
     finished = answer["notifications"][1]

@@ -51,6 +51,8 @@ class ApproverTask:
     decision: TaskDecision
     task_id: str = ""
     decided_at: datetime | None = None
+    # What the approver wrote with their decision, where the platform says.
+    remark: str = ""
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -58,6 +60,7 @@ class ApproverTask:
             "decision": self.decision.value,
             "task_id": self.task_id,
             "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "remark": self.remark,
         }
 
 

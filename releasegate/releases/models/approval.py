@@ -37,7 +37,7 @@ class Approval(models.Model):
     originator_user_id = models.CharField(max_length=128, blank=True)
     approver_user_ids = models.JSONField(default=list, blank=True)
     approved_by = models.JSONField(default=list, blank=True)
-    # Each approver's task: [{"user_id", "decision", "task_id", "decided_at"}, ...].
+    # Each approver's task: [{"user_id", "decision", "task_id", "decided_at", "remark"}].
     tasks = models.JSONField(default=list, blank=True)
     # Pages a person can open: [{"label", "url"}, ...].
     links = models.JSONField(default=list, blank=True)

@@ -171,8 +171,10 @@ class Harness:
         return release.state
 
     def trail(self, release: Release) -> list[tuple[str, str]]:
-        """The release's audit trail as (kind, to_state), oldest first."""
-        return [(event.kind, event.to_state) for event in release.events.all()]
+        """The release's audit trail as (kind, to_state), oldest first, from its arrival:
+        the approvers' decisions before it are left to the tests about them."""
+        events = release.events.exclude(kind="approver-decision")
+        return [(event.kind, event.to_state) for event in events]
 
     def close(self) -> None:
         self.sim.close()

@@ -35,6 +35,8 @@ def test_it_triggers_exactly_the_approved_parameters_and_answers_the_input(
     assert release.duration_ms and release.duration_ms > 0
     trail = [(e.kind, e.to_state) for e in release.events.all()]
     assert trail == [
+        ("approver-decision", ""),
+        ("approver-decision", ""),
         ("received", "RECEIVED"),
         ("state", "SCHEDULED"),
         ("state", "TRIGGERING"),

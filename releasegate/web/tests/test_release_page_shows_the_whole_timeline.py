@@ -50,6 +50,8 @@ def test_it_tells_the_story_of_a_successful_release(harness: Harness, signed_in:
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
 
     assert timeline_kinds(page) == [
+        "approver-decision",  # lisi
+        "approver-decision",  # wangwu
         "received",
         "state",  # scheduled
         "state",  # triggering
