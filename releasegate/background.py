@@ -1,6 +1,7 @@
 """The worker as a process runs it: the engine, the inbox, the outbox and the periodic
-chores (catalog sync, each approval platform's reconcile). `releasegate serve` runs one in
-a thread beside the web server; `releasegate worker` runs one on its own."""
+chores (catalog sync, each approval platform's reconcile and its own recurring work).
+`releasegate serve` runs one in a thread beside the web server; `releasegate worker` runs
+one on its own."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def chores(config: Config) -> tuple[Periodic, ...]:
     sync = Periodic(
         "catalog-sync", timedelta(minutes=options.catalog.sync_interval_minutes), sync_catalog
     )
-    return (sync, *(_reconcile(p) for p in registry.enabled(config).values()))
+    platforms = registry.enabled(config).values()
+    own = [Periodic(r.name, r.every, r.work) for p in platforms for r in p.recurring]
+    return (sync, *(_reconcile(p) for p in platforms), *own)
 
 
 def _reconcile(platform: Provider) -> Periodic:

@@ -33,7 +33,16 @@ logger = logging.getLogger("releasegate.inbox")
 
 # What a delivery can tell us about; anything else is acknowledged and kept, not acted on.
 INGESTED_TYPES = frozenset(
-    {"bpms_instance_change", "bpms_task_change", "connector_node", "request", "reconcile"}
+    {
+        "bpms_instance_change",
+        "bpms_task_change",
+        "connector_node",
+        "request",
+        "reconcile",
+        # ReleaseGate's own approvals: an approver decided, or nobody did in time.
+        "local_decision",
+        "local_expiry",
+    }
 )
 # The only failure that ends a delivery: the platform says there is no such approval.
 ENDS_DELIVERY = (ApprovalNotFound,)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.conf import settings
@@ -25,6 +25,16 @@ T = TypeVar("T")
 
 class NotEnabled(LookupError):
     """No enabled platform has this name (its settings are missing)."""
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """Work a platform needs done every `every` by one of the workers: `work(now)`
+    returns what it did."""
+
+    name: str
+    every: timedelta
+    work: Callable[[datetime], str]
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,8 @@ class Provider:
     # Raises the platform's error when it refuses the credentials or cannot be reached
     # (the readiness probe and the preflight call it; it may call the platform).
     check: Callable[[], object] | None = None
+    # Periodic work of its own (ReleaseGate's approvals expire undecided requests).
+    recurring: tuple[Recurring, ...] = ()
 
 
 ProviderFactory = Callable[[Config], Provider | None]

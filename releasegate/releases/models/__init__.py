@@ -3,6 +3,12 @@ from __future__ import annotations
 from releasegate.releases.models.approval import Approval, ApprovalStatus, InboundEvent
 from releasegate.releases.models.chore import Chore
 from releasegate.releases.models.event import ReleaseEvent
+from releasegate.releases.models.local import (
+    LocalApproval,
+    LocalApprovalStatus,
+    LocalDecision,
+    LocalDecisionKind,
+)
 from releasegate.releases.models.notification import Notification, NotificationState
 from releasegate.releases.models.release import Release, ReleaseState
 
@@ -11,6 +17,10 @@ __all__ = [
     "ApprovalStatus",
     "Chore",
     "InboundEvent",
+    "LocalApproval",
+    "LocalApprovalStatus",
+    "LocalDecision",
+    "LocalDecisionKind",
     "Notification",
     "NotificationState",
     "Release",
