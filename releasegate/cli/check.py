@@ -16,7 +16,9 @@ from releasegate.cli.base import config, setup_django, unapplied_migrations
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("check", help="validate the configuration (exit 1 on problems)")
     parser.add_argument(
-        "--connect", action="store_true", help="also connect to the database and Jenkins"
+        "--connect",
+        action="store_true",
+        help="also connect to the database and Jenkins, and look up the approvers",
     )
     parser.set_defaults(run=run)
 
@@ -63,7 +65,8 @@ def _platforms(console: Console, broken: set[str]) -> list[str]:
         return []
     return [
         "approvals: no approval platform is configured (set the DINGTALK_* settings, or "
-        "ReleaseGate's own approvals: see docs/configuration.md)"
+        "configure ReleaseGate's own approver groups under [local]: see "
+        "docs/configuration.md)"
     ]
 
 
@@ -101,6 +104,8 @@ def _connection_problems(console: Console) -> list[str]:
             problems.append(
                 f"DATABASE_URL: {len(pending)} migration(s) to apply: run `releasegate migrate`"
             )
+        else:
+            problems += _unknown_approvers()
     except DatabaseError as exc:
         problems.append(f"DATABASE_URL: cannot connect: {exc}")
     try:
@@ -109,3 +114,21 @@ def _connection_problems(console: Console) -> list[str]:
     except OutboundError as exc:
         problems.append(f"JENKINS_URL: {exc}")
     return problems
+
+
+def _unknown_approvers() -> list[str]:
+    """Approvers of ReleaseGate's own approvals who have no login here: they could never
+    decide, and a group may then never reach its number."""
+    from django.contrib.auth import get_user_model
+
+    groups = config().options.local.groups
+    named = {login for group in groups for login in group.approvers}
+    users = get_user_model().objects.filter(username__in=named)
+    known = {user.get_username() for user in users}
+    return [
+        f"local.groups.{index}.approvers: {login} is not a ReleaseGate user (add the login in "
+        "the admin)"
+        for index, group in enumerate(groups)
+        for login in group.approvers
+        if login not in known
+    ]
