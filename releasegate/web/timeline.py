@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from releasegate.releases.local.decisions import PROVIDER as LOCAL
 from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
 
 # Endings whose build log says why.
@@ -86,7 +88,9 @@ def queue_url(release: Release) -> str:
 def approval_url(release: Release) -> str:
     """The approval's page on its platform: the first link the platform's API gave, else
     one its own events carried (DingTalk's `url` of bpms_instance_change); "" when
-    neither did."""
+    neither did. ReleaseGate's own approvals have their page here."""
+    if release.approval.provider == LOCAL:
+        return reverse("web:request-sent", kwargs={"instance_id": release.approval.instance_id})
     for link in release.approval.links:
         url = _web_address(link.get("url") if isinstance(link, dict) else None)
         if url:
@@ -127,6 +131,7 @@ def _web_address(candidate: Any) -> str:
 
 EVENT_TITLES: dict[str, Any] = {
     "received": gettext_lazy("Approval received"),
+    "approver-decision": gettext_lazy("An approver decided"),
     "approval-withdrawn": gettext_lazy("Approval withdrawn"),
     "held": gettext_lazy("Held by a policy"),
     "waiting": gettext_lazy("Waiting for another release of the job"),

@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from releasegate.web.views import catalog, release_detail, releases, requests
+from releasegate.web.views import approvals, catalog, release_detail, releases, requests
 
 app_name = "web"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     # Not an approval instance called "new".
     path("requests/new/", RedirectView.as_view(pattern_name="web:new-request")),
     path("requests/<str:instance_id>/", requests.sent, name="request-sent"),
+    path("requests/<str:instance_id>/decide", approvals.decide, name="request-decide"),
+    path("approvals/", approvals.mine, name="approvals"),
 ]

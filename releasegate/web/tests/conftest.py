@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from releasegate.config import LocalGroup, LocalOptions
 from releasegate.web.models import Profile
 
 
@@ -36,6 +38,15 @@ def signed_in(client: Client, person: Callable[..., User]) -> Client:
     """The test client, logged in as 张三 (DingTalk id zhangsan), who may not cancel."""
     client.force_login(person("zhangsan", "zhangsan", first_name="张三"))
     return client
+
+
+@pytest.fixture
+def local_approvals(settings: Settings) -> None:
+    """ReleaseGate's own approvals on: the mall's releases need two of lisi, wangwu and
+    zhaoliu; requests made from the dashboard start there."""
+    group = LocalGroup(project="mall", approvers=["lisi", "wangwu", "zhaoliu"], required=2)
+    options = settings.CONFIG.options.model_copy(update={"local": LocalOptions(groups=[group])})
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, options=options)
 
 
 from releasegate.releases.tests.engine_harness import engine_options, harness  # noqa: E402, F401

@@ -6,6 +6,8 @@ are its originator)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -18,7 +20,9 @@ from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.registry import NotEnabled, Provider
-from releasegate.releases.models import Approval, InboundEvent
+from releasegate.releases.local.approvals import awaiting
+from releasegate.releases.local.decisions import PROVIDER
+from releasegate.releases.models import Approval, InboundEvent, LocalApproval, LocalDecision
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
 from releasegate.web.platform_names import platform_name
@@ -31,6 +35,7 @@ from releasegate.web.request_form import (
     read_request,
     release_type_choices,
 )
+from releasegate.web.views.approvals import DECISION_NAMES, STATUS_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -131,16 +136,54 @@ def parameters(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def sent(request: HttpRequest, instance_id: str) -> HttpResponse:
-    """Where a request stands after it was started: with the approvers in DingTalk, then
-    a release once they agreed."""
+    """Where a request stands after it was started: with the approvers (in DingTalk, or
+    here, where its approvers decide), then a release once they agreed."""
     asked = InboundEvent.objects.filter(via="request", instance_id=instance_id).first()
     approval = Approval.objects.filter(instance_id=instance_id).first()
     provider = approval.provider if approval else asked.provider if asked else ""
-    context = {
+    local = _local_approval(instance_id) if provider in ("", PROVIDER) else None
+    context: dict[str, object] = {
         "instance_id": instance_id,
-        "known": approval is not None or asked is not None,
-        "platform_name": platform_name(provider) if provider else _("the approval platform"),
+        "known": approval is not None or asked is not None or local is not None,
         "approval": approval,
         "release": getattr(approval, "release", None) if approval else None,
     }
+    if local is not None:
+        provider = PROVIDER
+        context.update(_decided_here(request, local))
+    context["platform_name"] = platform_name(provider) if provider else _("the approval platform")
     return render(request, "web/request_sent.html", context)
+
+
+def _local_approval(instance_id: str) -> LocalApproval | None:
+    digits = instance_id.isascii() and instance_id.isdigit() and len(instance_id) <= 18
+    return LocalApproval.objects.filter(pk=int(instance_id)).first() if digits else None
+
+
+def _decided_here(request: HttpRequest, local: LocalApproval) -> dict[str, object]:
+    """A request of ReleaseGate's own approvals: who decides, what each said, and the
+    decision buttons for an approver whose word it waits for."""
+    said = {d.approver: d for d in local.decisions.all()}
+    return {
+        "local": local,
+        "local_status": STATUS_NAMES.get(local.status, local.status),
+        "tasks": [ApproverRow.of(approver, said.get(approver)) for approver in local.approvers],
+        "may_decide": local in awaiting(platform_user_id(request.user, PROVIDER)),
+    }
+
+
+@dataclass(frozen=True)
+class ApproverRow:
+    """One approver of a request, as the page lists them."""
+
+    approver: str
+    said: str = ""
+    decided_at: datetime | None = None
+    remark: str = ""
+
+    @classmethod
+    def of(cls, approver: str, decision: LocalDecision | None) -> ApproverRow:
+        if decision is None:
+            return cls(approver)
+        said = str(DECISION_NAMES.get(decision.decision, decision.decision))
+        return cls(approver, said, decision.decided_at, decision.remark)
