@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
-from releasegate.config import JenkinsSettings, load
+from releasegate.config import JenkinsSettings, LocalGroup, LocalOptions, load
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.web.models import Profile
@@ -55,6 +55,15 @@ def configure_dingtalk(settings: Settings) -> Callable[[DingTalkSimulator], None
         settings.CONFIG = dataclasses.replace(settings.CONFIG, dingtalk=load(changed).dingtalk)
 
     return configure
+
+
+@pytest.fixture
+def local_approvals(settings: Settings) -> None:
+    """ReleaseGate's own approvals on: the mall's releases need two of lisi, wangwu and
+    zhaoliu; requests start there."""
+    group = LocalGroup(project="mall", approvers=["lisi", "wangwu", "zhaoliu"], required=2)
+    options = settings.CONFIG.options.model_copy(update={"local": LocalOptions(groups=[group])})
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, options=options)
 
 
 @pytest.fixture

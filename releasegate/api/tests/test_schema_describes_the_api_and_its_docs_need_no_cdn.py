@@ -25,11 +25,18 @@ def test_the_schema_validates_and_lists_every_endpoint(api: APIClient) -> None:
         "/api/releases/{id}/cancel",
         "/api/requests",
         "/api/catalog",
+        "/api/approvals",
+        "/api/approvals/{id}",
+        "/api/approvals/{id}/approve",
+        "/api/approvals/{id}/refuse",
     }
     assert set(schema["paths"]["/api/releases/{id}/cancel"]["post"]["responses"]) >= {
         "200",
         "409",
     }
+    for decision in ("approve", "refuse"):
+        answers = schema["paths"][f"/api/approvals/{{id}}/{decision}"]["post"]["responses"]
+        assert set(answers) >= {"200", "400", "403", "404", "409"}
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from releasegate.api.fields import StrictCharField, StrictSerializer
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.form import UnreadableTime, parse_release_time
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
@@ -111,6 +112,10 @@ class RequestRelease(APIView):
             )
         except RequestRefused as refused:
             return Response({"problems": refused.problems}, status=status.HTTP_400_BAD_REQUEST)
+        except StartRefused as refused:
+            # The platform refused the request as asked (ReleaseGate's own approvals: no
+            # approver group covers it); nothing was started.
+            return Response({"problems": [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
         except ValueError as exc:
             # The client's own check of what DingTalk would refuse; nothing was sent.
             return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
