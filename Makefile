@@ -26,9 +26,10 @@ venv: $(UV)
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-## make demo [KEEP=1]: the release story against the built-in simulators (SQLite)
+## make demo [KEEP=1] [PLATFORM=local]: the release story against the built-in simulators
+## (SQLite); PLATFORM=local decides the requests in ReleaseGate's own approvals (no DingTalk)
 demo: venv
-	$(BIN)/releasegate demo $(if $(KEEP),--keep)
+	$(BIN)/releasegate demo $(if $(KEEP),--keep) $(if $(PLATFORM),--platform $(PLATFORM))
 
 ## make test [PYTEST_ARGS=...]: the test suite (DATABASE_URL picks the database; SQLite by default)
 test: venv

@@ -2,7 +2,9 @@
 
 It starts the Jenkins and DingTalk simulators and `releasegate serve`, each in a process
 of its own as they would be for real, then plays the story (demo_story.py) with a
-timeline. It exits 0 when the story completed and 1, saying where, when it did not.
+timeline. With `--platform local` there is no DingTalk: requests are decided in
+ReleaseGate's own approvals (demo_local_story.py). It exits 0 when the story completed
+and 1, saying where, when it did not.
 
 Once the story has completed it writes `$RELEASEGATE_DATA_DIR/demo-ready.json` (the
 addresses, the logins, the release ids; demo_report.py), which the browser test reads.
@@ -29,9 +31,12 @@ from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.process import SimulatorProcess
 
 if TYPE_CHECKING:
+    from releasegate.cli.demo_local_story import LocalStory
+    from releasegate.cli.demo_story import Story
     from releasegate.cli.demo_timeline import Timeline
 
 ServiceT = TypeVar("ServiceT", bound=ServiceProcess)
+PLATFORMS = ("dingtalk", "local")
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
 
@@ -76,6 +81,12 @@ action = "proceed"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="run the release story against the simulators")
     parser.add_argument("--keep", action="store_true", help="keep everything running after")
+    parser.add_argument(
+        "--platform",
+        choices=PLATFORMS,
+        default="dingtalk",
+        help="where requests are approved: DingTalk (simulated), or ReleaseGate's own approvals",
+    )
     parser.set_defaults(run=run)
 
 
@@ -110,17 +121,17 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _play(
     args: argparse.Namespace, console: Console, data_dir: Path, running: contextlib.ExitStack
 ) -> int:
-    from releasegate.cli.demo_report import show_summary, write_ready_file
-    from releasegate.cli.demo_story import Story
+    from releasegate.cli.demo_report import LOCAL_LOGINS, LOGINS, show_summary, write_ready_file
     from releasegate.cli.demo_timeline import DemoFailed, Timeline
 
     timeline = Timeline(console)
     log = running.enter_context((data_dir / "demo-services.log").open("w"))
+    local = args.platform == "local"
     try:
-        jenkins, dingtalk = _start_simulators(timeline, running, log)
-        prepare_environment(data_dir, jenkins.url, dingtalk.url)
+        jenkins, dingtalk = _start_simulators(timeline, running, log, dingtalk=not local)
+        prepare_environment(data_dir, jenkins.url, dingtalk.url if dingtalk else None)
         setup_django()
-        story = Story(console, timeline, dingtalk.url, data_dir)
+        story = _story(console, timeline, data_dir, dingtalk)
         story.migrate()
         # The server starts (imports, checks) while the demo syncs the catalog.
         server = running.enter_context(
@@ -128,37 +139,59 @@ def _play(
         )
         story.populate()
         _started(server)
-        timeline.step(f"ReleaseGate serving at {server.url} (the process DingTalk calls)")
+        called_by = "its dashboard and API" if local else "the process DingTalk calls"
+        timeline.step(f"ReleaseGate serving at {server.url} ({called_by})")
         release_ids = story.play(server.url)
     except DemoFailed as failure:
         console.print(f"[red]demo failed at: {failure.where}[/red] ({failure.why})")
         console.print(f"Logs of the services: {data_dir / 'demo-services.log'}")
         return 1
     timeline.step(f"[green]demo complete[/green] in {timeline.elapsed():.1f} s")
-    urls = {"releasegate_url": server.url, "jenkins_url": jenkins.url, "dingtalk_url": dingtalk.url}
-    show_summary(console, urls, release_ids)
-    write_ready_file(data_dir, urls, release_ids)
+    urls = {"releasegate_url": server.url, "jenkins_url": jenkins.url}
+    if dingtalk is not None:
+        urls["dingtalk_url"] = dingtalk.url
+    logins = LOCAL_LOGINS if local else LOGINS
+    show_summary(console, urls, release_ids, logins)
+    write_ready_file(data_dir, urls, release_ids, logins)
     if args.keep:
         console.print("Everything keeps running; press Ctrl-C (or send SIGTERM) to stop.")
-        return _keep_running((jenkins, dingtalk, server))
+        services = (jenkins, server) if dingtalk is None else (jenkins, dingtalk, server)
+        return _keep_running(services)
     return 0
 
 
+def _story(
+    console: Console, timeline: Timeline, data_dir: Path, dingtalk: SimulatorProcess | None
+) -> Story | LocalStory:
+    """DingTalk's story when its simulator runs, else the one of ReleaseGate's own
+    approvals."""
+    from releasegate.cli.demo_local_story import LocalStory
+    from releasegate.cli.demo_story import Story
+
+    if dingtalk is None:
+        return LocalStory(console, timeline, data_dir)
+    return Story(console, timeline, dingtalk.url, data_dir)
+
+
 def _start_simulators(
-    timeline: Timeline, running: contextlib.ExitStack, log: IO[str]
-) -> tuple[SimulatorProcess, SimulatorProcess]:
-    """Both simulators, started side by side (each spends its start-up importing, in a
-    process of its own); registered to be stopped before either is waited for."""
+    timeline: Timeline, running: contextlib.ExitStack, log: IO[str], *, dingtalk: bool = True
+) -> tuple[SimulatorProcess, SimulatorProcess | None]:
+    """Both simulators (or Jenkins' alone), started side by side (each spends its
+    start-up importing, in a process of its own); registered to be stopped before either
+    is waited for."""
     jenkins_options = ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN)
     jenkins = running.enter_context(
         SimulatorProcess("jenkins", jenkins_options, log=log, wait_ready=False)
     )
-    dingtalk = running.enter_context(
+    if not dingtalk:
+        timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
+        return jenkins, None
+    chat = running.enter_context(
         SimulatorProcess("dingtalk", ("--push", "http"), log=log, wait_ready=False)
     )
     timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
-    timeline.step(f"DingTalk simulator at {_started(dingtalk).url} (approvers 李四 → 王五)")
-    return jenkins, dingtalk
+    timeline.step(f"DingTalk simulator at {_started(chat).url} (approvers 李四 → 王五)")
+    return jenkins, chat
 
 
 def _started(service: ServiceT) -> ServiceT:
@@ -183,25 +216,33 @@ def _keep_running(services: tuple[ServiceProcess, ...]) -> int:
         time.sleep(0.5)
 
 
-def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str) -> None:
+def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str | None) -> None:
     """The demo's settings: its own SQLite file and secret key, the simulators as Jenkins
-    and DingTalk."""
+    and DingTalk; without DingTalk (None), ReleaseGate's own approvals and no DingTalk
+    setting at all."""
+    from releasegate.cli.demo_local_story import LOCAL_OPTIONS
+
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     config_file = data_dir / "demo.toml"
-    config_file.write_text(DEMO_OPTIONS, encoding="utf-8")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("SECRET_KEY", None)
+    local = dingtalk_url is None
+    config_file.write_text(DEMO_OPTIONS + (LOCAL_OPTIONS if local else ""), encoding="utf-8")
+    # With ReleaseGate's own approvals no DingTalk setting of the caller's may turn
+    # DingTalk on beside them.
+    chat = [name for name in os.environ if name.startswith("DINGTALK_")] if local else []
+    for name in ("DATABASE_URL", "SECRET_KEY", *chat):
+        os.environ.pop(name, None)
     os.environ.update(
-        DEMO_DINGTALK,
         RELEASEGATE_CONFIG=str(config_file),
         RELEASEGATE_DEMO="1",
         RELEASEGATE_DATA_DIR=str(data_dir),
         JENKINS_URL=jenkins_url,
         JENKINS_USER=DEMO_USER,
         JENKINS_TOKEN=DEMO_TOKEN,
-        DINGTALK_API_BASE=dingtalk_url,
-        DINGTALK_OAPI_BASE=dingtalk_url,
     )
+    if dingtalk_url is not None:
+        os.environ.update(
+            DEMO_DINGTALK, DINGTALK_API_BASE=dingtalk_url, DINGTALK_OAPI_BASE=dingtalk_url
+        )

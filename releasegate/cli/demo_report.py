@@ -29,6 +29,9 @@ class DemoLogin:
     username: str
     dingtalk_user_id: str = ""
     staff: bool = False
+    email: str = ""
+    # What they do in the story, for the summary (DingTalk users are named by their id).
+    role: str = ""
 
     def as_dict(self) -> dict[str, str]:
         described = {"username": self.username, "password": DEMO_PASSWORD}
@@ -38,11 +41,19 @@ class DemoLogin:
 
 
 LOGINS = (DemoLogin("zhangsan", dingtalk_user_id="zhangsan"), DemoLogin("admin", staff=True))
+# With ReleaseGate's own approvals the approvers decide on the dashboard, in the API or
+# on the command line: they log in too.
+LOCAL_LOGINS = (
+    DemoLogin("zhangsan", email="zhangsan@example.com", role="asks for releases"),
+    DemoLogin("lisi", email="lisi@example.com", role="approves"),
+    DemoLogin("wangwu", email="wangwu@example.com", role="approves"),
+    DemoLogin("admin", staff=True),
+)
 # Who is in the story, as DingTalk knows them.
 PEOPLE = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}
 
 
-def create_logins() -> None:
+def create_logins(logins: Sequence[DemoLogin]) -> None:
     """The demo's users, with the demo password (again, on a second run)."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
@@ -51,9 +62,10 @@ def create_logins() -> None:
 
     # Hashed once for both: a password hash is made slow on purpose.
     encoded = make_password(DEMO_PASSWORD)
-    for login in LOGINS:
+    for login in logins:
         user = User.objects.filter(username=login.username).first() or User(username=login.username)
         user.is_staff = user.is_superuser = login.staff
+        user.email = login.email
         user.password = encoded
         user.save()
         if login.dingtalk_user_id:
@@ -125,26 +137,48 @@ def summary_table(release_ids: Sequence[int]) -> Table:
     return table
 
 
-def show_summary(console: Console, urls: dict[str, str], release_ids: Sequence[int]) -> None:
+def show_summary(
+    console: Console,
+    urls: dict[str, str],
+    release_ids: Sequence[int],
+    logins: Sequence[DemoLogin] = LOGINS,
+) -> None:
     console.print(summary_table(release_ids))
     releasegate = urls["releasegate_url"]
     console.print(f"  Dashboard           {releasegate}")
     console.print(f"  Admin               {releasegate}admin/")
-    for login in LOGINS:
-        who = "staff, superuser" if login.staff else f"DingTalk user {login.dingtalk_user_id}"
-        console.print(f"  Login               {login.username} / {DEMO_PASSWORD}  ({who})")
-    dingtalk, jenkins = urls["dingtalk_url"], urls["jenkins_url"]
-    console.print(f"  DingTalk simulator  {dingtalk}_sim/  (approve, fill in the form)")
+    for login in logins:
+        console.print(f"  Login               {login.username} / {DEMO_PASSWORD}  ({_who(login)})")
+    jenkins = urls["jenkins_url"]
+    if "dingtalk_url" in urls:
+        console.print(
+            f"  DingTalk simulator  {urls['dingtalk_url']}_sim/  (approve, fill in the form)"
+        )
+    else:
+        console.print(f"  Approvals           {releasegate}approvals/  (as lisi or wangwu)")
     console.print(f"  Jenkins simulator   {jenkins}  (builds at {jenkins}_sim/builds)")
 
 
-def write_ready_file(data_dir: Path, urls: dict[str, str], release_ids: Sequence[int]) -> Path:
+def _who(login: DemoLogin) -> str:
+    if login.staff:
+        return "staff, superuser"
+    if login.dingtalk_user_id:
+        return f"DingTalk user {login.dingtalk_user_id}"
+    return login.role
+
+
+def write_ready_file(
+    data_dir: Path,
+    urls: dict[str, str],
+    release_ids: Sequence[int],
+    logins: Sequence[DemoLogin] = LOGINS,
+) -> Path:
     """`demo-ready.json`, written whole: a reader sees no file or the complete one."""
     ready = data_dir / READY_FILE
     partial = ready.with_suffix(".json.partial")
     content = {
         **urls,
-        "users": [login.as_dict() for login in LOGINS],
+        "users": [login.as_dict() for login in logins],
         "releases": list(release_ids),
     }
     partial.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")

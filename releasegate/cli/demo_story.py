@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from releasegate.cli.demo_report import create_logins, show_inboxes
+from releasegate.cli.demo_report import LOGINS, create_logins, show_inboxes
 from releasegate.cli.demo_timeline import DemoFailed, Timeline
 from releasegate.cli.demo_watch import Watcher, clock
 from releasegate.simulators.dingtalk.control import DingTalkControl
@@ -60,6 +60,24 @@ INVENTORY = Request(
 )
 
 
+def migrate(timeline: Timeline, data_dir: Path) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    timeline.step(f"SQLite database ready in {data_dir}")
+
+
+def sync_catalog(console: Console, timeline: Timeline) -> None:
+    from releasegate.cli.catalog import print_catalog
+    from releasegate.cli.sync import sync_and_report
+
+    timeline.chapter("The catalog")
+    timeline.step("syncing the catalog from Jenkins")
+    if not sync_and_report(console):
+        raise DemoFailed("catalog sync", "Jenkins could not be listed")
+    print_catalog(console)
+
+
 class Story:
     def __init__(
         self, console: Console, timeline: Timeline, dingtalk_url: str, data_dir: Path
@@ -71,22 +89,12 @@ class Story:
         self.release_ids: list[int] = []
 
     def migrate(self) -> None:
-        from django.core.management import call_command
-
-        call_command("migrate", interactive=False, verbosity=0)
-        self.timeline.step(f"SQLite database ready in {self.data_dir}")
+        migrate(self.timeline, self.data_dir)
 
     def populate(self) -> None:
         """The demo's logins, and the catalog synced from Jenkins."""
-        from releasegate.cli.catalog import print_catalog
-        from releasegate.cli.sync import sync_and_report
-
-        create_logins()
-        self.timeline.chapter("The catalog")
-        self.timeline.step("syncing the catalog from Jenkins")
-        if not sync_and_report(self.console):
-            raise DemoFailed("catalog sync", "Jenkins could not be listed")
-        print_catalog(self.console)
+        create_logins(LOGINS)
+        sync_catalog(self.console, self.timeline)
 
     def play(self, releasegate_url: str) -> list[int]:
         """The story from the form to the inboxes; the ids of the releases it made."""

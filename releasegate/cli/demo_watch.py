@@ -44,8 +44,11 @@ class Watcher:
         # Audit rows already told: a release can be followed in stretches, or beside another.
         self.told: set[int] = set()
 
-    def arrival(self, instance_id: str, seconds: float = 20.0) -> int:
-        """The release made from approval `instance_id`, once ReleaseGate has it."""
+    def arrival(
+        self, instance_id: str, seconds: float = 20.0, checked: str = "DingTalk's API"
+    ) -> int:
+        """The release made from approval `instance_id`, once ReleaseGate has it (each way
+        it arrived by was `checked` against the platform)."""
         from releasegate.releases.models import InboundEvent, Release
 
         release = within(
@@ -65,10 +68,12 @@ class Watcher:
             f"{release.originator_user_id}, approved by {', '.join(release.approver_user_ids)}"
         )
         self.timeline.detail(
-            f"it arrived by: {', '.join(sorted(set(ways)))} (each checked against DingTalk's"
-            " API; duplicates are harmless)"
+            f"it arrived by: {', '.join(sorted(set(ways)))} (each checked against {checked};"
+            " duplicates are harmless)"
         )
-        self.told.update(release.events.filter(kind="received").values_list("pk", flat=True))
+        # The approval's own story (who decided when) is told by the chapter itself.
+        arrived = release.events.filter(kind__in=("received", "approver-decision"))
+        self.told.update(arrived.values_list("pk", flat=True))
         return release.pk
 
     def follow(
