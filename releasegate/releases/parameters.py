@@ -27,7 +27,7 @@ def check_parameters(
     application: CatalogApplication, values: Mapping[str, ParameterInput]
 ) -> list[str]:
     """Every problem with `values` (Jenkins parameter name -> value) for `application`,
-    in the job's parameter order then unknown names; empty when they may be sent.
+    in the job's parameter order then unknown names by name; empty when they may be sent.
 
     An empty or None value means "not given": Jenkins then uses the job's default, so it
     is a problem only where the job has none.
@@ -38,9 +38,11 @@ def check_parameters(
         if (problem := parameter_problem(parameter, values.get(parameter.name)))
     ]
     declared = {parameter.name for parameter in application.parameters}
+    # By name: the same words in the same order however the values were stored (a
+    # PostgreSQL JSON column keeps its keys in an order of its own).
     problems.extend(
         f"应用 {application.display_name} 没有参数 {name}，请清空该字段"
-        for name, value in values.items()
+        for name, value in sorted(values.items())
         if name not in declared and _given(value)
     )
     return problems

@@ -121,6 +121,18 @@ def test_every_problem_is_listed_in_the_jobs_order() -> None:
     ]
 
 
+def test_undeclared_parameters_are_named_in_one_order_however_stored() -> None:
+    given = {"ENV": "prod", "BRANCH_EXTRA": "x", "VERSION": "1"}
+
+    problems = check_parameters(SHOP, given)
+
+    assert check_parameters(SHOP, dict(reversed(given.items()))) == problems
+    assert problems == [
+        "应用 商城 没有参数 BRANCH_EXTRA，请清空该字段",
+        "应用 商城 没有参数 ENV，请清空该字段",
+    ]
+
+
 def request(release_type: str, **parameters: str) -> RequestedRelease:
     return RequestedRelease("mall", "mall/shop", release_type, "", False, False, parameters)
 
