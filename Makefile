@@ -29,7 +29,7 @@ venv: $(UV)
 ## make demo [KEEP=1] [PLATFORM=local]: the release story against the built-in simulators
 ## (SQLite); PLATFORM=local decides the requests in ReleaseGate's own approvals (no DingTalk)
 demo: venv
-	$(BIN)/releasegate demo $(if $(KEEP),--keep) $(if $(PLATFORM),--platform $(PLATFORM))
+	$(BIN)/releasegate demo$(if $(KEEP), --keep)$(if $(PLATFORM), --platform $(PLATFORM))
 
 ## make test [PYTEST_ARGS=...]: the test suite (DATABASE_URL picks the database; SQLite by default)
 test: venv
