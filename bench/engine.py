@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 PROJECT = "bench"
 TARGET_TRIGGER_P99_MS = 1000.0
 TARGET_LATENESS_MS = 1000.0
-SOURCE = "in-process FakeDingTalk (releasegate/releases/tests/approvals.py)"
+SOURCE = "in-process FakeApprovals (releasegate/releases/tests/approvals.py)"
 
 
 def main() -> int:
