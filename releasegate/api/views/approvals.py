@@ -21,11 +21,9 @@ from releasegate.releases.approvals.errors import ActionRefused, ApprovalNotFoun
 from releasegate.releases.approvals.ports import Decision
 from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.local.approvals import awaiting
-from releasegate.releases.local.decisions import PROVIDER, NotYours
+from releasegate.releases.local.decisions import PROVIDER, REASON_LENGTH, NotYours
 from releasegate.releases.models import Approval, LocalApproval, LocalDecision
 from releasegate.web.models import platform_user_id
-
-REASON_LENGTH = 2000
 
 
 class DecisionShown(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -29,6 +29,8 @@ from releasegate.releases.models import (
 PROVIDER = "local"
 # The one approval form of ReleaseGate's own approvals.
 RELEASE_FORM = "release"
+# The longest reason an approver may give with a decision (the dashboard and the API).
+REASON_LENGTH = 2000
 _PENDING = LocalApprovalStatus.PENDING
 _ENDED = {
     LocalApprovalStatus.APPROVED: "已通过",

@@ -17,7 +17,7 @@ from releasegate.releases.approvals.errors import ActionRefused, ApprovalNotFoun
 from releasegate.releases.approvals.ports import Decision
 from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.local.approvals import awaiting
-from releasegate.releases.local.decisions import PROVIDER, NotYours
+from releasegate.releases.local.decisions import PROVIDER, REASON_LENGTH, NotYours
 from releasegate.releases.models import LocalApproval
 from releasegate.web.models import platform_user_id
 from releasegate.web.personal import notifications_for
@@ -36,8 +36,6 @@ _TAKEN = {
     "approve": gettext_lazy("You approved request %(id)s."),
     "refuse": gettext_lazy("You refused request %(id)s; the person who asked is told."),
 }
-# The longest reason kept (the API takes as much).
-REASON_LENGTH = 2000
 
 
 @login_required
