@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-from releasegate.catalog.snapshot import CatalogApplication, CatalogProject, CatalogSnapshot
+from releasegate.catalog.snapshot import (
+    CatalogApplication,
+    CatalogParameter,
+    CatalogProject,
+    CatalogSnapshot,
+)
 
 _LABELLED = re.compile(r"^(?P<name>.*)\((?P<key>[^()]+)\)\s*$")
 
@@ -59,3 +64,17 @@ def find_application(
         if len(named) == 1:
             return named[0]
     return None
+
+
+# Parameter kinds whose definition lists every value Jenkins accepts.
+_LISTED = frozenset({"choice", "git"})
+
+
+def parameter_values(parameter: CatalogParameter) -> tuple[str, ...]:
+    """The values a select may offer for `parameter`: its listed choices, true/false for a
+    boolean, nothing where Jenkins accepts free text or computes them at build time."""
+    if parameter.kind == "boolean":
+        return ("true", "false")
+    if parameter.kind in _LISTED:
+        return parameter.choices
+    return ()

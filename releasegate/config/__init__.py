@@ -11,10 +11,12 @@ from __future__ import annotations
 from releasegate.config.dingtalk import DingTalkSettings
 from releasegate.config.email import EmailSettings
 from releasegate.config.environment import Config, JenkinsSettings, load
+from releasegate.config.feishu import FeishuSettings
 from releasegate.config.observability import ObservabilitySettings
 from releasegate.config.options import (
     CatalogOptions,
     DingTalkOptions,
+    FeishuOptions,
     FileConfig,
     FormMapping,
     Freeze,
@@ -33,6 +35,8 @@ __all__ = [
     "DingTalkOptions",
     "DingTalkSettings",
     "EmailSettings",
+    "FeishuOptions",
+    "FeishuSettings",
     "FileConfig",
     "FormMapping",
     "Freeze",

@@ -32,7 +32,7 @@ _TOP_LEVEL = {
     "log_level": "LOG_LEVEL",
     "public_url": "RELEASEGATE_PUBLIC_URL",
 }
-_SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_"}
+_SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_", "feishu": "FEISHU_"}
 # Groups of settings whose variables do not follow their fields' names.
 _GROUPS = {
     "public": {
@@ -118,7 +118,12 @@ def _masked(value: str) -> str:
     if parts.username:
         host = f"{parts.username}:{MASK}@{host}" if parts.password else f"{parts.username}@{host}"
     query = f"?{MASK}" if parts.query else ""
-    return redact(f"{parts.scheme}://{host}{parts.path}{query}")
+    path = parts.path
+    # A Feishu custom bot's token is the last part of its path (…/bot/v2/hook/<token>).
+    hook, found, _ = path.partition("/hook/")
+    if found:
+        path = f"{hook}/hook/{MASK}"
+    return redact(f"{parts.scheme}://{host}{path}{query}")
 
 
 def _text(value: Any) -> str:

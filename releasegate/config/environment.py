@@ -11,6 +11,7 @@ import dj_database_url
 
 from releasegate.config.dingtalk import DingTalkSettings, read_dingtalk
 from releasegate.config.email import EmailSettings, read_email
+from releasegate.config.feishu import FeishuSettings, read_feishu
 from releasegate.config.flags import read_flag
 from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
@@ -48,6 +49,7 @@ class Config:
     # The dashboard's address as people open it ("": unknown), for links in messages.
     public_url: str = ""
     email: EmailSettings = field(default_factory=EmailSettings)
+    feishu: FeishuSettings | None = None
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -82,6 +84,7 @@ def load(environ: Mapping[str, str]) -> Config:
         observability=read_observability(environ, problems),
         public_url=_public_url(environ, problems),
         email=read_email(environ, problems),
+        feishu=read_feishu(environ, problems),
         problems=tuple(problems),
     )
 

@@ -97,6 +97,15 @@ class DingTalkOptions(_Section):
     reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
 
 
+class FeishuOptions(_Section):
+    # Seconds allowed for each Feishu API call.
+    timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # Look for approvals whose events were lost this often (0: never), among the release
+    # form's instances started within the lookback (Feishu lists them 100 calls a minute).
+    reconcile_minutes: int = Field(10, ge=0, le=24 * 60)
+    reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
+
+
 class LocalGroup(_Section):
     """Who approves the releases of a project (or of one application of it) in
     ReleaseGate's own approvals."""
@@ -268,6 +277,7 @@ class FileConfig(_Section):
     # The release approval form, whichever platform shows it.
     form: FormMapping = FormMapping()
     dingtalk: DingTalkOptions = DingTalkOptions()
+    feishu: FeishuOptions = FeishuOptions()
     releases: ReleaseOptions = ReleaseOptions()
     # ReleaseGate's own approvals (approver groups), for teams without an approval
     # platform.

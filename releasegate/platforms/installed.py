@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from releasegate.config import Config
 from releasegate.integrations.dingtalk import provider as dingtalk
+from releasegate.integrations.feishu import provider as feishu
 from releasegate.platforms import local
 from releasegate.releases.approvals.registry import Provider, ProviderFactory
 
@@ -22,8 +23,10 @@ def _local(config: Config) -> Provider | None:
 PLATFORMS: dict[str, ProviderFactory] = {
     "local": _local,
     "dingtalk": dingtalk.provider,
+    "feishu": feishu.provider,
 }
 
 URLS: dict[str, str] = {
     "dingtalk": "releasegate.integrations.dingtalk.urls",
+    "feishu": "releasegate.integrations.feishu.urls",
 }

@@ -36,6 +36,9 @@ INGESTED_TYPES = frozenset(
     {
         "bpms_instance_change",
         "bpms_task_change",
+        # Feishu's approval events (v1).
+        "approval_instance",
+        "approval_task",
         "connector_node",
         "request",
         "reconcile",

@@ -17,9 +17,11 @@ class Profile(models.Model):
     # The DingTalk userid (not the unionid): requests made here are started in DingTalk
     # with this person as the originator, and releases list them by it.
     dingtalk_user_id = models.CharField(_("DingTalk user id"), max_length=128, blank=True)
+    # The Feishu open_id (ou_…): what Feishu's approval and message calls name people by.
+    feishu_user_id = models.CharField(_("Feishu open_id"), max_length=128, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.dingtalk_user_id or '-'})"
+        return f"{self.user} ({self.dingtalk_user_id or self.feishu_user_id or '-'})"
 
 
 def platform_user_id(user: AbstractBaseUser | AnonymousUser, provider: str) -> str:
@@ -32,5 +34,5 @@ def platform_user_id(user: AbstractBaseUser | AnonymousUser, provider: str) -> s
     profile = Profile.objects.filter(user_id=user.pk).first()
     if profile is None:
         return ""
-    ids = {"dingtalk": profile.dingtalk_user_id}
+    ids = {"dingtalk": profile.dingtalk_user_id, "feishu": profile.feishu_user_id}
     return ids.get(provider, "")

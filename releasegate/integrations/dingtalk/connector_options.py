@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from releasegate.catalog.lookup import option_label
+from releasegate.catalog.lookup import option_label, parameter_values
 from releasegate.catalog.snapshot import (
     CatalogApplication,
     CatalogParameter,
@@ -26,9 +26,6 @@ from releasegate.catalog.snapshot import (
 from releasegate.config import FormMapping
 from releasegate.integrations.jenkins.models import value_as_text
 from releasegate.releases.parameters import parameter_problem
-
-# Parameter kinds whose definition lists every value Jenkins accepts.
-_LISTED = frozenset({"choice", "git"})
 
 
 def option_list(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -98,16 +95,6 @@ def parameters_answer(
         "choices": choices,
         "message": "",
     }
-
-
-def parameter_values(parameter: CatalogParameter) -> tuple[str, ...]:
-    """The values a select may offer for `parameter`: its listed choices, true/false for a
-    boolean, nothing where Jenkins accepts free text or computes them at build time."""
-    if parameter.kind == "boolean":
-        return ("true", "false")
-    if parameter.kind in _LISTED:
-        return parameter.choices
-    return ()
 
 
 def _described(parameter: CatalogParameter, form_field: str) -> dict[str, Any]:

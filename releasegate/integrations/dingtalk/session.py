@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
@@ -24,6 +23,7 @@ from releasegate.integrations.dingtalk.parsing import validated
 from releasegate.integrations.dingtalk.raw import RawAccessToken
 from releasegate.lib.http import OutboundClient, Timeouts, count_refusal
 from releasegate.lib.redact import register_secret
+from releasegate.lib.tokens import AccessTokens
 
 logger = logging.getLogger("releasegate.dingtalk")
 
@@ -37,43 +37,6 @@ TOKEN_MARGIN_SECONDS = 200
 # "调用频次与限流": on a QPS limit, sleep about a second and retry.
 QPS_BACKOFF_SECONDS = 1.0
 QPS_JITTER_SECONDS = 0.5
-
-
-class AccessTokens:
-    """The app's access token, shared by every thread of one client.
-
-    One lock covers fetching: threads that find no valid token, or that were refused the
-    same stale token, wait for a single fetch instead of each making their own.
-    """
-
-    def __init__(self, fetch: Callable[[], RawAccessToken], clock: Clock) -> None:
-        self._fetch = fetch
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._token: str | None = None
-        self._expires_at = 0.0
-
-    def current(self) -> str:
-        """The cached token, fetched first when there is none or it is about to expire."""
-        with self._lock:
-            if self._token is None or self._clock() >= self._expires_at:
-                return self._refill()
-            return self._token
-
-    def refresh(self, refused: str) -> str:
-        """A token to use instead of `refused`: fetched anew unless another thread
-        already replaced it while this one waited."""
-        with self._lock:
-            if self._token is None or self._token == refused:
-                return self._refill()
-            return self._token
-
-    def _refill(self) -> str:
-        raw = self._fetch()
-        register_secret(raw.access_token, temporary=True)
-        self._token = raw.access_token
-        self._expires_at = self._clock() + max(raw.expire_in - TOKEN_MARGIN_SECONDS, 1)
-        return raw.access_token
 
 
 class DingTalkSession:
@@ -111,7 +74,7 @@ class DingTalkSession:
             )
             for base in (api_base, oapi_base)
         )
-        self.tokens = AccessTokens(self._fetch_token, clock)
+        self.tokens = AccessTokens(self._fetch_token, clock, TOKEN_MARGIN_SECONDS)
 
     def close(self) -> None:
         self._api.close()
@@ -128,7 +91,7 @@ class DingTalkSession:
         when DingTalk refuses the app key or secret."""
         return self.tokens.current()
 
-    def _fetch_token(self) -> RawAccessToken:
+    def _fetch_token(self) -> tuple[str, int]:
         what = "the access token"
         body = {"appKey": self.app_key, "appSecret": self._app_secret}
         response = self._retrying_qps(
@@ -136,7 +99,8 @@ class DingTalkSession:
                 self._api.request("POST", "v1.0/oauth2/accessToken", json=body), what
             )
         )
-        return validated(RawAccessToken, response, what)
+        raw = validated(RawAccessToken, response, what)
+        return raw.access_token, raw.expire_in
 
     # -- calls ----------------------------------------------------------------------
 
