@@ -1,9 +1,11 @@
-"""Benchmark: the connector actions against a 5,000-job catalog, server-side.
+"""Benchmark: the connector actions and Feishu's external options against a 5,000-job
+catalog, server-side.
 
 A simulated Jenkins (its own process) serves 50 folders x 100 jobs with 3-6 parameters
 each; one `run_sync` fills the catalog. Then every action is called many times in
 process, each request signed with the API Secret as DingTalk's connector platform signs
-it, and two times are taken per request:
+it (Feishu's options calls carry their token in the body, as Feishu sends it), and two
+times are taken per request:
 
 - `server`: Django's whole handling (middleware, URL resolution, authentication, body
   parsing, the view, the JSON answer), i.e. `get_response` on a request built
@@ -12,7 +14,9 @@ it, and two times are taken per request:
 
 Requests vary: the applications of every project in turn, the parameters and the
 submit-time check of random applications (with valid values from the catalog), and the
-after-approval node with a new instance id each time (one database write per request).
+after-approval node with a new instance id each time (one database write per request);
+Feishu's projects, the applications of every project in turn and a random application's
+parameter choices.
 Prints one JSON object; exits 1 when a p99 misses the target.
 
     python bench/connector.py [--folders 50] [--jobs-per-folder 100] [--requests 2000]
@@ -39,7 +43,17 @@ from releasegate.simulators.process import SimulatorProcess
 CONNECTOR_SECRET = "bench-connector-secret"
 TARGET_P99_MS = 10.0
 WARMUP = 50
-ACTIONS = ("projects", "applications", "parameters", "validate", "approved")
+OPTIONS_TOKEN = "bench-options-token"
+ACTIONS = (
+    "projects",
+    "applications",
+    "parameters",
+    "validate",
+    "approved",
+    "feishu/projects",
+    "feishu/applications",
+    "feishu/choices",
+)
 
 
 def main() -> int:
@@ -84,6 +98,11 @@ def _prepare(jenkins_url: str, work: Path) -> int:
         DINGTALK_CONNECTOR_SECRET=CONNECTOR_SECRET,
         DINGTALK_API_BASE="http://127.0.0.1:9",
         DINGTALK_OAPI_BASE="http://127.0.0.1:9",
+        FEISHU_APP_ID="cli_bench",
+        FEISHU_APP_SECRET="bench-app-secret",
+        FEISHU_APPROVAL_CODE="BENCH-APPROVAL",
+        FEISHU_OPTIONS_TOKEN=OPTIONS_TOKEN,
+        FEISHU_API_BASE="http://127.0.0.1:9",
         # Every request here comes from one address, far faster than any caller may: the
         # limit is set beyond reach, so its bookkeeping is measured but nothing refused.
         RELEASEGATE_RATE_LIMIT="1000000000",
@@ -91,8 +110,8 @@ def _prepare(jenkins_url: str, work: Path) -> int:
     )
 
 
-def _bodies(action: str) -> Iterator[dict[str, Any]]:
-    """Endless, varied bodies for `action`, from the synced catalog."""
+def _bodies(action: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Endless, varied (path, body) for `action`, from the synced catalog."""
     from releasegate.catalog import snapshot
     from releasegate.catalog.lookup import option_label
 
@@ -100,27 +119,47 @@ def _bodies(action: str) -> Iterator[dict[str, Any]]:
     rng = random.Random(7)
     applications = catalog.applications
     serial = 0
+    path = f"/dingtalk/connector/{action}"
     while True:
         serial += 1
         project = catalog.projects[serial % len(catalog.projects)]
         app = rng.choice(applications)
-        if action == "projects":
-            yield {}
+        if action.startswith("feishu/"):
+            yield _feishu(action, project.key, app)
+        elif action == "projects":
+            yield path, {}
         elif action == "applications":
-            yield {"project": option_label(project.display_name, project.key)}
+            yield path, {"project": option_label(project.display_name, project.key)}
         elif action == "parameters":
-            yield {"project": app.project_key, "application": app.full_name}
+            yield path, {"project": app.project_key, "application": app.full_name}
         elif action == "validate":
-            yield {
-                "project": app.project_key,
-                "application": option_label(app.display_name, app.full_name),
-                "release_time": "",
-                "db_change": "是",
-                "db_change_done": "是",
-                "parameters": {p.name: _valid_value(p.kind, p.choices) for p in app.parameters},
-            }
+            yield (
+                path,
+                {
+                    "project": app.project_key,
+                    "application": option_label(app.display_name, app.full_name),
+                    "release_time": "",
+                    "db_change": "是",
+                    "db_change_done": "是",
+                    "parameters": {p.name: _valid_value(p.kind, p.choices) for p in app.parameters},
+                },
+            )
         else:
-            yield {"instance_id": f"bench-{serial:08d}", "form": {"应用名称": app.full_name}}
+            yield path, {"instance_id": f"bench-{serial:08d}", "form": {"应用名称": app.full_name}}
+
+
+def _feishu(action: str, project_key: str, app: Any) -> tuple[str, dict[str, Any]]:
+    """A Feishu options call as Feishu makes it: the token and the person in the body,
+    the linked widget's option id in `linkage_params`."""
+    body: dict[str, Any] = {"token": OPTIONS_TOKEN, "user_id": "ou_bench", "locale": "zh_cn"}
+    if action == "feishu/projects":
+        return "/feishu/options/projects", body
+    if action == "feishu/applications":
+        linked = {"project": f"project:{project_key}"}
+        return "/feishu/options/applications", body | {"linkage_params": linked}
+    listed = [p.name for p in app.parameters if p.choices] or [app.parameters[0].name]
+    linked = {"application": f"application:{app.full_name}"}
+    return f"/feishu/options/choices/{listed[0]}", body | {"linkage_params": linked}
 
 
 def _valid_value(kind: str, choices: tuple[str, ...]) -> str:
@@ -146,9 +185,10 @@ def _measure(action: str, count: int) -> dict[str, Any]:
     bodies = _bodies(action)
     server_times: list[float] = []
     for n in range(WARMUP + count):
+        path, body = next(bodies)
         request = factory.post(
-            f"/dingtalk/connector/{action}",
-            json.dumps(next(bodies), ensure_ascii=False),
+            path,
+            json.dumps(body, ensure_ascii=False),
             content_type="application/json",
             headers=headers,
         )
@@ -171,7 +211,12 @@ def _time_views(into: list[float]) -> None:
     from django.urls import get_resolver
 
     for pattern in _patterns(get_resolver().url_patterns):
-        if pattern.lookup_str.startswith("releasegate.integrations.dingtalk.connector."):
+        if pattern.lookup_str.startswith(
+            (
+                "releasegate.integrations.dingtalk.connector.",
+                "releasegate.integrations.feishu.options.",
+            )
+        ):
             inner = getattr(pattern.callback, "timed_view", pattern.callback)
             pattern.callback = _timed(inner, into)
 
