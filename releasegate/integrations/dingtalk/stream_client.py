@@ -43,6 +43,7 @@ from releasegate.integrations.dingtalk.stream_frames import (
     parse_frame,
     pong,
 )
+from releasegate.lib.backoff import Backoff
 from releasegate.lib.http import OutboundClient, OutboundError, Timeouts
 from releasegate.lib.redact import RedactingFilter, redact, register_secret
 
@@ -87,21 +88,6 @@ class _Ended:
     heard_anything: bool = False
 
 
-class Backoff:
-    """Delays between failed attempts: exponential, capped, with jitter."""
-
-    def __init__(self, options: StreamOptions, rng: random.Random) -> None:
-        self._options = options
-        self._random = rng
-
-    def delay(self, failures: int) -> float:
-        """The wait before the next attempt after `failures` failures in a row (>= 1)."""
-        ceiling = min(
-            self._options.backoff_max, self._options.backoff_initial * 2 ** (failures - 1)
-        )
-        return self._random.uniform(ceiling / 2, ceiling)
-
-
 class StreamClient:
     """Receives events until `stop()`. `run()` blocks; `stop()` may come from any thread."""
 
@@ -130,7 +116,7 @@ class StreamClient:
             timeouts=self._timeouts,
             verify=verify_tls,
         )
-        self._backoff = Backoff(self.options, rng or random.Random())  # noqa: S311  (jitter)
+        self._backoff = Backoff(self.options.backoff_initial, self.options.backoff_max, rng)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._current: ClientConnection | None = None

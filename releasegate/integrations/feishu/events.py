@@ -119,37 +119,39 @@ def _token(message: dict[str, Any]) -> str:
 
 def accept(message: dict[str, Any]) -> HttpResponse:
     """Store an authenticated approval event (or acknowledge anything else)."""
-    ok = JsonResponse({"msg": "success"})
+    store_event(message, via="event")
+    return JsonResponse({"msg": "success"})
+
+
+def store_event(message: dict[str, Any], *, via: str) -> str:
+    """Store an authenticated approval event in the inbox (committed when this returns)
+    and say what was done; anything else is only acknowledged. Raises the database's
+    error when it cannot be stored (the delivery must then come again)."""
     event = message.get("event")
     if message.get("type") != "event_callback" or not isinstance(event, dict):
-        kind = (
-            message.get("header", {}).get("event_type")
-            if isinstance(message.get("header"), dict)
-            else None
-        )
-        logger.info(
-            "acknowledged a Feishu %s event, nothing for releases", kind or message.get("type")
-        )
-        return ok
+        header = message.get("header")
+        kind = header.get("event_type") if isinstance(header, dict) else message.get("type")
+        logger.info("acknowledged a Feishu %s event, nothing for releases", kind)
+        return "ignored"
     event_type = _text(event.get("type"))
     if event_type not in APPROVAL_EVENTS:
         logger.info(
             "acknowledged a Feishu %s event, nothing for releases", event_type or "typeless"
         )
-        return ok
+        return "ignored"
     unfit = unstorable(message)
     if unfit:
         # Feishu never sends this; an acknowledgement keeps its queue moving.
         logger.warning(
             "a Feishu event with unstorable text at %s: acknowledged, not stored", unfit[0]
         )
-        return ok
+        return "ignored"
     delivery_id = _text(message.get("uuid"))
     if _already_stored(delivery_id):
-        return ok
+        return "duplicate"
     with transaction.atomic():
         record_delivery(
-            via="event",
+            via=via,
             event_type=event_type,
             provider=PROVIDER,
             instance_id=_text(event.get("instance_code")),
@@ -159,7 +161,7 @@ def accept(message: dict[str, Any]) -> HttpResponse:
             # The token is a secret: never stored.
             payload={key: value for key, value in message.items() if key != "token"},
         )
-    return ok
+    return "stored"
 
 
 def _text(value: object) -> str:

@@ -5,14 +5,18 @@ present."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from releasegate.config import Config, FeishuSettings
 from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
 from releasegate.integrations.feishu.client import FeishuClient
 from releasegate.integrations.feishu.messages import CustomBot, FeishuMessenger
 from releasegate.lib.http import Timeouts
-from releasegate.releases.approvals.registry import Provider
+from releasegate.releases.approvals.registry import Provider, Recurring
+
+# Feishu sends a definition's approval events only to apps subscribed to it (reference
+# §A3): the subscription is made at the first worker's start and checked again daily.
+SUBSCRIBE_EVERY = timedelta(hours=24)
 
 
 class _Shared:
@@ -55,6 +59,11 @@ def provider(config: Config) -> Provider | None:
         return None
     client = shared_client(config)
     options = config.options.feishu
+
+    def subscribe(now: datetime) -> str:
+        made = client.subscribe(settings.approval_code)
+        return "subscribed to the form's events" if made else "already subscribed"
+
     return Provider(
         name=PROVIDER,
         source=FeishuApprovals(
@@ -69,4 +78,5 @@ def provider(config: Config) -> Provider | None:
         reconcile_every=timedelta(minutes=options.reconcile_minutes),
         reconcile_lookback=timedelta(hours=options.reconcile_lookback_hours),
         check=client.tenant_token,
+        recurring=(Recurring("feishu-subscribe", SUBSCRIBE_EVERY, subscribe),),
     )
