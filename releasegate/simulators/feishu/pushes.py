@@ -58,6 +58,8 @@ class Delivery:
     state: DeliveryState = "pending"
     due: float | None = None
     in_flight: bool = False
+    # A second push of an event already delivered (never itself pushed a third time).
+    again: bool = False
     attempts: list[Attempt] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -70,6 +72,7 @@ class Delivery:
             "instance_code": self.instance_code,
             "envelope": self.envelope,
             "state": self.state,
+            "again": self.again,
             "attempts": [attempt.__dict__ for attempt in self.attempts],
         }
 
@@ -111,9 +114,9 @@ class Pusher:
             "event": event,
         }
 
-    def _add(self, envelope: dict[str, Any]) -> Delivery:
+    def _add(self, envelope: dict[str, Any], *, again: bool = False) -> Delivery:
         code = str(envelope["event"].get("instance_code", ""))
-        delivery = Delivery(len(self._deliveries) + 1, envelope, code)
+        delivery = Delivery(len(self._deliveries) + 1, envelope, code, again=again)
         if self.url is None:
             delivery.state = "unsubscribed"
         else:
@@ -131,7 +134,7 @@ class Pusher:
         with self._loop.changed:
             if not 1 <= delivery_id <= len(self._deliveries):
                 raise LookupError(f"no event delivery {delivery_id}")
-            again = self._add(self._deliveries[delivery_id - 1].envelope)
+            again = self._add(self._deliveries[delivery_id - 1].envelope, again=True)
             self._loop.changed.notify_all()
             return again.as_dict()
 
@@ -197,8 +200,9 @@ class Pusher:
         delivery.attempts.append(attempt)
         if attempt.outcome == "success":
             delivery.state, delivery.due = "delivered", None
-            if self.duplicate_probability and random.random() < self.duplicate_probability:
-                self._add(delivery.envelope)
+            chance = self.duplicate_probability
+            if not delivery.again and chance and random.random() < chance:
+                self._add(delivery.envelope, again=True)
             return
         retries = self.settings.retry_delays
         if len(delivery.attempts) <= len(retries):
@@ -213,7 +217,8 @@ class Pusher:
         """The body and headers of a push of `payload`."""
         plain = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         key = self.settings.encrypt_key
-        body = json.dumps({"encrypt": encrypt(key, plain)}).encode() if key else plain.encode()
+        sealed = {"encrypt": encrypt(key, plain)}
+        body = json.dumps(sealed, separators=(",", ":")).encode() if key else plain.encode()
         timestamp = str(int(time.time()))
         nonce = secrets.token_hex(8)
         headers = {

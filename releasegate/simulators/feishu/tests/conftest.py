@@ -13,6 +13,7 @@ from releasegate.simulators.feishu.control import FeishuControl
 from releasegate.simulators.feishu.server import FeishuSimulator
 from releasegate.simulators.feishu.settings import SimSettings
 from releasegate.simulators.feishu.tests import official_sdk
+from releasegate.simulators.feishu.tests.receiver import EventReceiver
 
 DEMO = SimSettings.demo()
 # The release form by custom id, as create-instance takes it.
@@ -78,3 +79,25 @@ def tenant(api: httpx.Client) -> httpx.Client:
 def sdk(feishu: FeishuSimulator) -> Any:
     """The official SDK's client for the demo app, pointed at `feishu`."""
     return official_sdk.client(feishu)
+
+
+@pytest.fixture
+def receiver() -> Iterator[EventReceiver]:
+    """An event URL that decodes pushes with the official SDK, as the demo app's."""
+    found = EventReceiver(DEMO.encrypt_key, DEMO.verification_token)
+    yield found
+    found.stop()
+
+
+Pushing = tuple[FeishuSimulator, FeishuControl]
+
+
+@pytest.fixture
+def pushing(
+    start_feishu: Callable[..., FeishuSimulator], receiver: EventReceiver
+) -> Iterator[Pushing]:
+    """A demo Feishu that pushes events to `receiver`, and its control API."""
+    simulator = start_feishu(event_url=receiver.url)
+    control = FeishuControl(simulator.url)
+    yield simulator, control
+    control.close()
