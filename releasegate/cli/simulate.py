@@ -1,5 +1,5 @@
-"""`releasegate simulate jenkins|dingtalk`: a simulated Jenkins or DingTalk on loopback, for
-trying things out, the demo, tests and benchmarks."""
+"""`releasegate simulate jenkins|dingtalk|feishu`: a simulated Jenkins, DingTalk or Feishu on
+loopback, for trying things out, the demo, tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("simulate", help="run a simulated Jenkins or DingTalk")
+    parser = subparsers.add_parser("simulate", help="run a simulated Jenkins, DingTalk or Feishu")
     systems = parser.add_subparsers(dest="system", required=True, metavar="SYSTEM")
     jenkins = systems.add_parser("jenkins", help="a Jenkins that speaks the real REST API")
     jenkins.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
@@ -25,6 +25,7 @@ def register(subparsers: Any) -> None:
     jenkins.add_argument("--token", help="that user's API token (default: the scenario's)")
     jenkins.set_defaults(run=run_jenkins)
     register_dingtalk(systems)
+    register_feishu(systems)
 
 
 def register_dingtalk(systems: Any) -> None:
@@ -81,6 +82,38 @@ def register_dingtalk(systems: Any) -> None:
     option("--robot-token", help="the group robot's access_token (default: the demo's)")
     option("--robot-secret", help="the group robot's SEC… signing secret (default: the demo's)")
     dingtalk.set_defaults(run=run_dingtalk)
+
+
+def register_feishu(systems: Any) -> None:
+    from releasegate.simulators.feishu.settings import SimSettings as FeishuSettings
+
+    demo = FeishuSettings.demo()
+    feishu = systems.add_parser(
+        "feishu", help="Feishu's tenant token, approval, event-push, message and bot APIs"
+    )
+    option = feishu.add_argument
+    option("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    option("--port", type=int, default=8083, help="port (0 picks a free one)")
+    option("--app-id", default=demo.app_id, help="the app's App ID")
+    option("--app-secret", default=demo.app_secret, help="the app's App Secret")
+    option("--approval-code", default=demo.approval_code, help="the approval definition's code")
+    option("--verification-token", default=demo.verification_token, help="Verification Token")
+    option("--encrypt-key", default=demo.encrypt_key, help="Encrypt Key ('' sends plain events)")
+    option("--event-url", help="where to push approval events (default: no push)")
+    option(
+        "--options-url",
+        help="ReleaseGate's external-options base URL: the form asks <url>/projects and "
+        "<url>/applications (default: the form's fixed options)",
+    )
+    option("--options-token", default=demo.options_token, help="the options sources' Token")
+    option("--options-key", default="", help="the options sources' Key (default: none)")
+    option(
+        "--push-time-factor",
+        type=float,
+        default=1.0,
+        help="multiply the push retry delays (15 s, 5 min, 1 h, 6 h) by this (default: 1)",
+    )
+    feishu.set_defaults(run=run_feishu)
 
 
 def run_jenkins(args: argparse.Namespace) -> int:
@@ -165,3 +198,36 @@ def _connector_line(settings: SimSettings) -> str:
         f"{settings.connector_url} ({settings.connector_auth}, node {settings.connector_node}, "
         f"timeout {settings.connector_timeout:g} s)"
     )
+
+
+def run_feishu(args: argparse.Namespace) -> int:
+    from releasegate.simulators.feishu.server import FeishuSimulator
+    from releasegate.simulators.feishu.settings import SimSettings as FeishuSettings
+
+    settings = FeishuSettings.demo(
+        app_id=args.app_id,
+        app_secret=args.app_secret,
+        approval_code=args.approval_code,
+        verification_token=args.verification_token,
+        encrypt_key=args.encrypt_key,
+        event_url=args.event_url,
+        options_url=args.options_url,
+        options_token=args.options_token,
+        options_key=args.options_key,
+        push_time_factor=args.push_time_factor,
+    )
+    simulator = FeishuSimulator(settings, host=args.host, port=args.port)
+    print(f"Feishu simulator at {simulator.url}")
+    print(f"  app id:             {settings.app_id}")
+    print(f"  app secret:         {settings.app_secret}")
+    print(f"  approval code:      {settings.approval_code}")
+    print(f"  verification token: {settings.verification_token}")
+    print(f"  encrypt key:        {settings.encrypt_key or '(none: events are sent plain)'}")
+    print(f"  event url:          {settings.event_url or '(none: events are not pushed)'}")
+    print(f"  options url:        {settings.options_url or '(none: fixed options)'}")
+    print(f"  bot:                {simulator.bot_webhook} (secret {settings.bot_secret})")
+    print(f"  control API:        {simulator.url}_sim/")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        simulator.serve_forever()
+    return 0
