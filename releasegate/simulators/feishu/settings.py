@@ -58,6 +58,7 @@ DEMO_PEOPLE = (
 )
 _YES_NO = _options(("yes", "是"), ("no", "否"))
 # The labels of ReleaseGate's default form mapping, as in the DingTalk simulator's form.
+# Static options show the demo Jenkins' choices, which ReleaseGate passes on as parameters.
 # Ids are Feishu-shaped ("widget" + digits) and stable, so recorded payloads stay valid.
 RELEASE_FORM = (
     Widget(
@@ -83,7 +84,7 @@ RELEASE_FORM = (
         "release_type",
         "发布类型",
         "radioV2",
-        options=_options(("normal", "常规发布"), ("hotfix", "紧急修复")),
+        options=_options(("full", "全量"), ("canary", "灰度")),
     ),
     Widget("widget17335000000010004", "release_time", "发布时间", "date"),
     Widget("widget17335000000010005", "db_change", "是否有数据库变更", "radioV2", options=_YES_NO),
@@ -100,7 +101,7 @@ RELEASE_FORM = (
         "environment",
         "环境",
         "radioV2",
-        options=_options(("prod", "生产"), ("staging", "预发")),
+        options=_options(("prod", "prod"), ("staging", "staging")),
     ),
     Widget("widget17335000000010009", "remark", "备注", "textarea"),
 )

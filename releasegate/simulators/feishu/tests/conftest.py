@@ -20,7 +20,7 @@ DEMO = SimSettings.demo()
 FORM = [
     {"id": "project", "type": "radioV2", "value": "mall"},
     {"id": "application", "type": "radioV2", "value": "order-service"},
-    {"id": "release_type", "type": "radioV2", "value": "normal"},
+    {"id": "release_type", "type": "radioV2", "value": "full"},
     {"id": "release_time", "type": "date", "value": "2026-12-05T10:00:00+08:00"},
     {"id": "ref", "type": "input", "value": "v1.4.2"},
 ]

@@ -51,7 +51,7 @@ def test_projects_then_the_projects_applications_are_asked_for(
 
 
 def test_a_submitted_form_stores_option_ids_and_shows_their_texts(control: FeishuControl) -> None:
-    code = control.submit({"项目名称": "支付", "应用名称": "app-gateway", "环境": "生产"})
+    code = control.submit({"项目名称": "支付", "应用名称": "app-gateway", "环境": "prod"})
 
     widgets = {w["custom_id"]: w for w in json.loads(control.instance(code)["form"])}
     assert widgets["project"]["option"] == {"key": "proj-payments", "text": "支付"}

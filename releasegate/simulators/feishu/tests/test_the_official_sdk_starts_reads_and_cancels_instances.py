@@ -33,8 +33,8 @@ def test_a_created_instance_reads_back_in_feishus_shape(feishu: FeishuSimulator,
     assert [m.type for m in data.timeline] == ["START"]
     widgets = {w["custom_id"]: w for w in json.loads(data.form)}
     assert widgets["release_type"]["name"] == "发布类型"
-    assert widgets["release_type"]["value"] == "常规发布"
-    assert widgets["release_type"]["option"] == {"key": "normal", "text": "常规发布"}
+    assert widgets["release_type"]["value"] == "全量"
+    assert widgets["release_type"]["option"] == {"key": "full", "text": "全量"}
     assert widgets["ref"]["value"] == "v1.4.2"
 
 
