@@ -93,17 +93,18 @@ def _select(values: dict[str, object]) -> QuerySet[Release]:
 
 
 def person_ids(text: str) -> set[str]:
-    """The DingTalk user ids `text` may stand for: itself, and those of the users whose
-    login is `text` or whose name contains it."""
+    """The platform user ids `text` may stand for: itself, and the DingTalk and Feishu ids
+    and logins (ReleaseGate's own approvals) of the users whose login is `text` or whose
+    name contains it."""
     named = User.objects.filter(
         Q(username__iexact=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
     )
-    ids = set(
-        Profile.objects.filter(user__in=named)
-        .exclude(dingtalk_user_id="")
-        .values_list("dingtalk_user_id", flat=True)
-    )
-    return {text, *ids}
+    ids = {text, *named.values_list("username", flat=True)}
+    for dingtalk_id, feishu_id in Profile.objects.filter(user__in=named).values_list(
+        "dingtalk_user_id", "feishu_user_id"
+    ):
+        ids |= {dingtalk_id, feishu_id}
+    return ids - {""}
 
 
 def _involving(text: str) -> Q:
