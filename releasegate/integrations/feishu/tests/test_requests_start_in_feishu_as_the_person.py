@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
-from releasegate.api.tests.conftest import token_client
 from releasegate.releases.models import InboundEvent
 from releasegate.simulators.feishu.control import FeishuControl
 from releasegate.simulators.feishu.server import FeishuSimulator
@@ -72,7 +72,8 @@ def test_the_new_release_page_starts_it_as_the_person(
 
 
 def test_the_api_starts_it_as_the_caller(feishu_only: FeishuControl) -> None:
-    api = token_client(person(ZHANGSAN))
+    api = APIClient()
+    api.force_authenticate(person(ZHANGSAN))
 
     response = api.post(
         "/api/requests",
