@@ -3,7 +3,8 @@
 It starts the Jenkins and DingTalk simulators and `releasegate serve`, each in a process
 of its own as they would be for real, then plays the story (demo_story.py) with a
 timeline. With `--platform local` there is no DingTalk: requests are decided in
-ReleaseGate's own approvals (demo_local_story.py). It exits 0 when the story completed
+ReleaseGate's own approvals (demo_local_story.py); with `--platform feishu` they are
+approved in the Feishu simulator instead (demo_feishu_story.py). It exits 0 when the story completed
 and 1, saying where, when it did not.
 
 Once the story has completed it writes `$RELEASEGATE_DATA_DIR/demo-ready.json` (the
@@ -31,12 +32,13 @@ from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.process import SimulatorProcess
 
 if TYPE_CHECKING:
+    from releasegate.cli.demo_feishu_story import FeishuStory
     from releasegate.cli.demo_local_story import LocalStory
     from releasegate.cli.demo_story import Story
     from releasegate.cli.demo_timeline import Timeline
 
 ServiceT = TypeVar("ServiceT", bound=ServiceProcess)
-PLATFORMS = ("dingtalk", "local")
+PLATFORMS = ("dingtalk", "feishu", "local")
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
 
@@ -85,7 +87,8 @@ def register(subparsers: Any) -> None:
         "--platform",
         choices=PLATFORMS,
         default="dingtalk",
-        help="where requests are approved: DingTalk (simulated), or ReleaseGate's own approvals",
+        help="where requests are approved: DingTalk or Feishu (simulated), or ReleaseGate's "
+        "own approvals",
     )
     parser.set_defaults(run=run)
 
@@ -121,17 +124,24 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _play(
     args: argparse.Namespace, console: Console, data_dir: Path, running: contextlib.ExitStack
 ) -> int:
-    from releasegate.cli.demo_report import LOCAL_LOGINS, LOGINS, show_summary, write_ready_file
+    from releasegate.cli.demo_report import (
+        FEISHU_LOGINS,
+        LOCAL_LOGINS,
+        LOGINS,
+        show_summary,
+        write_ready_file,
+    )
     from releasegate.cli.demo_timeline import DemoFailed, Timeline
 
     timeline = Timeline(console)
     log = running.enter_context((data_dir / "demo-services.log").open("w"))
-    local = args.platform == "local"
     try:
-        jenkins, dingtalk = _start_simulators(timeline, running, log, dingtalk=not local)
-        prepare_environment(data_dir, jenkins.url, dingtalk.url if dingtalk else None)
+        jenkins, chat = _start_simulators(timeline, running, log, args.platform)
+        prepare_environment(
+            data_dir, jenkins.url, chat.url if chat else None, platform=args.platform
+        )
         setup_django()
-        story = _story(console, timeline, data_dir, dingtalk)
+        story = _story(console, timeline, data_dir, chat, args.platform)
         story.migrate()
         # The server starts (imports, checks) while the demo syncs the catalog.
         server = running.enter_context(
@@ -139,7 +149,11 @@ def _play(
         )
         story.populate()
         _started(server)
-        called_by = "its dashboard and API" if local else "the process DingTalk calls"
+        called_by = {
+            "local": "its dashboard and API",
+            "dingtalk": "the process DingTalk calls",
+            "feishu": "the process Feishu calls",
+        }[args.platform]
         timeline.step(f"ReleaseGate serving at {server.url} ({called_by})")
         release_ids = story.play(server.url)
     except DemoFailed as failure:
@@ -148,49 +162,57 @@ def _play(
         return 1
     timeline.step(f"[green]demo complete[/green] in {timeline.elapsed():.1f} s")
     urls = {"releasegate_url": server.url, "jenkins_url": jenkins.url}
-    if dingtalk is not None:
-        urls["dingtalk_url"] = dingtalk.url
-    logins = LOCAL_LOGINS if local else LOGINS
+    if chat is not None:
+        urls[f"{args.platform}_url"] = chat.url
+    logins = {"local": LOCAL_LOGINS, "feishu": FEISHU_LOGINS}.get(args.platform, LOGINS)
     show_summary(console, urls, release_ids, logins)
     write_ready_file(data_dir, urls, release_ids, logins)
     if args.keep:
         console.print("Everything keeps running; press Ctrl-C (or send SIGTERM) to stop.")
-        services = (jenkins, server) if dingtalk is None else (jenkins, dingtalk, server)
+        services = (jenkins, server) if chat is None else (jenkins, chat, server)
         return _keep_running(services)
     return 0
 
 
 def _story(
-    console: Console, timeline: Timeline, data_dir: Path, dingtalk: SimulatorProcess | None
-) -> Story | LocalStory:
-    """DingTalk's story when its simulator runs, else the one of ReleaseGate's own
-    approvals."""
+    console: Console,
+    timeline: Timeline,
+    data_dir: Path,
+    chat: SimulatorProcess | None,
+    platform: str,
+) -> Story | LocalStory | FeishuStory:
+    """The story of the platform whose simulator runs, or of ReleaseGate's own approvals."""
+    from releasegate.cli.demo_feishu_story import FeishuStory
     from releasegate.cli.demo_local_story import LocalStory
     from releasegate.cli.demo_story import Story
 
-    if dingtalk is None:
+    if chat is None:
         return LocalStory(console, timeline, data_dir)
-    return Story(console, timeline, dingtalk.url, data_dir)
+    if platform == "feishu":
+        return FeishuStory(console, timeline, chat.url, data_dir)
+    return Story(console, timeline, chat.url, data_dir)
 
 
 def _start_simulators(
-    timeline: Timeline, running: contextlib.ExitStack, log: IO[str], *, dingtalk: bool = True
+    timeline: Timeline, running: contextlib.ExitStack, log: IO[str], platform: str = "dingtalk"
 ) -> tuple[SimulatorProcess, SimulatorProcess | None]:
-    """Both simulators (or Jenkins' alone), started side by side (each spends its
-    start-up importing, in a process of its own); registered to be stopped before either
-    is waited for."""
+    """Jenkins' simulator and the chat platform's (none for ReleaseGate's own approvals),
+    started side by side (each spends its start-up importing, in a process of its own);
+    registered to be stopped before either is waited for."""
     jenkins_options = ("--scenario", "demo", "--user", DEMO_USER, "--token", DEMO_TOKEN)
     jenkins = running.enter_context(
         SimulatorProcess("jenkins", jenkins_options, log=log, wait_ready=False)
     )
-    if not dingtalk:
+    if platform == "local":
         timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
         return jenkins, None
+    options = ("--push", "http") if platform == "dingtalk" else ()
     chat = running.enter_context(
-        SimulatorProcess("dingtalk", ("--push", "http"), log=log, wait_ready=False)
+        SimulatorProcess(platform, options, log=log, wait_ready=False)  # type: ignore[arg-type]
     )
+    name = {"dingtalk": "DingTalk", "feishu": "Feishu"}[platform]
     timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
-    timeline.step(f"DingTalk simulator at {_started(chat).url} (approvers 李四 → 王五)")
+    timeline.step(f"{name} simulator at {_started(chat).url} (approvers 李四 and 王五)")
     return jenkins, chat
 
 
@@ -216,23 +238,30 @@ def _keep_running(services: tuple[ServiceProcess, ...]) -> int:
         time.sleep(0.5)
 
 
-def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str | None) -> None:
+def prepare_environment(
+    data_dir: Path, jenkins_url: str, chat_url: str | None, *, platform: str = "dingtalk"
+) -> None:
     """The demo's settings: its own SQLite file and secret key, the simulators as Jenkins
-    and DingTalk; without DingTalk (None), ReleaseGate's own approvals and no DingTalk
-    setting at all."""
+    and the chat platform; without one (None), ReleaseGate's own approvals. Settings of
+    the caller's for another platform are dropped, so only the demo's platform is on."""
+    from releasegate.cli.demo_feishu import DEMO_FEISHU
     from releasegate.cli.demo_local_story import LOCAL_OPTIONS
+    from releasegate.simulators.feishu.settings import SimSettings as FeishuApp
 
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     config_file = data_dir / "demo.toml"
-    local = dingtalk_url is None
+    local = chat_url is None
     config_file.write_text(DEMO_OPTIONS + (LOCAL_OPTIONS if local else ""), encoding="utf-8")
-    # With ReleaseGate's own approvals no DingTalk setting of the caller's may turn
-    # DingTalk on beside them.
-    chat = [name for name in os.environ if name.startswith("DINGTALK_")] if local else []
-    for name in ("DATABASE_URL", "SECRET_KEY", *chat):
+    kept = None if local else f"{platform.upper()}_"
+    others = [
+        name
+        for name in os.environ
+        if name.startswith(("DINGTALK_", "FEISHU_")) and not (kept and name.startswith(kept))
+    ]
+    for name in ("DATABASE_URL", "SECRET_KEY", *others):
         os.environ.pop(name, None)
     os.environ.update(
         RELEASEGATE_CONFIG=str(config_file),
@@ -242,7 +271,15 @@ def prepare_environment(data_dir: Path, jenkins_url: str, dingtalk_url: str | No
         JENKINS_USER=DEMO_USER,
         JENKINS_TOKEN=DEMO_TOKEN,
     )
-    if dingtalk_url is not None:
+    if chat_url is None:
+        return
+    if platform == "feishu":
+        app = FeishuApp.demo()
         os.environ.update(
-            DEMO_DINGTALK, DINGTALK_API_BASE=dingtalk_url, DINGTALK_OAPI_BASE=dingtalk_url
+            DEMO_FEISHU,
+            FEISHU_API_BASE=chat_url,
+            FEISHU_ROBOT_WEBHOOK=f"{chat_url}open-apis/bot/v2/hook/{app.bot_token}",
+            FEISHU_ROBOT_SECRET=app.bot_secret,
         )
+    else:
+        os.environ.update(DEMO_DINGTALK, DINGTALK_API_BASE=chat_url, DINGTALK_OAPI_BASE=chat_url)

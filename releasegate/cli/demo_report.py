@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from releasegate.cli.demo_timeline import Timeline, within
+from releasegate.simulators.feishu.settings import SimSettings as FeishuApp
 
 if TYPE_CHECKING:
     from releasegate.simulators.dingtalk.control import DingTalkControl
@@ -28,6 +29,7 @@ DEMO_PASSWORD = "releasegate-demo"
 class DemoLogin:
     username: str
     dingtalk_user_id: str = ""
+    feishu_user_id: str = ""
     staff: bool = False
     email: str = ""
     # What they do in the story, for the summary (DingTalk users are named by their id).
@@ -37,6 +39,8 @@ class DemoLogin:
         described = {"username": self.username, "password": DEMO_PASSWORD}
         if self.dingtalk_user_id:
             described["dingtalk_user_id"] = self.dingtalk_user_id
+        if self.feishu_user_id:
+            described["feishu_user_id"] = self.feishu_user_id
         return described
 
 
@@ -47,6 +51,12 @@ LOCAL_LOGINS = (
     DemoLogin("zhangsan", email="zhangsan@example.com", role="asks for releases"),
     DemoLogin("lisi", email="lisi@example.com", role="approves"),
     DemoLogin("wangwu", email="wangwu@example.com", role="approves"),
+    DemoLogin("admin", staff=True),
+)
+# On Feishu the tester is known by the open_id the simulated app gives them.
+FEISHU_OPEN_IDS = {person.user_id: person.open_id for person in FeishuApp.demo().people}
+FEISHU_LOGINS = (
+    DemoLogin("zhangsan", feishu_user_id=FEISHU_OPEN_IDS["zhangsan"]),
     DemoLogin("admin", staff=True),
 )
 # Who is in the story, as DingTalk knows them.
@@ -68,9 +78,13 @@ def create_logins(logins: Sequence[DemoLogin]) -> None:
         user.email = login.email
         user.password = encoded
         user.save()
-        if login.dingtalk_user_id:
+        if login.dingtalk_user_id or login.feishu_user_id:
             Profile.objects.update_or_create(
-                user=user, defaults={"dingtalk_user_id": login.dingtalk_user_id}
+                user=user,
+                defaults={
+                    "dingtalk_user_id": login.dingtalk_user_id,
+                    "feishu_user_id": login.feishu_user_id,
+                },
             )
 
 
@@ -154,6 +168,10 @@ def show_summary(
         console.print(
             f"  DingTalk simulator  {urls['dingtalk_url']}_sim/  (approve, fill in the form)"
         )
+    elif "feishu_url" in urls:
+        console.print(
+            f"  Feishu simulator    {urls['feishu_url']}_sim/  (approve, fill in the form)"
+        )
     else:
         console.print(f"  Approvals           {releasegate}approvals/  (as lisi or wangwu)")
     console.print(f"  Jenkins simulator   {jenkins}  (builds at {jenkins}_sim/builds)")
@@ -164,6 +182,8 @@ def _who(login: DemoLogin) -> str:
         return "staff, superuser"
     if login.dingtalk_user_id:
         return f"DingTalk user {login.dingtalk_user_id}"
+    if login.feishu_user_id:
+        return f"Feishu user {login.feishu_user_id}"
     return login.role
 
 

@@ -115,6 +115,10 @@ class FeishuControl:
     def set_event_url(self, url: str | None) -> None:
         self._call("POST", "events/url", json={"url": url})
 
+    def set_options_url(self, url: str | None) -> None:
+        """Where the form asks for its external options: `<url>/projects`, …"""
+        self._call("POST", "options/url", json={"url": url})
+
     def set_duplicate_probability(self, probability: float) -> None:
         self._call("POST", "events/duplicates", json={"probability": probability})
 

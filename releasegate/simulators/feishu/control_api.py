@@ -44,6 +44,7 @@ class Control:
             ("POST", "/_sim/forms/applications"): self._applications,
             ("POST", "/_sim/forms/submit"): self._submit,
             ("GET", "/_sim/options/calls"): lambda p, r: world.options.calls(),
+            ("POST", "/_sim/options/url"): self._options_url,
             ("GET", "/_sim/events"): lambda p, r: world.pusher.deliveries(r.first("state")),
             ("POST", "/_sim/events/settle"): self._settle,
             ("POST", "/_sim/events/redeliver"): self._redeliver,
@@ -190,6 +191,12 @@ class Control:
     def _event_url(self, payload: Payload, request: Request) -> Payload:
         self.world.pusher.set_url(payload.get("url") or None)
         return {"url": self.world.pusher.url}
+
+    def _options_url(self, payload: Payload, request: Request) -> Payload:
+        """Where the form asks for its external options (ReleaseGate's base URL)."""
+        with self.world.lock:
+            self.world.options.url = str(payload.get("url") or "") or None
+            return {"url": self.world.options.url}
 
     def _duplicates(self, payload: Payload, request: Request) -> Payload:
         probability = float(payload.get("probability", 0))
