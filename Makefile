@@ -26,8 +26,9 @@ venv: $(UV)
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-## make demo [KEEP=1] [PLATFORM=local]: the release story against the built-in simulators
-## (SQLite); PLATFORM=local decides the requests in ReleaseGate's own approvals (no DingTalk)
+## make demo [KEEP=1] [PLATFORM=local|feishu]: the release story against the built-in
+## simulators (SQLite); PLATFORM=local decides the requests in ReleaseGate's own approvals
+## (no DingTalk), PLATFORM=feishu approves them in the Feishu simulator
 demo: venv
 	$(BIN)/releasegate demo$(if $(KEEP), --keep)$(if $(PLATFORM), --platform $(PLATFORM))
 

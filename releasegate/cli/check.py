@@ -113,6 +113,36 @@ def _connection_problems(console: Console) -> list[str]:
             console.print(f"Jenkins          reachable, version {client.server_version()}")
     except OutboundError as exc:
         problems.append(f"JENKINS_URL: {exc}")
+    return problems + _platform_problems(console)
+
+
+# The setting to look at when a platform refuses the credentials, and when it cannot be
+# reached.
+_PLATFORM_SETTINGS = {
+    "dingtalk": ("DINGTALK_APP_SECRET", "DINGTALK_API_BASE"),
+    "feishu": ("FEISHU_APP_SECRET", "FEISHU_API_BASE"),
+}
+
+
+def _platform_problems(console: Console) -> list[str]:
+    """Each enabled approval platform asked for a token with the app's credentials."""
+    from releasegate.lib.http import OutboundError
+    from releasegate.releases.approvals import registry
+    from releasegate.releases.approvals.errors import CredentialsRefused
+
+    problems = []
+    for name, platform in registry.enabled(config()).items():
+        if platform.check is None:
+            continue
+        credentials, address = _PLATFORM_SETTINGS.get(name, (name.upper(), name.upper()))
+        try:
+            platform.check()
+        except CredentialsRefused as exc:
+            problems.append(f"{credentials}: {name} refused the app's credentials: {exc}")
+        except OutboundError as exc:
+            problems.append(f"{address}: {name} cannot be reached: {exc}")
+        else:
+            console.print(f"{name:<17}reachable, credentials accepted")
     return problems
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
+from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 from releasegate.tests.cli import releasegate
 
@@ -34,10 +35,12 @@ def test_a_valid_configuration_passes(tmp_path: Path) -> None:
 
 
 def test_connect_reaches_jenkins_and_reports_its_version(
-    jenkins: JenkinsSimulator, tmp_path: Path
+    jenkins: JenkinsSimulator, dingtalk: DingTalkSimulator, tmp_path: Path
 ) -> None:
     env = {
         **SECRET,
+        "DINGTALK_API_BASE": dingtalk.url,
+        "DINGTALK_OAPI_BASE": dingtalk.url,
         "JENKINS_URL": jenkins.url,
         "JENKINS_USER": DEMO_USER,
         "JENKINS_TOKEN": DEMO_TOKEN,
@@ -48,13 +51,37 @@ def test_connect_reaches_jenkins_and_reports_its_version(
 
     assert result.returncode == 0, result.stdout
     assert "version 2.579" in result.stdout
+    assert "dingtalk         reachable, credentials accepted" in result.stdout
 
 
-def test_connect_names_refused_credentials_and_missing_migrations(
-    jenkins: JenkinsSimulator, tmp_path: Path
+def test_connect_names_a_platform_that_refuses_the_app(
+    jenkins: JenkinsSimulator, dingtalk: DingTalkSimulator, tmp_path: Path
 ) -> None:
     env = {
         **SECRET,
+        "DINGTALK_APP_SECRET": "not-the-app-secret",
+        "DINGTALK_API_BASE": dingtalk.url,
+        "DINGTALK_OAPI_BASE": dingtalk.url,
+        "JENKINS_URL": jenkins.url,
+        "JENKINS_USER": DEMO_USER,
+        "JENKINS_TOKEN": DEMO_TOKEN,
+    }
+    releasegate("migrate", env=env, data_dir=tmp_path)
+
+    result = releasegate("check", "--connect", env=env, data_dir=tmp_path)
+
+    assert result.returncode == 1
+    assert "DINGTALK_APP_SECRET: dingtalk refused the app's credentials" in result.stdout
+    assert "not-the-app-secret" not in result.stdout
+
+
+def test_connect_names_refused_credentials_and_missing_migrations(
+    jenkins: JenkinsSimulator, dingtalk: DingTalkSimulator, tmp_path: Path
+) -> None:
+    env = {
+        **SECRET,
+        "DINGTALK_API_BASE": dingtalk.url,
+        "DINGTALK_OAPI_BASE": dingtalk.url,
         "JENKINS_URL": jenkins.url,
         "JENKINS_USER": DEMO_USER,
         "JENKINS_TOKEN": "wrong-token-value",
@@ -84,7 +111,7 @@ def test_without_any_approval_platform_it_says_so(tmp_path: Path) -> None:
     result = releasegate("check", env=env, data_dir=tmp_path)
 
     assert result.returncode == 1
-    assert "approvals        none (not configured: local, dingtalk)" in result.stdout
+    assert "approvals        none (not configured: local, dingtalk, feishu)" in result.stdout
     assert "approvals: no approval platform is configured" in result.stdout
     assert "DINGTALK_APP_KEY:" not in result.stdout
 
