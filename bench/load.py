@@ -12,17 +12,22 @@ counted, then `--duration` seconds measured):
   in the same server processes (bench/load_settings.py): the framework's ceiling here;
 - `projects`, `applications`, `parameters`, `validate`: the connector actions the
   approval form calls, with varied, valid, signed bodies (bench/load_requests.py);
-- `events`: DingTalk's HTTP event push, encrypted and signed, one stored delivery each.
+- `events`: DingTalk's HTTP event push, encrypted and signed, one stored delivery each;
+- `feishu-projects`, `feishu-applications`: Feishu's external options (a simulated Feishu
+  runs too), with the applications of every project in turn;
+- `feishu-events`: Feishu's event subscription, encrypted and signed, one stored delivery
+  each.
 
 Before the layouts, the generator drives a server with next to no cost of its own
 (bench/load_ceiling.py): its ceiling on this machine. Figures are client-measured; CPU
 use of the generator, each server process and the machine (other work included) is
 taken over each measured window, with the load average before and after each layout.
 
-Target, per connector endpoint: at least 70 % of the bare view's requests per second in
-the same layout and run, with p99 under 20 ms. The event push is measured the same way
-and its `meets_target` printed, but the target is the connector's (the form waits on it);
-the exit status is 1 when a connector endpoint misses it. Prints one JSON object.
+Target, per connector endpoint and Feishu options endpoint: at least 70 % of the bare
+view's requests per second in the same layout and run, with p99 under 20 ms. The event
+pushes are measured the same way and their `meets_target` printed, but the target is the
+forms' (they wait on the answers); the exit status is 1 when a form's endpoint misses it.
+Prints one JSON object.
 
     python bench/load.py [--layouts serve,production] [--concurrency 4] [--duration 5]
                          [--warmup 2] [--generators 1] [--threads 4] [--web-processes 2]
@@ -44,7 +49,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from load_requests import CONNECTOR_ENDPOINTS, CatalogSample, Credentials, build, sample_catalog
+from load_requests import (
+    CONNECTOR_ENDPOINTS,
+    FEISHU_ENDPOINTS,
+    CatalogSample,
+    Credentials,
+    build,
+    sample_catalog,
+)
 from load_servers import (
     REPO,
     Layout,
@@ -56,10 +68,13 @@ from load_servers import (
 )
 
 from releasegate.cli.demo import DEMO_DINGTALK
+from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.simulators.process import SimulatorProcess
 
 USER, TOKEN = "bench", "bench-token"
-ENDPOINTS = ("bare", *CONNECTOR_ENDPOINTS, "events")
+# The endpoints forms wait on, held to the target.
+FORM_ENDPOINTS = (*CONNECTOR_ENDPOINTS, *FEISHU_ENDPOINTS)
+ENDPOINTS = ("bare", *FORM_ENDPOINTS, "events", "feishu-events")
 TARGET_SHARE_OF_BARE = 0.70
 TARGET_P99_MS = 20.0
 HERE = Path(__file__).resolve().parent
@@ -85,13 +100,13 @@ def main() -> int:
     misses = [
         f"{layout}/{endpoint}"
         for layout, figures in result["layouts"].items()
-        for endpoint in CONNECTOR_ENDPOINTS
+        for endpoint in FORM_ENDPOINTS
         if not figures["endpoints"][endpoint]["meets_target"]
     ]
     result["target"] = {
         "share_of_bare_at_least": TARGET_SHARE_OF_BARE,
         "p99_ms_below": TARGET_P99_MS,
-        "connector_endpoints_missing_it": misses,
+        "form_endpoints_missing_it": misses,
         "met": not misses,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -137,10 +152,12 @@ def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[
     with (
         SimulatorProcess("jenkins", jenkins_options, log=log) as jenkins,
         SimulatorProcess("dingtalk", ("--push", "http"), log=log) as dingtalk,
+        SimulatorProcess("feishu", log=log) as feishu,
     ):
         env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
         env.update(
             DEMO_DINGTALK,
+            **DEMO_FEISHU,
             RELEASEGATE_DATA_DIR=str(work / "data"),
             SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
             JENKINS_URL=jenkins.url,
@@ -148,6 +165,7 @@ def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[
             JENKINS_TOKEN=TOKEN,
             DINGTALK_API_BASE=dingtalk.url.rstrip("/"),
             DINGTALK_OAPI_BASE=dingtalk.url.rstrip("/"),
+            FEISHU_API_BASE=feishu.url.rstrip("/"),
             DJANGO_SETTINGS_MODULE="bench.load_settings",
             PYTHONPATH=str(REPO),
             LOG_LEVEL="WARNING",
@@ -167,6 +185,10 @@ def _credentials() -> Credentials:
         event_aes_key=DEMO_DINGTALK["DINGTALK_EVENT_AES_KEY"],
         app_key=DEMO_DINGTALK["DINGTALK_APP_KEY"],
         process_code=DEMO_DINGTALK["DINGTALK_PROCESS_CODE"],
+        feishu_options_token=DEMO_FEISHU["FEISHU_OPTIONS_TOKEN"],
+        feishu_encrypt_key=DEMO_FEISHU["FEISHU_ENCRYPT_KEY"],
+        feishu_verification_token=DEMO_FEISHU["FEISHU_VERIFICATION_TOKEN"],
+        feishu_approval_code=DEMO_FEISHU["FEISHU_APPROVAL_CODE"],
     )
 
 
@@ -187,12 +209,14 @@ def _run_layout(
         # Round-robin, so a neighbour's burst of CPU on this shared machine falls on
         # every endpoint alike rather than on one.
         for _ in range(args.rounds):
-            for endpoint in ("bare", *CONNECTOR_ENDPOINTS):
+            for endpoint in ("bare", *FORM_ENDPOINTS):
                 spec = build(endpoint, sample, credentials, args.events)
                 slices[endpoint] += _drive(spec, layout, args, work, args.duration)
         # Last and in one go: every push leaves a delivery for the worker to process.
         spec = build("events", sample, credentials, args.events)
         slices["events"] = _drive(spec, layout, args, work, args.duration * args.rounds)
+        spec = build("feishu-events", sample, credentials, args.events)
+        slices["feishu-events"] = _drive(spec, layout, args, work, args.duration * args.rounds)
     endpoints = {endpoint: _figures(slices[endpoint], layout) for endpoint in ENDPOINTS}
     _compare_with_bare(endpoints)
     return {
@@ -205,7 +229,7 @@ def _run_layout(
 
 def _compare_with_bare(endpoints: dict[str, dict[str, Any]]) -> None:
     bare = endpoints["bare"]
-    for endpoint in (*CONNECTOR_ENDPOINTS, "events"):
+    for endpoint in (*FORM_ENDPOINTS, "events", "feishu-events"):
         figures = endpoints[endpoint]
         figures["share_of_bare"] = round(
             figures["requests_per_second"] / bare["requests_per_second"], 3
@@ -324,7 +348,7 @@ def _ceiling(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     server = subprocess.Popen([sys.executable, str(HERE / "load_ceiling.py"), str(port)])
     try:
         wait_for_port(port)
-        spec = build("bare", CatalogSample((), (), 0), _credentials(), 0)
+        spec = build("bare", CatalogSample((), (), (), 0), _credentials(), 0)
         layout = Layout("ceiling", [port], {server.pid: "web:constant-answer"})
         figures = _figures(_drive(spec, layout, args, work, args.duration), layout)
     finally:

@@ -23,12 +23,18 @@ from typing import Any
 import httpx
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto, api_secret_signature
+from releasegate.integrations.feishu.crypto import encrypt as feishu_encrypt
+from releasegate.integrations.feishu.crypto import signature as feishu_signature
 
 CONNECTOR = "/dingtalk/connector/"
 EVENTS = "/dingtalk/events"
 BARE = "/bench/constant"
 # The connector endpoints the approval form calls while it is being filled and submitted.
 CONNECTOR_ENDPOINTS = ("projects", "applications", "parameters", "validate")
+# Feishu's external options, which its form calls while it is being filled (3 s wait).
+FEISHU_OPTIONS = "/feishu/options/"
+FEISHU_ENDPOINTS = ("feishu-projects", "feishu-applications")
+FEISHU_EVENTS = "/feishu/events"
 
 Request = dict[str, Any]
 
@@ -40,6 +46,10 @@ class Credentials:
     event_aes_key: str
     app_key: str
     process_code: str
+    feishu_options_token: str = ""
+    feishu_encrypt_key: str = ""
+    feishu_verification_token: str = ""
+    feishu_approval_code: str = ""
 
     def signed(self) -> dict[str, str]:
         """The connector platform's API Secret headers, for now."""
@@ -61,6 +71,7 @@ class Application:
 @dataclass(frozen=True)
 class CatalogSample:
     project_labels: tuple[str, ...]
+    project_ids: tuple[str, ...]
     applications: tuple[Application, ...]
     jobs: int
 
@@ -88,7 +99,9 @@ def sample_catalog(port: int, credentials: Credentials, count: int) -> CatalogSa
             Application(project, name, label, tuple(_parameters(ask, project, name)))
             for project, name, label in picked
         )
-    return CatalogSample(tuple(projects["values"]), applications, len(listed))
+    return CatalogSample(
+        tuple(projects["values"]), tuple(projects["ids"]), applications, len(listed)
+    )
 
 
 def _parameters(ask: Any, project: str, application: str) -> list[dict[str, Any]]:
@@ -104,6 +117,10 @@ def build(endpoint: str, sample: CatalogSample, credentials: Credentials, events
         return {"requests": [{"method": "POST", "path": BARE, "body": "{}"}]}
     if endpoint == "events":
         return {"requests": _event_pushes(credentials, events)}
+    if endpoint == "feishu-events":
+        return {"requests": _feishu_events(credentials, events)}
+    if endpoint in FEISHU_ENDPOINTS:
+        return {"requests": _feishu_options(endpoint, sample, credentials)}
     headers = credentials.signed()
     bodies = _connector_bodies(endpoint, sample)
     requests = [
@@ -170,6 +187,67 @@ def _event_pushes(credentials: Credentials, count: int) -> list[Request]:
                 "method": "POST",
                 "path": f"{EVENTS}?{query}&timestamp={timestamp}&nonce={nonce}",
                 "body": json.dumps({"encrypt": encrypt}),
+            }
+        )
+    return pushes
+
+
+def _feishu_options(
+    endpoint: str, sample: CatalogSample, credentials: Credentials
+) -> list[Request]:
+    """Feishu's options calls as Feishu makes them: the token and the person in the body,
+    the linked project's option id in `linkage_params`."""
+    base: dict[str, Any] = {
+        "token": credentials.feishu_options_token,
+        "user_id": "ou_load",
+        "locale": "zh_cn",
+    }
+    if endpoint == "feishu-projects":
+        bodies = [base]
+    else:
+        bodies = [
+            base | {"linkage_params": {"project": f"project:{key}"}} for key in sample.project_ids
+        ]
+    source = endpoint.removeprefix("feishu-")
+    return [
+        {"method": "POST", "path": FEISHU_OPTIONS + source, "body": json.dumps(body)}
+        for body in bodies
+    ]
+
+
+def _feishu_events(credentials: Credentials, count: int) -> list[Request]:
+    """v1 `approval_instance` events for our form, encrypted and signed as Feishu pushes
+    them, each with its own uuid and instance code."""
+    run = f"{time.time_ns():x}"
+    timestamp = str(int(time.time()))
+    key = credentials.feishu_encrypt_key
+    pushes = []
+    for serial in range(count):
+        event = {
+            "uuid": f"load-{run}-{serial}",
+            "token": credentials.feishu_verification_token,
+            "ts": timestamp,
+            "type": "event_callback",
+            "event": {
+                "type": "approval_instance",
+                "approval_code": credentials.feishu_approval_code,
+                "instance_code": f"LOAD-{run}-{serial}",
+                "status": "APPROVED",
+                "operate_time": f"{timestamp}000",
+            },
+        }
+        body = json.dumps({"encrypt": feishu_encrypt(key, json.dumps(event).encode())})
+        nonce = f"n{serial:07d}"
+        pushes.append(
+            {
+                "method": "POST",
+                "path": FEISHU_EVENTS,
+                "headers": {
+                    "X-Lark-Request-Timestamp": timestamp,
+                    "X-Lark-Request-Nonce": nonce,
+                    "X-Lark-Signature": feishu_signature(timestamp, nonce, key, body.encode()),
+                },
+                "body": body,
             }
         )
     return pushes

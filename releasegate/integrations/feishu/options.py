@@ -34,7 +34,7 @@ from releasegate.catalog.lookup import (
     option_label,
     parameter_values,
 )
-from releasegate.catalog.snapshot import CatalogApplication
+from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
 from releasegate.integrations.feishu.crypto import encrypt, same_secret
 from releasegate.integrations.feishu.option_ids import (
     application_id,
@@ -77,14 +77,21 @@ class OptionsQuery(BaseModel):
 
 Options = Iterable[tuple[str, str]]
 View = Callable[[HttpRequest], HttpResponse]
+# What a source answers: the catalog entry it is about (None: nothing found) and its options.
+Found = tuple[tuple[str, ...] | None, Options]
 
 
 def _json(data: dict[str, Any], status: int = 200) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _encoded(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), status
+    )
+
+
+def _encoded(body: bytes, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
-def _source(options_for: Callable[[OptionsQuery], Options]) -> View:
+def _source(options_for: Callable[[OptionsQuery, CatalogSnapshot], Found]) -> View:
     """A view answering Feishu's options call with `options_for(query)`'s (id, text)."""
 
     @csrf_exempt
@@ -106,20 +113,32 @@ def _source(options_for: Callable[[OptionsQuery], Options]) -> View:
             )
         if not same_secret(query.token, feishu.options_token):
             logger.warning("refused an options call to %s: wrong token", request.path)
-            return _json({"code": 401, "msg": "refused: wrong token"}, 401)
-        result = _page(list(options_for(query)), query)
+            return _json({"code": 401, "msg": "refused"}, 401)
+        result = _result(query, options_for)
         if feishu.options_key:
-            plain = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            return _json(
-                {
-                    "code": 0,
-                    "msg": "success!",
-                    "data": {"result": encrypt(feishu.options_key, plain)},
-                }
-            )
-        return _json({"code": 0, "msg": "success!", "data": {"result": result}})
+            sealed = encrypt(feishu.options_key, result)
+            return _json({"code": 0, "msg": "success!", "data": {"result": sealed}})
+        return _encoded(b'{"code":0,"msg":"success!","data":{"result":' + result + b"}}")
 
     return view
+
+
+def _result(
+    query: OptionsQuery, options_for: Callable[[OptionsQuery, CatalogSnapshot], Found]
+) -> bytes:
+    """The `result` as encoded JSON. The form asks for the same lists again and again, so
+    an answer about a catalog entry (without a search) is encoded once per snapshot."""
+    catalog = snapshot.current()
+    about, options = options_for(query, catalog)
+    page = query.page_token if query.page_token.isdigit() else ""
+
+    def build() -> bytes:
+        found = _page(list(options), query)
+        return json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    if about is None or query.query.strip():
+        return build()
+    return catalog.remember(("feishu-options", *about, page), build)
 
 
 def _page(options: list[tuple[str, str]], query: OptionsQuery) -> dict[str, Any]:
@@ -144,28 +163,38 @@ def _page(options: list[tuple[str, str]], query: OptionsQuery) -> dict[str, Any]
     }
 
 
-def _projects(query: OptionsQuery) -> Options:
-    for project in snapshot.current().projects:
+def _projects(query: OptionsQuery, catalog: CatalogSnapshot) -> Found:
+    options = []
+    for project in catalog.projects:
         key = project.key or project.display_name
-        yield project_id(key), option_label(project.display_name, key) if project.key else key
+        options.append(
+            (project_id(key), option_label(project.display_name, key) if project.key else key)
+        )
+    return ("projects",), options
 
 
-def _applications(query: OptionsQuery) -> Options:
+def _applications(query: OptionsQuery, catalog: CatalogSnapshot) -> Found:
     asked = query.linked("project", "项目名称", "项目")
-    catalog = snapshot.current()
     project = find_project(catalog, chosen(asked) or asked) if asked else None
     if project is None:
-        return
-    for app in project.applications:
-        yield application_id(app.full_name), option_label(app.display_name, app.full_name)
+        return None, ()
+    options = [
+        (application_id(app.full_name), option_label(app.display_name, app.full_name))
+        for app in project.applications
+    ]
+    return ("applications", project.key), options
 
 
-def _choices(parameter: str) -> Callable[[OptionsQuery], Options]:
-    def options_for(query: OptionsQuery) -> Options:
+def _choices(parameter: str) -> Callable[[OptionsQuery, CatalogSnapshot], Found]:
+    def options_for(query: OptionsQuery, catalog: CatalogSnapshot) -> Found:
         asked = query.linked("application", "应用名称", "应用")
-        found = find_application(snapshot.current(), chosen(asked) or asked, "") if asked else None
-        for value in _values(found, parameter):
-            yield choice_id(parameter, value), value
+        found = find_application(catalog, chosen(asked) or asked, "") if asked else None
+        if found is None:
+            return None, ()
+        values = _values(found, parameter)
+        return ("choices", parameter, found.full_name), [
+            (choice_id(parameter, v), v) for v in values
+        ]
 
     return options_for
 
