@@ -27,6 +27,11 @@ from releasegate.releases.approvals.ports import SentMessage
 
 
 def card(title: str, markdown: str) -> dict[str, Any]:
+    """The message as a card: the title in its header, the Markdown below (without a
+    first heading that repeats the title: the header shows it)."""
+    first, _, rest = markdown.partition("\n")
+    if first.startswith("#") and first.lstrip("#").strip() == title:
+        markdown = rest.lstrip("\n")
     return {
         "config": {"wide_screen_mode": True},
         "header": {"title": {"tag": "plain_text", "content": title}, "template": "blue"},

@@ -27,8 +27,9 @@ def test_each_person_gets_one_card_even_when_sent_again(
     messenger = FeishuMessenger(feishu_client, None)
     people = [OPEN_ID["zhangsan"], OPEN_ID["lisi"]]
 
-    first = messenger.send_to_people(people, "发布成功", "**mall/order-service** 已发布")
-    again = messenger.send_to_people(people, "发布成功", "**mall/order-service** 已发布")
+    text = "### 发布成功\n\n**mall/order-service** 已发布"
+    first = messenger.send_to_people(people, "发布成功", text)
+    again = messenger.send_to_people(people, "发布成功", text)
 
     sent = control.messages(kind="message")
     assert sorted(m["to"] for m in sent) == sorted(people)
@@ -40,6 +41,7 @@ def test_each_person_gets_one_card_even_when_sent_again(
     )
     assert sent[0]["msg_type"] == "interactive"
     assert card["header"]["title"]["content"] == "发布成功"
+    # The header shows the title; the text does not repeat it as a heading.
     assert card["elements"][0]["content"] == "**mall/order-service** 已发布"
 
 
