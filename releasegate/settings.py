@@ -40,6 +40,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # NUL in a path, query or cookie: a 4xx before anything asks the database (a
+    # DataError on PostgreSQL otherwise); dashboard forms are checked after the CSRF check.
+    "releasegate.web.middleware.RefuseUnstorableTextMiddleware",
     # /healthz, /readyz, /metrics for probes and scrapers that address the pod by IP.
     "releasegate.observability.middleware.ObservabilityEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
