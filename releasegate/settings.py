@@ -119,7 +119,11 @@ LOGGING = {
         "release": {"()": "releasegate.lib.log_context.ReleaseIdFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One line per record: control characters in values are escaped.
+        "plain": {
+            "()": "releasegate.lib.log_format.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         # One JSON object per line (LOG_FORMAT=json); docs/observability.md lists the fields.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
