@@ -14,7 +14,7 @@ client that links such text links it, as it would in any chat message.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from releasegate.lib.links import web_address
 
 _INERT = str.maketrans(
     {"[": "［", "]": "］", "<": "＜", "`": "｀", "\r": " ", "\n": " ", "\t": " "}
@@ -32,20 +32,6 @@ def markdown_code_block(text: str) -> list[str]:
     """`text` (a console tail, say) as the lines of a fenced code block. Each line is
     made inert too: DingTalk documents no code blocks, so it may render what is inside."""
     return ["```", *(markdown_text(line) for line in text.splitlines()), "```"]
-
-
-def web_address(url: str) -> str | None:
-    """`url` when it is an absolute http(s) address, else None: a link taken from
-    elsewhere (Jenkins' `build_url`, a job's `url`) must not run script or open an app."""
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
 
 
 def markdown_link(label: str, url: str) -> str:

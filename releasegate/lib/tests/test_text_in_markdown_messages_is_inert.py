@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from releasegate.lib.markdown import markdown_code_block, markdown_link, markdown_text, web_address
+from releasegate.lib.links import web_address
+from releasegate.lib.markdown import markdown_code_block, markdown_link, markdown_text
 
 
 @pytest.mark.parametrize(
