@@ -71,11 +71,12 @@ def _shown(name: str) -> str:
 
 
 def _refusal(request: HttpRequest, what: str, name: str, why: str) -> HttpResponse:
+    """JSON everywhere: the API's own shape for a query it cannot read ({"<parameter>":
+    ["why"]}), the platforms' and the dashboard's {"error", "field"} (a browser sending
+    NUL is no person filling in a page)."""
+    answer: dict[str, object]
     if request.path.startswith(API_PREFIX):
-        # The API's own shape for a query it cannot read: {"<parameter>": ["why"]}.
-        answer: dict[str, object] = (
-            {name: [why]} if what == "query parameter" else {"detail": f"{what}: {why}"}
-        )
-        return JsonResponse(answer, status=400)
-    problem = f"{what} {_shown(name)} {why}"
-    return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+        answer = {name: [why]} if what == "query parameter" else {"detail": f"{what}: {why}"}
+    else:
+        answer = {"error": f"{what} {_shown(name)} {why}", "field": name}
+    return JsonResponse(answer, status=400)
