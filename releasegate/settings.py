@@ -40,6 +40,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # NUL in a path, query or cookie: a 4xx before anything asks the database (a
+    # DataError on PostgreSQL otherwise); dashboard forms are checked after the CSRF check.
+    "releasegate.web.middleware.RefuseUnstorableTextMiddleware",
     # /healthz, /readyz, /metrics for probes and scrapers that address the pod by IP.
     "releasegate.observability.middleware.ObservabilityEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -116,7 +119,11 @@ LOGGING = {
         "release": {"()": "releasegate.lib.log_context.ReleaseIdFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One line per record: control characters in values are escaped.
+        "plain": {
+            "()": "releasegate.lib.log_format.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         # One JSON object per line (LOG_FORMAT=json); docs/observability.md lists the fields.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

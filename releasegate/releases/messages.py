@@ -1,5 +1,9 @@
 """What people are told about a release, in Markdown, in Chinese (the users' language).
 
+Every value from people or from Jenkins (names, parameters, reasons, the console) goes
+through `releasegate.lib.markdown`, so none renders as a link, an image or markup; a
+password parameter's value is masked; a link from Jenkins is kept only if it is http(s).
+
 Every message names the release and what happened to it, so no two messages of one
 release are identical (DingTalk silently drops a repeat of an identical work notification
 to the same user on the same day). Each goes out through the platform the release was
@@ -15,8 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from releasegate.lib.markdown import markdown_code_block, markdown_link, markdown_text
 from releasegate.releases.approvals import registry
 from releasegate.releases.models import Notification, Release
+from releasegate.releases.parameters import password_names, shown_parameters
 
 TITLES = {
     "rejected": "发布被拒绝",
@@ -39,7 +45,7 @@ RESULT_WORDS = {
 def compose(release: Release, kind: str, **details: Any) -> tuple[str, str]:
     """The title and Markdown text for `kind` of news about `release`."""
     zone = settings.CONFIG.options.releases.zone
-    name = release.job_full_name or release.application_name
+    name = markdown_text(release.job_full_name or release.application_name)
     title = f"{TITLES.get(kind, kind)}：{name} #{release.pk}"
     lines = [f"### {title}", ""]
     lines += _summary(release, zone)
@@ -48,35 +54,44 @@ def compose(release: Release, kind: str, **details: Any) -> tuple[str, str]:
 
 
 def _summary(release: Release, zone: Any) -> list[str]:
-    parameters = release.approved_parameters or release.requested_parameters
-    shown = "，".join(f"{k}={v}" for k, v in parameters.items()) or "（默认）"
-    approvers = "、".join(release.approver_user_ids) or "—"
+    parameters = shown_parameters(
+        release.approved_parameters or release.requested_parameters, release_passwords(release)
+    )
+    shown = "，".join(f"{markdown_text(k)}={markdown_text(v)}" for k, v in parameters.items())
+    approvers = "、".join(markdown_text(user) for user in release.approver_user_ids) or "—"
     lines = [
-        f"- 应用：{release.job_full_name or release.application_name}",
-        f"- 参数：{shown}",
-        f"- 申请人：{release.originator_user_id or '—'}；审批人：{approvers}",
+        f"- 应用：{markdown_text(release.job_full_name or release.application_name)}",
+        f"- 参数：{shown or '（默认）'}",
+        f"- 申请人：{markdown_text(release.originator_user_id or '—')}；审批人：{approvers}",
     ]
     if release.scheduled_for:
         lines.append(f"- 计划时间：{_when(release.scheduled_for, zone)}")
     if release.build_url:
-        lines.append(f"- 构建：[#{release.build_number}]({release.build_url})")
+        lines.append(f"- 构建：{markdown_link(f'#{release.build_number}', release.build_url)}")
     return lines
+
+
+def release_passwords(release: Release) -> frozenset[str]:
+    """The names of the release's password parameters, as its job declares them."""
+    application = release.application
+    return password_names(application.parameters) if application is not None else frozenset()
 
 
 def _specifics(release: Release, kind: str, details: dict[str, Any], zone: Any) -> list[str]:
     lines: list[str] = []
     # The reason of an ending (a finish without a build, too: its queue item cancelled).
     if release.reason and kind in ("rejected", "cancelled", "error", "finished"):
-        lines.append(f"- 原因：{release.reason}")
+        lines.append(f"- 原因：{markdown_text(release.reason)}")
     if kind == "waiting_input":
-        lines.append(f"- 构建在等待确认（input：{release.input_id}），请在 Jenkins 中处理")
+        waiting = markdown_text(release.input_id)
+        lines.append(f"- 构建在等待确认（input：{waiting}），请在 Jenkins 中处理")
     if kind == "finished":
         lines.append(f"- 结果：{RESULT_WORDS.get(release.state, release.state)}")
         if release.duration_ms is not None:
             lines.append(f"- 用时：{_duration(release.duration_ms)}")
         if release.console_tail and release.state != "SUCCEEDED":
-            lines += ["", "控制台最后几行：", "```", release.console_tail[-1500:], "```"]
-    lines += [f"- {key}：{value}" for key, value in details.items()]
+            lines += ["", "控制台最后几行：", *markdown_code_block(release.console_tail[-1500:])]
+    lines += [f"- {markdown_text(key)}：{markdown_text(value)}" for key, value in details.items()]
     return lines
 
 

@@ -8,18 +8,22 @@ tester who filled in the form, in Chinese.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
 
 from releasegate.catalog.snapshot import CatalogApplication, CatalogParameter
 from releasegate.config import FormMapping
 from releasegate.releases.form import RequestedRelease
 
 ParameterInput = str | bool | None
+V = TypeVar("V")
 
 # Jenkins computes these at build time (Active Choices' Groovy scripts, types we do not
 # know), so any value may be right; a password's default exists but is never exported.
 _UNCHECKED = frozenset({"active_choices", "opaque", "password"})
 _BOOLEANS = ("true", "false")
+# What a password parameter's value is shown as, in messages and on pages.
+MASKED = "******"
 _CHOICES_SHOWN = 10
 
 
@@ -113,3 +117,19 @@ def _given(value: ParameterInput) -> bool:
 def _listed(choices: tuple[str, ...]) -> str:
     shown = "、".join(choices[:_CHOICES_SHOWN])
     return shown if len(choices) <= _CHOICES_SHOWN else f"{shown} 等 {len(choices)} 项"
+
+
+def password_names(declared: Iterable[Mapping[str, Any] | CatalogParameter]) -> frozenset[str]:
+    """The names of the password parameters among a job's `declared` parameters (catalog
+    rows' dicts or snapshot parameters)."""
+    return frozenset(
+        (p["name"] if isinstance(p, Mapping) else p.name)
+        for p in declared
+        if (p.get("kind") if isinstance(p, Mapping) else p.kind) == "password"
+    )
+
+
+def shown_parameters(values: Mapping[str, V], passwords: Collection[str]) -> dict[str, V | str]:
+    """`values` to show a person: a password parameter's value masked, even when empty
+    (whether one was given is not for the page to say either)."""
+    return {name: MASKED if name in passwords else value for name, value in values.items()}

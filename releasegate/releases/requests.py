@@ -22,9 +22,10 @@ from releasegate.config import FormMapping
 from releasegate.releases.approvals.ports import ApprovalSource, ReleaseRequest
 from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
+from releasegate.releases.parameters import password_names
 from releasegate.releases.rules import form_problems
 
-__all__ = ["ReleaseRequest", "RequestRefused", "form_values", "submit"]
+__all__ = ["ReleaseRequest", "RequestRefused", "form_values", "password_labels", "submit"]
 
 
 class RequestRefused(Exception):
@@ -61,6 +62,17 @@ def form_values(request: ReleaseRequest, mapping: FormMapping) -> list[tuple[str
         given = next((request.parameters[n] for n in names if request.parameters.get(n)), "")
         values.append((label, given))
     return [(label, value) for label, value in values if value != ""]
+
+
+def password_labels(request: ReleaseRequest, mapping: FormMapping) -> frozenset[str]:
+    """The form labels (of `form_values`) whose field fills a password parameter of the
+    requested job: their values are masked wherever the form is shown."""
+    catalog = snapshot.current()
+    application = find_application(catalog, request.application, request.project)
+    passwords = password_names(application.parameters) if application else frozenset()
+    return frozenset(
+        label for label, names in mapping.parameter_names().items() if passwords.intersection(names)
+    )
 
 
 # "Your account has no user id on <platform>", by platform.

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
 from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
 
@@ -124,9 +125,7 @@ def _url_in(payload: Any) -> str:
 def _web_address(candidate: Any) -> str:
     """`candidate` when it is a web address, else "": a platform's answer, like a payload,
     is never trusted with a scheme."""
-    if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
-        return candidate
-    return ""
+    return (web_address(candidate) or "") if isinstance(candidate, str) else ""
 
 
 EVENT_TITLES: dict[str, Any] = {

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -46,12 +47,15 @@ from releasegate.integrations.dingtalk.crypto import (
     verify_basic,
 )
 from releasegate.integrations.guard import public_endpoint
+from releasegate.lib.log_throttle import WarningThrottle
 from releasegate.lib.storable import unstorable
 from releasegate.releases.form import RequestedRelease, read_form
 from releasegate.releases.inbox import record_delivery
 from releasegate.releases.rules import form_problems
 
 logger = logging.getLogger("releasegate.dingtalk.connector")
+# A client calling without credentials in a loop: one warning per address a minute.
+REFUSALS = WarningThrottle(60)
 
 Text = Annotated[str, StringConstraints(max_length=1000)]
 ParameterName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -205,12 +209,31 @@ def authenticate(request: HttpRequest) -> HttpResponse | None:
     try:
         AUTHENTICATORS[dingtalk.connector_auth](request, dingtalk)
     except SignatureError as exc:
-        logger.warning("refused a connector call to %s: %s", request.path, exc)
+        _warn_refused(request, exc)
         refused = answer({"error": f"connector authentication failed: {exc}"}, status=401)
+        # The warning above (throttled) stands for it: Django's own per-response warning
+        # ("Unauthorized: /dingtalk/connector/…") would put every call back in the log.
+        refused._has_been_logged = True  # type: ignore[attr-defined]
         if dingtalk.connector_auth == "basic":
             refused["WWW-Authenticate"] = 'Basic realm="releasegate-connector"'
         return refused
     return None
+
+
+def _warn_refused(request: HttpRequest, exc: SignatureError) -> None:
+    client = str(request.META.get("REMOTE_ADDR", "?"))
+    count = REFUSALS.admit(client, time.monotonic())
+    if count == 1:
+        logger.warning("refused a connector call to %s from %s: %s", request.path, client, exc)
+    elif count:
+        logger.warning(
+            "refused a connector call to %s from %s: %s (%d refused from this address "
+            "since its last warning, a minute or more ago)",
+            request.path,
+            client,
+            exc,
+            count,
+        )
 
 
 def parse_body(request: HttpRequest, model: type[B]) -> B | HttpResponse:

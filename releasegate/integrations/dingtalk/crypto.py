@@ -7,7 +7,8 @@ bytes, PKCS#7 padding to a multiple of 32, over random(16) + length(4, big-endia
 message + owner key (the app's AppKey for apps configured in the developer console).
 
 Every check uses constant-time comparison and raises `SignatureError` with a reason that
-names what failed but never the secret or the expected value.
+names what failed but never the secret or the expected value. The reason is for the log:
+callers answer every failure the same way (see `unseal`).
 """
 
 from __future__ import annotations
@@ -89,7 +90,11 @@ class EventCrypto:
         return base64.b64encode(sealed).decode("ascii")
 
     def decrypt(self, encrypt: str) -> str:
-        """The message inside `encrypt`; `SignatureError` if it cannot be ours."""
+        """The message inside `encrypt`; `SignatureError` if it cannot be ours.
+
+        The padding, the declared length, the owner key and the UTF-8 are all checked,
+        whichever fails, before one error is raised: the same work for every failure, so
+        the time taken does not tell them apart (see `unseal`)."""
         try:
             sealed = base64.b64decode(encrypt, validate=True)
         except (binascii.Error, ValueError):
@@ -97,23 +102,12 @@ class EventCrypto:
         if not sealed or len(sealed) % 16:
             raise SignatureError("ciphertext length is not a multiple of the block size")
         decryptor = self._cipher().decryptor()
-        plain = decryptor.update(sealed) + decryptor.finalize()
-        pad = plain[-1]
-        if not 1 <= pad <= _BLOCK or plain[-pad:] != bytes([pad]) * pad:
-            raise SignatureError("bad padding")
-        plain = plain[:-pad]
-        if len(plain) < 20:
-            raise SignatureError("plaintext too short")
-        length = int.from_bytes(plain[16:20], "big")
-        message, owner = plain[20 : 20 + length], plain[20 + length :]
-        if len(message) != length:
-            raise SignatureError("declared length exceeds the plaintext")
-        if not hmac.compare_digest(owner, self.owner_key.encode("utf-8")):
-            raise SignatureError("encrypted for another app (owner key mismatch)")
-        try:
-            return message.decode("utf-8")
-        except UnicodeDecodeError:
-            raise SignatureError("message is not UTF-8") from None
+        message, problem = unseal(
+            decryptor.update(sealed) + decryptor.finalize(), self.owner_key.encode("utf-8")
+        )
+        if problem:
+            raise SignatureError(problem)
+        return message
 
     def open(
         self,
@@ -198,6 +192,41 @@ def _same(expected: str, given: str) -> bool:
     """Constant-time comparison that also accepts any text an attacker sends
     (hmac.compare_digest refuses non-ASCII str with a TypeError)."""
     return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+
+
+def unseal(plain: bytes, owner_key: bytes) -> tuple[str, str]:
+    """`(message, "")` for a decrypted body that is ours, else `("", every reason not)`.
+
+    No check returns early and each compares in constant time: what fails (padding,
+    length, owner key, UTF-8) must not show in the time taken, or the refusals become a
+    padding oracle for whoever can sign a ciphertext (the event token) without the key.
+    """
+    pad = plain[-1]
+    pad_in_range = 1 <= pad <= _BLOCK
+    cut = pad if pad_in_range else _BLOCK
+    pad_ok = hmac.compare_digest(plain[-cut:], bytes([pad]) * cut) & pad_in_range
+    body = plain[: len(plain) - cut]
+    length = int.from_bytes(body[16:20], "big")
+    message, owner = body[20 : 20 + length], body[20 + length :]
+    length_ok = (len(body) >= 20) & (len(message) == length)
+    owner_ok = hmac.compare_digest(_digest(owner), _digest(owner_key))
+    try:
+        text, utf8_ok = message.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text, utf8_ok = "", False
+    checks = (
+        (pad_ok, "bad padding"),
+        (length_ok, "declared length does not fit the plaintext"),
+        (owner_ok, "encrypted for another app (owner key mismatch)"),
+        (utf8_ok, "message is not UTF-8"),
+    )
+    problems = [reason for ok, reason in checks if not ok]
+    return ("", "; ".join(problems)) if problems else (text, "")
+
+
+def _digest(data: bytes) -> bytes:
+    # Fixed-length digests: hmac.compare_digest may leak how long its arguments are.
+    return hashlib.sha256(data).digest()
 
 
 def robot_sign(secret: str, timestamp_ms: int) -> str:

@@ -1,8 +1,13 @@
 """`POST /dingtalk/events`: DingTalk's HTTP event push.
 
 Order matters: the signature is checked on the raw query and ciphertext before anything
-is decrypted, and nothing is stored unless all of it holds. A well-signed event whose
-content is malformed is a 400 naming the field; an unknown event is acknowledged. An
+is decrypted, and nothing is stored unless all of it holds. Every refusal from the
+signature on (stale, padding, owner key, a malformed event inside) is one answer, byte for
+byte, with the reason only in the log: whoever holds the event token can sign any
+ciphertext, and distinct answers would let them decrypt it block by block (a padding
+oracle). DingTalk never sends a malformed event, so naming the field would help only an
+attacker. A request malformed outside the signature (query, envelope) is a 400 naming what
+is wrong. An unknown event is acknowledged. An
 authenticated delivery is stored (releasegate.releases.inbox) and answered at once with
 the encrypted "success" DingTalk requires within 2.5 s; asking DingTalk's API about the
 approval happens after.
@@ -57,6 +62,10 @@ class _PushedEvent(BaseModel):
     process_code: str | None = Field(None, alias="processCode", max_length=128)
 
 
+class _Malformed(Exception):
+    """A well-signed event that cannot be stored: the field and problem, for the log."""
+
+
 @csrf_exempt
 @public_endpoint
 @require_POST
@@ -83,37 +92,36 @@ def receive_event(request: HttpRequest) -> JsonResponse:
     try:
         crypto.verify(signature, timestamp, nonce, envelope.encrypt)
         check_fresh(timestamp)
-        message = crypto.decrypt(envelope.encrypt)
-    except SignatureError as exc:
+        _accept(crypto.decrypt(envelope.encrypt))
+    except (SignatureError, _Malformed) as exc:
         logger.warning("refused an event push from %s: %s", _client(request), exc)
-        return _error(403, f"refused: {exc}")
-    refused = _accept(message)
-    return refused or JsonResponse(crypto.reply())
+        return _error(403, "refused")
+    return JsonResponse(crypto.reply())
 
 
-def _accept(message: str) -> JsonResponse | None:
-    """Store an approval event; None when it is acknowledged (stored, or nothing to
-    store), otherwise the 400 naming what in DingTalk's well-signed event is malformed."""
+def _accept(message: str) -> None:
+    """Store an approval event, or acknowledge one with nothing to store; `_Malformed`
+    when the event DingTalk signed cannot be read."""
     try:
         event = _PushedEvent.model_validate_json(message)
     except ValidationError as exc:
         where, problem = first_problem(exc, "event")
-        return _error(400, f"malformed event: {where}: {problem}", where)
+        raise _Malformed(f"malformed event: {where}: {problem}") from None
     event_type = event.event_type or ""
     if event_type == "check_url":
-        return None  # DingTalk checking the URL when the subscription is saved.
+        return  # DingTalk checking the URL when the subscription is saved.
     if event_type not in APPROVAL_EVENTS:
         # Acknowledged so DingTalk does not retry forever; nothing here for releases.
         logger.info("ignored a %s event", event_type or "typeless")
-        return None
+        return
     payload = event.model_dump(by_alias=True, exclude_unset=True)
     unfit = unstorable(payload)
     if unfit:
-        return _error(400, f"malformed event: {unfit[0]}: {unfit[1]}", unfit[0])
+        raise _Malformed(f"malformed event: {unfit[0]}: {unfit[1]}")
     # eventId identifies the delivery; older payloads only carry BizId (idempotent).
     delivery_id = event.event_id or event.biz_id or ""
     if _already_stored(delivery_id):
-        return None
+        return
     record_delivery(
         via="event",
         event_type=event_type,
@@ -124,7 +132,6 @@ def _accept(message: str) -> JsonResponse | None:
         form_code=event.process_code or "",
         payload=payload,
     )
-    return None
 
 
 def _already_stored(delivery_id: str) -> bool:

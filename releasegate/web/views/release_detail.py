@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.messages import release_passwords
 from releasegate.releases.models import Release
 from releasegate.releases.operators import CannotCancel, cancel_release
+from releasegate.releases.parameters import shown_parameters
 from releasegate.web.platform_names import platform_name
 from releasegate.web.timeline import CONSOLE_STATES, approval_url, queue_url, timeline
 
@@ -28,7 +30,9 @@ def may_cancel(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 @login_required
 def show(request: HttpRequest, release_id: int) -> HttpResponse:
-    release = get_object_or_404(Release.objects.select_related("approval"), pk=release_id)
+    release = get_object_or_404(
+        Release.objects.select_related("approval", "application"), pk=release_id
+    )
     context = {
         "release": release,
         "approval": release.approval,
@@ -45,8 +49,11 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
 
 
 def _parameters(release: Release) -> list[tuple[str, object, object]]:
-    """(name, as requested, as approved) for every parameter either one names."""
-    requested, approved = release.requested_parameters, release.approved_parameters
+    """(name, as requested, as approved) for every parameter either one names; a
+    password parameter's value masked."""
+    passwords = release_passwords(release)
+    requested = shown_parameters(release.requested_parameters, passwords)
+    approved = shown_parameters(release.approved_parameters, passwords)
     names = list(dict.fromkeys([*requested, *approved]))
     return [(name, requested.get(name), approved.get(name)) for name in names]
 

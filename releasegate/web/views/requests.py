@@ -22,6 +22,7 @@ from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.registry import NotEnabled, Provider
 from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
+from releasegate.releases.local.notices import shown_form
 from releasegate.releases.models import Approval, InboundEvent, LocalApproval, LocalDecision
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
@@ -166,6 +167,7 @@ def _decided_here(request: HttpRequest, local: LocalApproval) -> dict[str, objec
     said = {d.approver: d for d in local.decisions.all()}
     return {
         "local": local,
+        "local_form": shown_form(local),
         "local_status": STATUS_NAMES.get(local.status, local.status),
         "tasks": [ApproverRow.of(approver, said.get(approver)) for approver in local.approvers],
         "may_decide": local in awaiting(platform_user_id(request.user, PROVIDER)),

@@ -39,3 +39,13 @@ def run_stream() -> Iterator[Callable[..., RunningStream]]:
     yield start
     for stream in running:
         stream.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_refusal_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no connector refusal logged yet (the throttle is per
+    process, and every test calls from 127.0.0.1)."""
+    from releasegate.integrations.dingtalk import connector
+    from releasegate.lib.log_throttle import WarningThrottle
+
+    monkeypatch.setattr(connector, "REFUSALS", WarningThrottle(60))

@@ -1,64 +1,27 @@
 """Attacks on the two signed ways in, each tried three times: refused with the same
-status and answer every time, logged every time, nothing stored. Forgeries that the
+status and answer every time, logged (with the reason; a connector call once a minute per
+address, see `test_connector_warns_once_a_minute_per_address.py`), nothing stored; every
+event push is refused with the same answer, whatever the reason. Forgeries that the
 older tests cover once (a wrong token, a stale timestamp, a flipped byte) are here
 repeated; the ones added here need the signing token but not the AES key: a ciphertext
 tampered and signed again, cut short, padded wrongly, or sealed with another key."""
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto
 from releasegate.integrations.dingtalk.tests.fixtures.connector_calls import signed, url
+from releasegate.integrations.dingtalk.tests.fixtures.event_pushes import own, resigned, sealed
 from releasegate.releases.models import InboundEvent
 
 pytestmark = pytest.mark.django_db
-
-EVENT = {
-    "EventType": "bpms_instance_change",
-    "eventId": "evt-9",
-    "processInstanceId": "inst-9",
-    "processCode": "PROC-RELEASEGATE-DEMO",
-    "type": "finish",
-    "result": "agree",
-}
-
-
-def own() -> EventCrypto:
-    dingtalk = settings.CONFIG.dingtalk
-    assert dingtalk is not None
-    return EventCrypto(dingtalk.event_token, dingtalk.event_aes_key, dingtalk.app_key)
-
-
-def now_ms() -> str:
-    return str(int(time.time() * 1000))
-
-
-def sealed(sender: EventCrypto | None = None) -> bytes:
-    """The event encrypted by `sender`; a fixed random prefix keeps every attack below
-    deterministic (whether garbage happens to end in valid padding, say)."""
-    message = json.dumps(EVENT)
-    return base64.b64decode((sender or own()).encrypt(message, random_prefix=b"\x07" * 16))
-
-
-def resigned(ciphertext: bytes | str, timestamp: str | None = None) -> dict[str, str]:
-    """A push whose ciphertext is whatever the attacker made, signed with the real token
-    (the signature covers the ciphertext; only the AES key protects what is inside)."""
-    encrypt = ciphertext if isinstance(ciphertext, str) else base64.b64encode(ciphertext).decode()
-    timestamp = timestamp or now_ms()
-    return {
-        "encrypt": encrypt,
-        "timestamp": timestamp,
-        "msg_signature": own().signature(timestamp, "n0nce", encrypt),
-    }
 
 
 def flip(data: bytes, index: int) -> bytes:
@@ -78,29 +41,29 @@ def other_owner() -> EventCrypto:
 ATTACKS: dict[str, tuple[Callable[[], dict[str, str]], str]] = {
     "a forged signature": (
         lambda: {**resigned(sealed()), "msg_signature": "0" * 40},
-        "refused: signature mismatch",
+        "signature mismatch",
     ),
     "a stale timestamp": (
         lambda: resigned(sealed(), str(int(time.time() * 1000) - 301_000)),
-        "refused: timestamp outside the allowed window (stale or replayed)",
+        "timestamp outside the allowed window (stale or replayed)",
     ),
     "a tampered last block": (
         # CBC: a bit flipped in the last-but-one block flips the same bit of the padding.
         lambda: resigned(flip(sealed(), -17)),
-        "refused: bad padding",
+        "bad padding",
     ),
     "a ciphertext cut short": (
         lambda: resigned(sealed()[:-5]),
-        "refused: ciphertext length is not a multiple of the block size",
+        "ciphertext length is not a multiple of the block size",
     ),
-    "another AES key": (lambda: resigned(sealed(other_key())), "refused: bad padding"),
+    "another AES key": (lambda: resigned(sealed(other_key())), "bad padding"),
     "another app's owner key": (
         lambda: resigned(sealed(other_owner())),
-        "refused: encrypted for another app (owner key mismatch)",
+        "encrypted for another app (owner key mismatch)",
     ),
     "a ciphertext that is not base64": (
         lambda: resigned("not base64!"),
-        "refused: ciphertext is not base64",
+        "ciphertext is not base64",
     ),
 }
 
@@ -123,8 +86,8 @@ def test_each_forged_push_is_refused_the_same_way_every_time(
 
     answers = [push(client, make()) for _ in range(3)]
 
-    assert answers == [(403, {"error": reason})] * 3
-    assert caplog.text.count("refused an event push") == 3
+    assert answers == [(403, {"error": "refused"})] * 3
+    assert caplog.text.count(f"refused an event push from 127.0.0.1: {reason}") == 3
     assert not InboundEvent.objects.exists()
 
 
@@ -148,9 +111,9 @@ def test_a_push_replayed_after_the_window_is_refused_every_time(
 
     answers = [push(client, capture) for _ in range(3)]
 
-    stale = "refused: timestamp outside the allowed window (stale or replayed)"
-    assert answers == [(403, {"error": stale})] * 3
-    assert caplog.text.count("refused an event push") == 3
+    stale = "timestamp outside the allowed window (stale or replayed)"
+    assert answers == [(403, {"error": "refused"})] * 3
+    assert caplog.text.count(f"refused an event push from 127.0.0.1: {stale}") == 3
     assert not InboundEvent.objects.exists()
 
 
@@ -185,5 +148,7 @@ def test_each_forged_connector_call_is_refused_the_same_way_every_time(
 
     expected = {"error": f"connector authentication failed: {reason}"}
     assert [(a.status_code, a.json()) for a in answers] == [(401, expected)] * 3
-    assert caplog.text.count("refused a connector call to /dingtalk/connector/approved") == 3
+    # Logged once: the same address again inside the minute is counted, not logged.
+    logged = "refused a connector call to /dingtalk/connector/approved from 127.0.0.1"
+    assert caplog.text.count(logged) == 1
     assert not InboundEvent.objects.exists()
