@@ -24,6 +24,7 @@ from releasegate.cli import (
     stream,
     sync,
     token,
+    user,
     worker,
 )
 
@@ -36,6 +37,7 @@ COMMANDS = [
     stream,
     cancel,
     token,
+    user,
     request,
     decide,
     manage,

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if user is None:
         stderr_console().print(
             f"[red]✗[/red] there is no user {args.username!r} "
-            "(create one: releasegate manage createsuperuser)",
+            "(add one: releasegate user add USERNAME)",
             highlight=False,
         )
         return 1

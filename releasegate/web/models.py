@@ -19,6 +19,8 @@ class Profile(models.Model):
     dingtalk_user_id = models.CharField(_("DingTalk user id"), max_length=128, blank=True)
     # The Feishu open_id (ou_…): what Feishu's approval and message calls name people by.
     feishu_user_id = models.CharField(_("Feishu open_id"), max_length=128, blank=True)
+    # The WeCom userid (成员 UserID in the admin).
+    wecom_user_id = models.CharField(_("WeCom user id"), max_length=128, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.dingtalk_user_id or self.feishu_user_id or '-'})"
@@ -34,5 +36,9 @@ def platform_user_id(user: AbstractBaseUser | AnonymousUser, provider: str) -> s
     profile = Profile.objects.filter(user_id=user.pk).first()
     if profile is None:
         return ""
-    ids = {"dingtalk": profile.dingtalk_user_id, "feishu": profile.feishu_user_id}
+    ids = {
+        "dingtalk": profile.dingtalk_user_id,
+        "feishu": profile.feishu_user_id,
+        "wecom": profile.wecom_user_id,
+    }
     return ids.get(provider, "")
