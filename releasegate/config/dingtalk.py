@@ -13,10 +13,10 @@ from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 from releasegate.config.problems import Problem
+from releasegate.lib.msgcrypt import AES_KEY
 
 ConnectorAuth = Literal["apisecret", "basic", "none"]
-# From the developer console: the EncodingAESKey is 43 letters and digits, the token 3-32.
-AES_KEY = re.compile(r"^[A-Za-z0-9]{43}$")
+# From the developer console: the event token is 3-32 letters and digits.
 _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
 
 
