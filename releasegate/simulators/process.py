@@ -14,7 +14,7 @@ class SimulatorProcess(ServiceProcess):
 
     def __init__(
         self,
-        system: Literal["jenkins", "dingtalk"],
+        system: Literal["jenkins", "dingtalk", "feishu"],
         options: Sequence[str] = (),
         *,
         log: IO[str] | None = None,

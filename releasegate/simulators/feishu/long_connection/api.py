@@ -94,7 +94,10 @@ def _number(payload: Payload, name: str) -> int:
 
 
 def _connection(payload: Payload) -> int | None:
-    return None if payload.get("connection") is None else _number(payload, "connection")
+    value = payload.get("connection")
+    if isinstance(value, str) and value.isdigit():  # from the page's forms
+        return int(value)
+    return None if value is None else _number(payload, "connection")
 
 
 def _set_delivery(world: World, payload: Payload) -> Payload:

@@ -22,9 +22,13 @@ CONTROL, DATA = 0, 1
 def endpoint(simulator: FeishuSimulator, **body: Any) -> httpx.Response:
     """`POST /callback/ws/endpoint` with the app's credentials, unless `body` says otherwise."""
     settings = simulator.settings
-    sent = {"AppID": settings.app_id, "AppSecret": settings.app_secret, **body}
+    return endpoint_at(simulator.url, settings.app_id, settings.app_secret, **body)
+
+
+def endpoint_at(url: str, app_id: str, app_secret: str, **body: Any) -> httpx.Response:
+    sent = {"AppID": app_id, "AppSecret": app_secret, **body}
     return httpx.post(
-        f"{simulator.url}callback/ws/endpoint", json=sent, headers={"locale": "zh"}, timeout=WAIT
+        f"{url}callback/ws/endpoint", json=sent, headers={"locale": "zh"}, timeout=WAIT
     )
 
 
