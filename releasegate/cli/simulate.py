@@ -101,6 +101,12 @@ def register_feishu(systems: Any) -> None:
     option("--encrypt-key", default=demo.encrypt_key, help="Encrypt Key ('' sends plain events)")
     option("--event-url", help="where to push approval events (default: no push)")
     option(
+        "--long-connection",
+        action="store_true",
+        help="deliver events over the long connection the app opens (长连接) instead of "
+        "pushing them to --event-url",
+    )
+    option(
         "--options-url",
         help="ReleaseGate's external-options base URL: the form asks <url>/projects and "
         "<url>/applications (default: the form's fixed options)",
@@ -215,6 +221,7 @@ def run_feishu(args: argparse.Namespace) -> int:
         options_token=args.options_token,
         options_key=args.options_key,
         push_time_factor=args.push_time_factor,
+        event_delivery="long_connection" if args.long_connection else "webhook",
     )
     simulator = FeishuSimulator(settings, host=args.host, port=args.port)
     print(f"Feishu simulator at {simulator.url}")
@@ -227,6 +234,8 @@ def run_feishu(args: argparse.Namespace) -> int:
     print(f"  options url:        {settings.options_url or '(none: fixed options)'}")
     print(f"  bot:                {simulator.bot_webhook} (secret {settings.bot_secret})")
     print(f"  control API:        {simulator.url}_sim/")
+    events = "events" if args.long_connection else "no events: they go to the event url"
+    print(f"  long connection:    {simulator.url}callback/ws/endpoint ({events})")
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         simulator.serve_forever()

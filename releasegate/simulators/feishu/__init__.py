@@ -7,6 +7,7 @@ benchmarks.
 - state.py is everything it knows; settings.py, what it is configured with.
 - approvals/: the definition, instances and tasks, and approval v4's API. forms.py: a
   person filling the release form, with options from ReleaseGate (options.py).
-- Events reach ReleaseGate by webhook (pushes.py, sealed by crypto.py) on a DeliveryLoop
-  (releasegate/simulators/delivery_loop.py).
+- Events reach ReleaseGate by webhook (pushes.py, sealed by crypto.py) or over the long
+  connection ReleaseGate opens (long_connection/), each on a DeliveryLoop
+  (releasegate/simulators/delivery_loop.py); SimSettings.event_delivery says which.
 """

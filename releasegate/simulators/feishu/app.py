@@ -25,6 +25,7 @@ from releasegate.simulators.feishu.faults import (
     TOKEN_MISSING,
     TOKEN_MISSING_MSG,
 )
+from releasegate.simulators.feishu.long_connection import api as long_connection
 from releasegate.simulators.feishu.state import RequestRecord, World
 from releasegate.simulators.feishu.wire import (
     ApiFailure,
@@ -108,6 +109,10 @@ ROUTES = (
     _route("POST", "approval/v4/tasks/reject", "task.reject", approvals.reject),
     _route("POST", "im/v1/messages", "message.create", _message),
     _route("POST", "bot/v2/hook/:token", "bot", _bot, "none"),
+    # The long connection's endpoint lives outside /open-apis/ (lark-oapi ws/const.py).
+    Route(
+        "POST", re.compile("/callback/ws/endpoint"), "ws.endpoint", long_connection.endpoint, "none"
+    ),
 )
 
 

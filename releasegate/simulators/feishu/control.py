@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from releasegate.simulators.feishu.long_connection.control import LongConnectionControl
+
 
 class FeishuControl:
     def __init__(self, base_url: str, timeout: float = 15.0) -> None:
@@ -19,6 +21,11 @@ class FeishuControl:
 
     def close(self) -> None:
         self._http.close()
+
+    @property
+    def long_connection(self) -> LongConnectionControl:
+        """The long connection: connections, deliveries, closing, dropping, the mode."""
+        return LongConnectionControl(self._call)
 
     # -- time -----------------------------------------------------------------------
 

@@ -58,6 +58,10 @@ class Control:
             ("GET", "/_sim/requests"): self._requests,
             ("POST", "/_sim/requests/reset"): self._reset_requests,
         }
+        # Imported here: long_connection/api.py uses this module's ControlError.
+        from releasegate.simulators.feishu.long_connection.api import control_routes
+
+        self._routes.update(control_routes(world))
 
     def handle(self, request: Request) -> Response:
         from_form = request.headers.get("content-type", "").startswith(
@@ -170,7 +174,7 @@ class Control:
 
     def _advance(self, payload: Payload, request: Request) -> Payload:
         self.world.clock.advance(float(payload.get("advance", 0)))
-        self.world.pusher.wake()
+        self.world.wake()
         self.world.pusher.settle()
         return {"now_ms": self.world.clock.now_ms()}
 

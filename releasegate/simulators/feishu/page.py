@@ -34,15 +34,17 @@ def render(world: World) -> Response:
         for d in reversed(world.pusher.deliveries()[-20:])
     )
     settings = world.settings
+    long_connection = _long_connection(world)
     body = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Feishu simulator</title>"
         f"<style>{_STYLE}</style></head><body><h1>Feishu simulator</h1>"
         f"<p>App {escape(settings.app_id)}, approval {escape(settings.approval_code)}, "
-        f"events to {escape(world.pusher.url or 'nowhere (no event URL)')}</p>"
+        f"events by {world.event_delivery}"
+        f" to {escape(world.pusher.url or 'nowhere (no event URL)')}</p>"
         "<h2>Instances</h2><table><tr><th>instance</th><th>by</th><th>status</th>"
         f"<th>form</th><th>actions</th></tr>{rows}</table>"
         f"<h2>Submit the release form</h2>{submit}"
-        f"<h2>Event pushes</h2><table>{pushes}</table>"
+        f"<h2>Event pushes</h2><table>{pushes}</table>{long_connection}"
         f"<h2>Messages</h2><table>{messages}</table></body></html>"
     )
     return Response(200, body.encode(), "text/html;charset=utf-8")
@@ -87,4 +89,36 @@ def _submit_form(world: World) -> str:
         "<form method='post' action='/_sim/forms/submit'><label>as "
         f"<select name='user'>{people}</select></label><br>{fields}"
         "<button>submit</button></form>"
+    )
+
+
+def _long_connection(world: World) -> str:
+    """The long connection's connections (drop or close buttons) and latest deliveries."""
+    gateway = world.long_connection
+    connections = "".join(
+        f"<tr><td>{c['id']}</td><td>{c['state']} {escape(c['closed_because'])}</td>"
+        f"<td>{c['pings']}</td><td>{c['frames_sent']}</td><td>"
+        + (
+            "".join(
+                f"<form method='post' action='/_sim/long-connection/{action}'>"
+                f"<input type='hidden' name='connection' value='{c['id']}'>"
+                f"<button>{action}</button></form> "
+                for action in ("close", "drop")
+            )
+            if c["state"] == "open"
+            else ""
+        )
+        + "</td></tr>"
+        for c in gateway.connections()
+    )
+    deliveries = "".join(
+        f"<tr><td>{escape(d['event_type'])} {escape(str(d['status']))}</td><td>{d['state']}</td>"
+        f"<td>{'; '.join(escape(a['outcome'] or 'awaiting ACK') for a in d['attempts'])}</td></tr>"
+        for d in reversed(gateway.deliveries()[-20:])
+    )
+    return (
+        f"<h2>Long connection</h2><p>Endpoint {escape(world.base_url)}callback/ws/endpoint, "
+        f"gateway {escape(gateway.address)}</p><table><tr><th>connection</th><th>state</th>"
+        f"<th>pings</th><th>frames</th><th></th></tr>{connections}</table>"
+        f"<table>{deliveries}</table>"
     )

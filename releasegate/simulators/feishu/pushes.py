@@ -77,6 +77,26 @@ class Delivery:
         }
 
 
+def envelope(settings: SimSettings, event: dict[str, Any], now: float) -> dict[str, Any]:
+    """The v1 envelope of an event, as a webhook push and the long connection carry it."""
+    return {
+        "ts": f"{now:.7f}",
+        "uuid": uuid.uuid4().hex,
+        "token": settings.verification_token,
+        "type": "event_callback",
+        "event": event,
+    }
+
+
+def retry_delay(settings: SimSettings, attempts_made: int) -> float | None:
+    """How long after its `attempts_made`-th failed attempt an event is sent again
+    (simulator-clock seconds); None: it is given up."""
+    retries = settings.retry_delays
+    if attempts_made > len(retries):
+        return None
+    return retries[attempts_made - 1] * settings.push_time_factor
+
+
 class Pusher:
     """The event queue and its delivery thread. Has its own lock; never takes the world's."""
 
@@ -98,21 +118,11 @@ class Pusher:
 
     # -- queue --------------------------------------------------------------------
 
-    def enqueue(self, events: list[dict[str, Any]]) -> None:
-        now = self._clock.now()
+    def enqueue(self, envelopes: list[dict[str, Any]]) -> None:
         with self._loop.changed:
-            for event in events:
-                self._add(self._envelope(event, now))
+            for sealed in envelopes:
+                self._add(sealed)
             self._loop.changed.notify_all()
-
-    def _envelope(self, event: dict[str, Any], now: float) -> dict[str, Any]:
-        return {
-            "ts": f"{now:.7f}",
-            "uuid": uuid.uuid4().hex,
-            "token": self.settings.verification_token,
-            "type": "event_callback",
-            "event": event,
-        }
 
     def _add(self, envelope: dict[str, Any], *, again: bool = False) -> Delivery:
         code = str(envelope["event"].get("instance_code", ""))
@@ -204,9 +214,8 @@ class Pusher:
             if not delivery.again and chance and random.random() < chance:
                 self._add(delivery.envelope, again=True)
             return
-        retries = self.settings.retry_delays
-        if len(delivery.attempts) <= len(retries):
-            delay = retries[len(delivery.attempts) - 1] * self.settings.push_time_factor
+        delay = retry_delay(self.settings, len(delivery.attempts))
+        if delay is not None:
             delivery.due = self._clock.now() + delay
             return
         delivery.state, delivery.due = "failed", None

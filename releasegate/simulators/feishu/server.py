@@ -1,5 +1,6 @@
 """The simulated Feishu on a real socket: its Open API (app.py), the control API
-(control_api.py) and the event pusher's thread (pushes.py)."""
+(control_api.py), the event pusher's thread (pushes.py) and the long connection's
+WebSocket gateway (long_connection/), on a port of its own."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class FeishuSimulator:
         self._httpd.simulator = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._httpd.server_port}/"
         self.world = World(settings, self.url)
+        self.world.long_connection.listen(host)
         self.app = FeishuApp(self.world)
         self.control = Control(self.world)
         self._thread: threading.Thread | None = None
@@ -40,6 +42,7 @@ class FeishuSimulator:
 
     def start(self) -> Self:
         self.world.pusher.start()
+        self.world.long_connection.start()
         # A short poll interval lets stop() return quickly (tests start one per test).
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -49,16 +52,20 @@ class FeishuSimulator:
 
     def serve_forever(self) -> None:
         self.world.pusher.start()
+        self.world.long_connection.start()
         try:
             self._httpd.serve_forever()
         finally:
-            self.world.pusher.stop()
-            self.world.options.close()
+            self._stop_workers()
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._stop_workers()
+
+    def _stop_workers(self) -> None:
         self.world.pusher.stop()
+        self.world.long_connection.stop()
         self.world.options.close()
 
     def __enter__(self) -> Self:

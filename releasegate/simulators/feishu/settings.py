@@ -5,7 +5,7 @@ definition. `SimSettings.demo()` is the demo's app, with the DingTalk simulator'
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 # ReleaseGate's external-options actions (reference section A1): the 项目名称 widget asks
 # `<options_url>/projects`, the 应用名称 widget `<options_url>/applications`, the latter
@@ -123,6 +123,12 @@ DEFAULT_RATE_LIMITS: dict[str, RateLimit] = {
 }
 
 
+# How events reach the app (the console's 订阅方式): pushed to `event_url`, over the long
+# connection the app opens (长连接), or not at all.
+EventDelivery = Literal["webhook", "long_connection", "off"]
+EVENT_DELIVERIES: tuple[EventDelivery, ...] = ("webhook", "long_connection", "off")
+
+
 @dataclass(frozen=True)
 class SimSettings:
     app_id: str
@@ -155,6 +161,17 @@ class SimSettings:
     push_time_factor: float = 1.0
     # "至少发送一次": the chance that an acknowledged event is sent once more.
     duplicate_probability: float = 0.0
+    event_delivery: EventDelivery = "webhook"
+    # The long connection (reference section A3): the ClientConfig that the endpoint and
+    # every pong carry (Feishu's defaults, seconds), at most `ws_connection_limit`
+    # connections per app, and events longer than `ws_part_size` bytes sent in parts
+    # (Feishu's part size is UNCONFIRMED). An ACK is due within `push_timeout`.
+    ws_ping_interval: int = 120
+    ws_reconnect_interval: int = 120
+    ws_reconnect_nonce: int = 30
+    ws_reconnect_count: int = -1
+    ws_connection_limit: int = 50
+    ws_part_size: int = 32 * 1024
 
     @classmethod
     def demo(cls, **overrides: Any) -> SimSettings:

@@ -2,9 +2,9 @@
 
 The clock is the wall clock plus an offset that `/_sim/clock` moves: token lifetimes,
 frequency limits, the message `uuid` window and the event-push retry schedule all read
-it, so a test moves time instead of waiting. The event pusher (pushes.py) has its own
-thread and lock; the options caller (options.py) its own lock: their HTTP calls never
-hold the world's.
+it, so a test moves time instead of waiting. The event pusher (pushes.py) and the long
+connection (long_connection/) have their own threads and locks, the options caller
+(options.py) its own lock: their network calls never hold the world's.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from typing import Any
 from releasegate.simulators.feishu.approvals.definition import FilledWidget
 from releasegate.simulators.feishu.approvals.instances import Approvals, Event, Instance
 from releasegate.simulators.feishu.faults import FaultPlan
+from releasegate.simulators.feishu.long_connection.gateway import LongConnectionGateway
 from releasegate.simulators.feishu.messages import Messaging
 from releasegate.simulators.feishu.options import OptionsCaller
-from releasegate.simulators.feishu.pushes import Pusher
+from releasegate.simulators.feishu.pushes import Pusher, envelope
 from releasegate.simulators.feishu.ratelimits import ApiLimits
 from releasegate.simulators.feishu.settings import Person, SimSettings
 from releasegate.simulators.feishu.tokens import TokenStore
@@ -53,6 +54,8 @@ class World:
         self.approvals = Approvals(settings)
         self.messaging = Messaging(settings)
         self.pusher = Pusher(settings, self.clock)
+        self.long_connection = LongConnectionGateway(settings, self.clock)
+        self.event_delivery = settings.event_delivery
         self.options = OptionsCaller(settings)
         # Whether the app called approvals/:code/subscribe (a second call is 1390007).
         self.subscribed = False
@@ -71,4 +74,15 @@ class World:
         return instance
 
     def push(self, events: list[Event]) -> None:
-        self.pusher.enqueue(events)
+        """Send events the way the app subscribed. Callers hold the lock."""
+        now = self.clock.now()
+        envelopes = [envelope(self.settings, event, now) for event in events]
+        if self.event_delivery == "webhook":
+            self.pusher.enqueue(envelopes)
+        elif self.event_delivery == "long_connection":
+            self.long_connection.enqueue(envelopes)
+
+    def wake(self) -> None:
+        """The clock moved: retries may have fallen due."""
+        self.pusher.wake()
+        self.long_connection.wake()

@@ -1,5 +1,6 @@
 """Fixtures for the Feishu simulator's own tests: the simulator on real loopback sockets,
-reached with plain httpx or with the official SDK (official_sdk.py)."""
+reached with plain httpx or with the official SDK (official_sdk.py), and its long
+connection reached by hand (ws_peer.py) or with the SDK's client (official_ws.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.sync.client import ClientConnection
 
 from releasegate.simulators.feishu.control import FeishuControl
 from releasegate.simulators.feishu.server import FeishuSimulator
 from releasegate.simulators.feishu.settings import SimSettings
-from releasegate.simulators.feishu.tests import official_sdk
+from releasegate.simulators.feishu.tests import official_sdk, ws_peer
+from releasegate.simulators.feishu.tests.official_ws import WAIT, OfficialWsClient
 from releasegate.simulators.feishu.tests.receiver import EventReceiver
+from releasegate.tests.waiting import eventually
 
 DEMO = SimSettings.demo()
 # The release form by custom id, as create-instance takes it.
@@ -101,3 +105,45 @@ def pushing(
     control = FeishuControl(simulator.url)
     yield simulator, control
     control.close()
+
+
+LongConnected = tuple[FeishuSimulator, FeishuControl]
+
+
+@pytest.fixture
+def long_connected(
+    start_feishu: Callable[..., FeishuSimulator],
+) -> Iterator[LongConnected]:
+    """A demo Feishu that delivers events over the long connection, and its control API."""
+    simulator = start_feishu(event_delivery="long_connection")
+    control = FeishuControl(simulator.url)
+    yield simulator, control
+    control.close()
+
+
+@pytest.fixture
+def ws_connect(long_connected: LongConnected) -> Iterator[Callable[[], ClientConnection]]:
+    """`ws_connect()`: a new long connection to `long_connected`, closed afterwards."""
+    opened: list[ClientConnection] = []
+
+    def open_connection() -> ClientConnection:
+        answer = ws_peer.endpoint(long_connected[0])
+        assert answer.json()["code"] == 0, answer.text
+        opened.append(ws_peer.dial(answer.json()["data"]["URL"]))
+        ws_peer.registered(long_connected[1], len(opened))
+        return opened[-1]
+
+    yield open_connection
+    for connection in opened:
+        connection.close()
+
+
+@pytest.fixture
+def official_ws(long_connected: LongConnected) -> Iterator[OfficialWsClient]:
+    """lark-oapi's `ws.Client`, connected to `long_connected`, stopped afterwards."""
+    client = OfficialWsClient(long_connected[0])
+    try:
+        eventually(long_connected[1].long_connection.open_connections, timeout=WAIT)
+        yield client
+    finally:
+        client.stop()
