@@ -4,6 +4,7 @@ the parts of a secret URL that say where ReleaseGate connects."""
 from __future__ import annotations
 
 from releasegate.cli.demo import DEMO_DINGTALK
+from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.config import load
 from releasegate.config.effective import NOT_SET, environment_settings, file_settings
 from releasegate.config.tests.setting_names import environment_names
@@ -56,7 +57,7 @@ def test_tables_of_the_file_stay_one_value() -> None:
 def test_every_variable_the_server_reads_is_listed() -> None:
     # Read by `releasegate request` on the user's machine, not by the server.
     client_side = {"RELEASEGATE_URL", "RELEASEGATE_TOKEN"}
-    everything = {**REQUIRED, **DEMO_DINGTALK}
+    everything = {**REQUIRED, **DEMO_DINGTALK, **DEMO_FEISHU}
 
     listed = set(shown(everything))
     # Request headers read from a WSGI environ are not settings.

@@ -22,9 +22,15 @@ class Clock:
 
     def __init__(self) -> None:
         self._offset = 0.0
+        self._frozen: float | None = None
 
     def now(self) -> float:
-        return time.time() + self._offset
+        return (time.time() if self._frozen is None else self._frozen) + self._offset
+
+    def freeze(self) -> None:
+        """Time stands still (until advanced): a test of a rate then does not depend on
+        how fast a loaded machine sends its requests."""
+        self._frozen = time.time()
 
     def now_ms(self) -> int:
         return int(self.now() * 1000)

@@ -7,6 +7,7 @@ import httpx
 from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 
 from releasegate.simulators.feishu.control import FeishuControl
+from releasegate.simulators.feishu.server import FeishuSimulator
 
 LISI_OPEN_ID = "ou_2b5c8a41e9f04d3c9a7e6b1d0f3c5a28"
 TEXT = json.dumps({"text": "发布待审批"}, ensure_ascii=False)
@@ -56,7 +57,10 @@ def test_a_repeated_uuid_within_an_hour_returns_the_first_message(
     assert len(feishu_sim.messages(kind="message")) == 2
 
 
-def test_a_receiver_gets_at_most_five_messages_a_second(tenant: httpx.Client) -> None:
+def test_a_receiver_gets_at_most_five_messages_a_second(
+    feishu: FeishuSimulator, tenant: httpx.Client
+) -> None:
+    feishu.world.clock.freeze()
     codes = [_send(tenant).json()["code"] for _ in range(6)]
 
     assert codes == [0, 0, 0, 0, 0, 230020]
