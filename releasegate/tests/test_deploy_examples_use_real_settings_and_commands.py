@@ -143,6 +143,15 @@ def test_the_dockerfile_installs_the_locked_dependencies_and_runs_serve_unprivil
     assert_is_a_releasegate_command(json.loads(cmd))
 
 
+def test_every_documented_waitress_command_limits_the_body_size() -> None:
+    production = (REPOSITORY / "docs" / "production.md").read_text(encoding="utf-8")
+    commands = re.findall(r'waitress-serve[ "][^`\]]*', production)
+
+    assert len(commands) >= 2
+    for command in commands:
+        assert "--max-request-body-size=65536" in command, command
+
+
 def test_the_subset_reader_agrees_with_pyyaml() -> None:
     yaml = pytest.importorskip("yaml")
     for path in sorted(KUBERNETES.glob("*.yaml")):
