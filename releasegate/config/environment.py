@@ -80,7 +80,7 @@ def load(environ: Mapping[str, str]) -> Config:
         options=options,
         config_path=config_path,
         public=read_public_limits(environ, problems),
-        observability=read_observability(environ, problems),
+        observability=read_observability(environ, problems, demo),
         public_url=_public_url(environ, problems),
         email=read_email(environ, problems),
     )

@@ -1,7 +1,8 @@
 """`/healthz`, `/readyz` and `/metrics`: for load balancers, orchestrators and Prometheus.
 
 None of them needs a session or a CSRF token; `/metrics` needs the bearer token when
-METRICS_TOKEN is set. No answer carries a secret or a traceback.
+METRICS_TOKEN is set, and is closed without one unless METRICS_OPEN (or the demo) opens
+it. No answer carries a secret or a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from releasegate.observability.health import external_checks, readiness
-from releasegate.observability.metrics import bearer_token_accepted
+from releasegate.observability.metrics import scrape_refusal
 
 logger = logging.getLogger("releasegate.readiness")
 
@@ -74,9 +75,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def metrics(request: HttpRequest) -> HttpResponse:
-    token = settings.CONFIG.observability.metrics_token
-    if not bearer_token_accepted(request.headers.get("Authorization", ""), token):
-        response = HttpResponse("a bearer token is required\n", status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    refusal = scrape_refusal(
+        request.headers.get("Authorization", ""), settings.CONFIG.observability
+    )
+    if refusal is not None:
+        status, reason = refusal
+        response = HttpResponse(reason, status=status, content_type="text/plain")
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
