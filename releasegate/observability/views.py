@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -57,19 +60,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready: 200 when every check passed, 503 naming the ones that failed."""
+    """Ready: 200 when every check passed, 503 naming the ones that failed. Anyone sees
+    each check's name and state; only a staff session also sees how long each took and
+    why it failed (the services' answers may name hosts, users or versions)."""
     results = readiness.results(external_checks(settings.CONFIG))
     failing = sorted(name for name, result in results.items() if not result.ok)
+    detailed = _staff(request)
     body = {
         "status": "unavailable" if failing else "ok",
         "failing": failing,
-        "checks": {name: result.as_json() for name, result in results.items()},
+        "checks": {
+            name: result.as_json() if detailed else {"ok": result.ok}
+            for name, result in results.items()
+        },
     }
     readiness_log.saw(failing, {name: results[name].error for name in failing})
     response = JsonResponse(body, status=503 if failing else 200)
     # Logged above when it changed; Django would log every 503 as an ERROR.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+def _staff(request: HttpRequest) -> bool:
+    """Whether the request carries a staff member's session. This view runs before the
+    session and authentication middleware (see the middleware's docstring), so it reads
+    the session itself, only when a cookie is there: a probe sends none."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(key)
+    try:
+        user = get_user(request)
+    except DatabaseError:  # the database may be what is failing: no details then
+        return False
+    return bool(user.is_active and user.is_staff)
 
 
 @never_cache
