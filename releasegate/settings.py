@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "releasegate.platforms",
     "releasegate.web",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "releasegate.api",
@@ -154,7 +153,7 @@ LOGGING = {
 # The REST API (docs/api.md): a token or a dashboard session, and nothing without one.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "releasegate.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -165,7 +164,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "ReleaseGate API",
     "DESCRIPTION": "Releases, requests and the catalog. Authenticate with `Authorization: "
-    "Token <key>` (`releasegate token USERNAME` prints a key).",
+    "Token <key>` (`releasegate token USERNAME` makes a key and prints it once).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
