@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
@@ -129,6 +130,16 @@ class ThrottledModelBackend(ModelBackend):
             return check()
         name = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
         return throttle.check(str(name or ""), str(request.META.get("REMOTE_ADDR") or "?"), check)
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        """The same for an async login view: ModelBackend's own would skip the throttle."""
+        return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
 
 
 class LoginThrottledMiddleware:

@@ -5,14 +5,16 @@ so a flood cannot take the request threads from everything else."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.auth import aauthenticate, authenticate
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from releasegate.web import login_throttle
 from releasegate.web.login_throttle import LoginLimits, LoginThrottle, LoginThrottled
@@ -138,3 +140,12 @@ def test_no_more_than_two_passwords_are_checked_at_once() -> None:
         thread.join()
     assert third.value.seconds == 1.0
     assert throttle.check("ccc", "10.0.0.3", lambda: None) is None
+
+
+def test_an_async_login_is_throttled_alike(clock: Clock) -> None:
+    request = RequestFactory().post(PAGES[0], REMOTE_ADDR="10.0.0.1")
+    for n in range(10):
+        assert authenticate(request, username="ops", password=f"guess-{n}") is None
+
+    with pytest.raises(LoginThrottled):
+        asyncio.run(aauthenticate(request, username="ops", password=PASSWORD))
