@@ -38,6 +38,15 @@ def fresh_platforms() -> None:
     registry.rebuild()
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test client logs in from 127.0.0.1: failed logins in one test must not
+    throttle the next (the throttle has its own tests)."""
+    from releasegate.web import login_throttle
+
+    monkeypatch.setattr(login_throttle, "throttle", login_throttle.LoginThrottle())
+
+
 @pytest.fixture
 def start_jenkins() -> Iterator[Callable[..., JenkinsSimulator]]:
     """Start a simulated Jenkins: `start_jenkins()` for the demo scenario,

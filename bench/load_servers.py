@@ -109,6 +109,7 @@ def _waitress(port: int, threads: int) -> list[str]:
         "--host=127.0.0.1",
         f"--port={port}",
         f"--threads={threads}",
+        "--max-request-body-size=65536",
         "releasegate.wsgi:application",
     ]
 

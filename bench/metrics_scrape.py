@@ -77,6 +77,7 @@ def _setup_django(work: Path) -> None:
         SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
         DJANGO_SETTINGS_MODULE="releasegate.settings",
         LOG_LEVEL="WARNING",
+        METRICS_OPEN="1",
     )
     import django
 

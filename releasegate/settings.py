@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "releasegate.platforms",
     "releasegate.web",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "releasegate.api",
@@ -54,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "releasegate.web.login_throttle.LoginThrottledMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,6 +103,20 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Every password login, the dashboard's and the admin's, throttled per user and address.
+AUTHENTICATION_BACKENDS = ["releasegate.web.login_throttle.ThrottledModelBackend"]
+# Checked where a person sets a password (the admin's user pages, `createsuperuser`,
+# `changepassword`); the demo sets its users' known password directly.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # The dashboard's own login page (the admin keeps its own).
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/releases/"
@@ -146,7 +160,7 @@ LOGGING = {
 # The REST API (docs/api.md): a token or a dashboard session, and nothing without one.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "releasegate.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -157,7 +171,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "ReleaseGate API",
     "DESCRIPTION": "Releases, requests and the catalog. Authenticate with `Authorization: "
-    "Token <key>` (`releasegate token USERNAME` prints a key).",
+    "Token <key>` (`releasegate token USERNAME` makes a key and prints it once).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

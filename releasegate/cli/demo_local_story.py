@@ -67,12 +67,13 @@ class LocalStory:
     def populate(self) -> None:
         """The logins (each with an API token), and the catalog synced from Jenkins."""
         from django.contrib.auth.models import User
-        from rest_framework.authtoken.models import Token
+
+        from releasegate.api.tokens import issue
 
         create_logins(LOCAL_LOGINS)
         for login in PEOPLE:
             user = User.objects.get(username=login)
-            self.tokens[login] = Token.objects.get_or_create(user=user)[0].key
+            self.tokens[login] = issue(user)
         sync_catalog(self.console, self.timeline)
 
     def play(self, releasegate_url: str) -> list[int]:

@@ -40,7 +40,16 @@ def run(args: argparse.Namespace) -> int:
 
     load_every_view()
     background = None if args.no_worker else Background(config())
-    server = create_server(application, host=args.host, port=args.port, threads=args.threads)
+    server = create_server(
+        application,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        # Waitress reads (and spools to disk) a whole body before the application sees
+        # it, so the limit must be its own: it answers 413 as soon as the declared
+        # Content-Length, or the chunks received so far, pass it.
+        max_request_body_size=config().public.max_body_bytes,
+    )
     prepare_interpreter()
 
     def stop(signum: int, frame: FrameType | None) -> None:

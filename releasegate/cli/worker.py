@@ -15,6 +15,7 @@ from releasegate.cli.base import config, refuse_on_problems, setup_django
 from releasegate.cli.sync import migrated
 
 if TYPE_CHECKING:
+    from releasegate.config.observability import ObservabilitySettings
     from releasegate.observability.worker_metrics import MetricsServer
 
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
     try:
-        metrics = _serve_metrics(args, settings.observability.metrics_token, console)
+        metrics = _serve_metrics(args, settings.observability, console)
     except OSError as exc:
         where = f"{args.metrics_host}:{args.metrics_port}"
         console.print(f"[red]✗[/red] cannot serve metrics on {where}: {exc.strerror or exc}")
@@ -67,12 +68,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_metrics(args: argparse.Namespace, token: str, console: Console) -> MetricsServer | None:
+def _serve_metrics(
+    args: argparse.Namespace, observability: ObservabilitySettings, console: Console
+) -> MetricsServer | None:
     """The metrics server `--metrics-port` asks for, started; None without it."""
     if args.metrics_port is None:
         return None
     from releasegate.observability.worker_metrics import MetricsServer
 
-    server = MetricsServer(args.metrics_host, args.metrics_port, token).start()
+    server = MetricsServer(args.metrics_host, args.metrics_port, observability).start()
     console.print(f"metrics on http://{args.metrics_host}:{server.port}/metrics")
     return server

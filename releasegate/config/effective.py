@@ -40,7 +40,11 @@ _GROUPS = {
         "rate_per_second": "RELEASEGATE_RATE_LIMIT",
         "burst": "RELEASEGATE_RATE_BURST",
     },
-    "observability": {"log_format": "LOG_FORMAT", "metrics_token": "METRICS_TOKEN"},
+    "observability": {
+        "log_format": "LOG_FORMAT",
+        "metrics_token": "METRICS_TOKEN",
+        "metrics_open": "METRICS_OPEN",
+    },
     "email": {
         "host": "EMAIL_HOST",
         "port": "EMAIL_PORT",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from releasegate.config.feishu import FeishuSettings, read_feishu
 from releasegate.config.flags import read_flag
 from releasegate.config.observability import ObservabilitySettings, read_observability
 from releasegate.config.options import FileConfig, read_options
+from releasegate.config.placeholders import refuse_placeholders
 from releasegate.config.problems import Problem
 from releasegate.config.public import PublicLimits, read_public_limits
 
@@ -62,7 +63,7 @@ def load(environ: Mapping[str, str]) -> Config:
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         problems.append(Problem("LOG_LEVEL", f"{log_level!r} is not a log level"))
         log_level = "INFO"
-    return Config(
+    loaded = Config(
         data_dir=data_dir,
         database_url=_database_url(environ, data_dir, problems),
         secret_key=_secret_key(environ, data_dir, demo, problems),
@@ -81,12 +82,13 @@ def load(environ: Mapping[str, str]) -> Config:
         options=options,
         config_path=config_path,
         public=read_public_limits(environ, problems),
-        observability=read_observability(environ, problems),
+        observability=read_observability(environ, problems, demo),
         public_url=_public_url(environ, problems),
         email=read_email(environ, problems),
         feishu=read_feishu(environ, problems),
-        problems=tuple(problems),
     )
+    refuse_placeholders(environ, problems)
+    return replace(loaded, problems=tuple(problems))
 
 
 def _public_url(environ: Mapping[str, str], problems: list[Problem]) -> str:

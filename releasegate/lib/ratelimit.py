@@ -45,6 +45,16 @@ class RateLimiter:
             bucket.limited = True
             return (1 - bucket.tokens) / self.rate, first
 
+    def waiting(self, client: str, now: float) -> float:
+        """The seconds until `client` may go ahead at `now` (0: it may), taking nothing:
+        for limits that spend a token only on some outcome (a failed login)."""
+        with self._lock:
+            bucket = self._buckets.get(client)
+            if bucket is None:
+                return 0.0
+            tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
+            return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def _bucket(self, client: str, now: float) -> _Bucket:
         bucket = self._buckets.get(client)
         if bucket is None:

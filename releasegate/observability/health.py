@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
@@ -98,37 +98,82 @@ def _describe(exc: Exception) -> str:
 
 
 class Readiness:
-    """Runs the checks: the database on the caller's thread (its connection is the
-    caller's), the external services side by side, each within `CHECK_SECONDS`."""
+    """Runs the checks side by side, each within `CHECK_SECONDS`, one round at a time.
+
+    A round runs outside the lock, on the thread of the caller that started it; callers
+    that arrive meanwhile (or within `reuse_seconds` after it ended) get the last round's
+    results at once instead of waiting for a round of their own. A flood of probes during
+    an outage therefore holds at most one request thread, for at most `CHECK_SECONDS`,
+    and calls each service at most once per round. A check still running from an earlier
+    round (a service that hangs past every timeout) is not started again: it is reported
+    as still without an answer, so hung checks cannot pile up in the pool."""
 
     def __init__(self, reuse_seconds: float = REUSE_SECONDS) -> None:
         self.reuse_seconds = reuse_seconds
         self._lock = threading.Lock()
         self._last: tuple[float, dict[str, CheckResult]] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness")
+        self._round_running = False
+        self._running: dict[str, tuple[float, Future[CheckResult]]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="readiness")
 
     def results(self, external: Mapping[str, Check]) -> dict[str, CheckResult]:
-        """Every check's result by name (a round younger than `reuse_seconds` is reused)."""
+        """Every check's result by name: the database and each of `external`. Before the
+        first round has ended, a caller that does not run it gets every check as not
+        ready yet."""
         with self._lock:
-            now = time.monotonic()
-            if self._last is not None and now - self._last[0] < self.reuse_seconds:
-                return self._last[1]
-            found = self._run(external)
-            self._last = (now, found)
-            return found
+            last = self._last
+            fresh = last is not None and time.monotonic() - last[0] < self.reuse_seconds
+            if fresh or self._round_running:
+                return last[1] if last is not None else _not_yet(external)
+            self._round_running = True
+        try:
+            found = self._run({"database": _database_check, **external})
+            with self._lock:
+                self._last = (time.monotonic(), found)
+        finally:
+            with self._lock:
+                self._round_running = False
+        return found
 
-    def _run(self, external: Mapping[str, Check]) -> dict[str, CheckResult]:
+    def _run(self, checks: Mapping[str, Check]) -> dict[str, CheckResult]:
         started = time.monotonic()
-        running = {name: self._pool.submit(timed, name, check) for name, check in external.items()}
-        found = {"database": timed("database", check_database)}
-        for name, future in running.items():
+        running = {name: self._start(name, check, started) for name, check in checks.items()}
+        found = {}
+        for name, (since, future) in running.items():
             left = max(CHECK_SECONDS - (time.monotonic() - started), 0.0)
             try:
                 found[name] = future.result(timeout=left)
             except FutureTimeout:
-                elapsed = (time.monotonic() - started) * 1000
+                elapsed = (time.monotonic() - since) * 1000
                 found[name] = CheckResult(False, elapsed, f"no answer within {CHECK_SECONDS:g} s")
         return found
+
+    def _start(self, name: str, check: Check, now: float) -> tuple[float, Future[CheckResult]]:
+        """The check `name` running in the pool: the one still running from an earlier
+        round, or a new one."""
+        with self._lock:
+            earlier = self._running.get(name)
+            if earlier is not None and not earlier[1].done():
+                return earlier
+            future = self._pool.submit(timed, name, check)
+            self._running[name] = (now, future)
+            return now, future
+
+
+def _database_check() -> None:
+    """`check_database` on a pool thread, which then closes the connection it opened (no
+    request ends on that thread to close it)."""
+    try:
+        check_database()
+    finally:
+        connection.close()
+
+
+def _not_yet(external: Mapping[str, Check]) -> dict[str, CheckResult]:
+    return {
+        name: CheckResult(False, 0.0, "the first check is still running")
+        for name in ("database", *external)
+    }
 
 
 readiness = Readiness()

@@ -21,6 +21,7 @@ from prometheus_client import REGISTRY, disable_created_metrics
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from releasegate.config.observability import ObservabilitySettings
 from releasegate.lib.redact import register_secret
 
 logger = logging.getLogger("releasegate.metrics")
@@ -106,10 +107,17 @@ class DatabaseGauges(Collector):
 REGISTRY.register(DatabaseGauges())
 
 
-def bearer_token_accepted(authorization: str, token: str) -> bool:
-    """Whether an `Authorization` header value carries `token` (always, without one)."""
-    if not token:
-        return True
-    register_secret(token)
-    scheme, _, given = authorization.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+def scrape_refusal(authorization: str, settings: ObservabilitySettings) -> tuple[int, str] | None:
+    """None when a scrape sending the `Authorization` header value `authorization` may read
+    the metrics; otherwise the status to answer (401: the token is missing or wrong; 403:
+    the metrics are closed) and why."""
+    token = settings.metrics_token
+    if token:
+        register_secret(token)
+        scheme, _, given = authorization.partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+            return None
+        return 401, "a bearer token is required\n"
+    if settings.metrics_open:
+        return None
+    return 403, "the metrics are closed: set METRICS_TOKEN (or METRICS_OPEN=1)\n"

@@ -1,22 +1,26 @@
 """`/healthz`, `/readyz` and `/metrics`: for load balancers, orchestrators and Prometheus.
 
 None of them needs a session or a CSRF token; `/metrics` needs the bearer token when
-METRICS_TOKEN is set. No answer carries a secret or a traceback.
+METRICS_TOKEN is set, and is closed without one unless METRICS_OPEN (or the demo) opens
+it. No answer carries a secret or a traceback.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import get_user
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from releasegate.observability.health import external_checks, readiness
-from releasegate.observability.metrics import bearer_token_accepted
+from releasegate.observability.metrics import scrape_refusal
 
 logger = logging.getLogger("releasegate.readiness")
 
@@ -56,13 +60,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready: 200 when every check passed, 503 naming the ones that failed."""
+    """Ready: 200 when every check passed, 503 naming the ones that failed. Anyone sees
+    each check's name and state; only a staff session also sees how long each took and
+    why it failed (the services' answers may name hosts, users or versions)."""
     results = readiness.results(external_checks(settings.CONFIG))
     failing = sorted(name for name, result in results.items() if not result.ok)
+    detailed = _staff(request)
     body = {
         "status": "unavailable" if failing else "ok",
         "failing": failing,
-        "checks": {name: result.as_json() for name, result in results.items()},
+        "checks": {
+            name: result.as_json() if detailed else {"ok": result.ok}
+            for name, result in results.items()
+        },
     }
     readiness_log.saw(failing, {name: results[name].error for name in failing})
     response = JsonResponse(body, status=503 if failing else 200)
@@ -71,12 +81,32 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _staff(request: HttpRequest) -> bool:
+    """Whether the request carries a staff member's session. This view runs before the
+    session and authentication middleware (see the middleware's docstring), so it reads
+    the session itself, only when a cookie is there: a probe sends none."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(key)
+    try:
+        user = get_user(request)
+    except DatabaseError:  # the database may be what is failing: no details then
+        return False
+    return bool(user.is_active and user.is_staff)
+
+
 @never_cache
 @require_safe
 def metrics(request: HttpRequest) -> HttpResponse:
-    token = settings.CONFIG.observability.metrics_token
-    if not bearer_token_accepted(request.headers.get("Authorization", ""), token):
-        response = HttpResponse("a bearer token is required\n", status=401)
-        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+    refusal = scrape_refusal(
+        request.headers.get("Authorization", ""), settings.CONFIG.observability
+    )
+    if refusal is not None:
+        status, reason = refusal
+        response = HttpResponse(reason, status=status, content_type="text/plain")
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,31 @@ def releasegate(
         timeout=timeout,
         check=False,
     )
+
+
+@contextmanager
+def serving(env: dict[str, str], data_dir: Path, *args: str) -> Iterator[str]:
+    """`releasegate serve --port 0 ARGS` with only the given settings, on a migrated
+    SQLite database in `data_dir`: its base URL (`http://127.0.0.1:PORT/`) until the block
+    ends, then stopped with SIGTERM."""
+    settings = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    assert releasegate("migrate", env=settings, data_dir=data_dir).returncode == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "releasegate", "serve", "--port", "0", *args],
+        env=environment(settings, data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        banner = server.stdout.readline()
+        assert "serving on " in banner, banner + server.stdout.read()
+        yield banner.split("serving on ")[1].split()[0]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()

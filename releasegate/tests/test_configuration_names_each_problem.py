@@ -15,7 +15,7 @@ DINGTALK = {
 }
 VALID_WITHOUT_DINGTALK = {
     "SECRET_KEY": "k" * 50,
-    "JENKINS_URL": "https://jenkins.example.com/",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "11aa22bb33cc",
 }
@@ -77,7 +77,7 @@ def test_the_demo_reads_its_generated_secret_key(tmp_path: Path) -> None:
 
 def test_jenkins_urls_must_be_http_and_carry_no_credentials() -> None:
     assert "JENKINS_URL" in problems(load({**VALID, "JENKINS_URL": "ftp://jenkins"}))
-    found = problems(load({**VALID, "JENKINS_URL": "https://u:p@jenkins.example.com/"}))
+    found = problems(load({**VALID, "JENKINS_URL": "https://u:p@jenkins.corp.internal/"}))
     assert "must not contain credentials" in found["JENKINS_URL"]
 
 

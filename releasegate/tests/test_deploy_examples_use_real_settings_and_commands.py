@@ -112,12 +112,38 @@ def test_the_ingress_exposes_only_what_dingtalk_calls_on_an_allowed_host() -> No
     assert resolve("/dingtalk/events").view_name == "dingtalk:events"
 
 
-def test_the_example_secret_and_configuration_load_without_a_problem(tmp_path: Path) -> None:
+# Values of the kind a person fills in, for every placeholder of the example secret.
+FILLED_IN = {
+    "SECRET_KEY": "Zp3n" * 13,
+    "DATABASE_URL": "postgres://releasegate:Hq7vT2kd@postgres.db.svc:5432/releasegate",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
+    "JENKINS_TOKEN": "11d5e0f6a6c14c3f8d0e2b7a9c4f1e22",
+    "DINGTALK_APP_KEY": "dingq8wzd0kqhw3ejpzx",
+    "DINGTALK_APP_SECRET": "Xb4kQ9mJ2sLw7RzT1vNc8dYp3fHg6aUe0iOq5rWx",
+    "DINGTALK_AGENT_ID": "3188473921",
+    "DINGTALK_PROCESS_CODE": "PROC-7D1F0A44-2C7B-4E0B-9E43-1A2B3C4D5E6F",
+    "DINGTALK_EVENT_TOKEN": "Hk2nP8wQ",
+    "DINGTALK_EVENT_AES_KEY": "q" * 43,
+    "DINGTALK_CONNECTOR_SECRET": "c0nnect0r-s3cret-4f8a",
+    "METRICS_TOKEN": "m3trics-t0ken-9a7b6c5d",
+}
+
+
+def example(tmp_path: Path, **filled_in: str) -> dict[str, str]:
     toml = of_kind("ConfigMap", "releasegate-config")["data"]["releasegate.toml"]
     (tmp_path / "releasegate.toml").write_text(toml, encoding="utf-8")
-    environment = dict(of_kind("Secret", "releasegate-secrets")["stringData"])
+    secret = dict(of_kind("Secret", "releasegate-secrets")["stringData"])
+    return {**secret, **filled_in, "RELEASEGATE_CONFIG": str(tmp_path / "releasegate.toml")}
 
-    config = load({**environment, "RELEASEGATE_CONFIG": str(tmp_path / "releasegate.toml")})
+
+def test_every_placeholder_of_the_example_secret_is_refused_by_name(tmp_path: Path) -> None:
+    config = load(example(tmp_path))
+
+    assert {problem.setting for problem in config.problems} == set(FILLED_IN)
+
+
+def test_the_example_filled_in_loads_without_a_problem(tmp_path: Path) -> None:
+    config = load(example(tmp_path, **FILLED_IN))
 
     assert config.problems == ()
     assert config.options.releases.inputs[0].action == "proceed"
@@ -141,6 +167,15 @@ def test_the_dockerfile_installs_the_locked_dependencies_and_runs_serve_unprivil
     assert users and users[-1] not in ("root", "0")
     assert json.loads(cmd)[:2] == ["releasegate", "serve"]
     assert_is_a_releasegate_command(json.loads(cmd))
+
+
+def test_every_documented_waitress_command_limits_the_body_size() -> None:
+    production = (REPOSITORY / "docs" / "production.md").read_text(encoding="utf-8")
+    commands = re.findall(r'waitress-serve[ "][^`\]]*', production)
+
+    assert len(commands) >= 2
+    for command in commands:
+        assert "--max-request-body-size=65536" in command, command
 
 
 def test_the_subset_reader_agrees_with_pyyaml() -> None:

@@ -11,7 +11,7 @@ from releasegate.config.tests.setting_names import environment_names
 
 REQUIRED = {
     "SECRET_KEY": "s" * 40,
-    "JENKINS_URL": "https://jenkins.example.com/",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "jenkins-token-value",
 }
@@ -40,7 +40,7 @@ def test_plain_secrets_are_masked_and_missing_ones_said() -> None:
 
     assert values["SECRET_KEY"] == values["JENKINS_TOKEN"] == "***"
     assert values["JENKINS_PASSWORD"] == NOT_SET
-    assert values["JENKINS_URL"] == "https://jenkins.example.com/"
+    assert values["JENKINS_URL"] == "https://jenkins.corp.internal/"
 
 
 def test_unconfigured_dingtalk_is_said_once() -> None:

@@ -11,7 +11,7 @@ from releasegate.config import load
 
 VALID = {
     "SECRET_KEY": "k" * 50,
-    "JENKINS_URL": "https://jenkins.example.com/",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "11aa22bb33cc",
 }

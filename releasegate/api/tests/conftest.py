@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Permission, User
 from pytest_django.fixtures import Settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from releasegate.api.tokens import issue
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
 from releasegate.config import JenkinsSettings, LocalGroup, LocalOptions, load
 from releasegate.releases.tests.engine_harness import Harness
@@ -29,7 +29,7 @@ def person(username: str, dingtalk_user_id: str = "", *permissions: str) -> User
 
 def token_client(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue(user)}")
     return client
 
 

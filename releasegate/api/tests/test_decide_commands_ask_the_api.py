@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
-from rest_framework.authtoken.models import Token
 
 from releasegate.api.tests.conftest import person
+from releasegate.api.tokens import issue
 from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.ports import ReleaseRequest
 from releasegate.releases.models import LocalApproval, LocalDecision
@@ -32,7 +32,7 @@ def asked() -> str:
 
 def as_person(live_server: LiveServer, login: str) -> dict[str, str]:
     """The running ReleaseGate's address and `login`'s token, as the commands read them."""
-    token = Token.objects.create(user=person(login)).key
+    token = issue(person(login))
     return {"RELEASEGATE_URL": live_server.url, "RELEASEGATE_TOKEN": token}
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
-from rest_framework.authtoken.models import Token
 
 from releasegate.api.tests.conftest import person
+from releasegate.api.tokens import issue
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
@@ -30,7 +30,7 @@ def server(
 ) -> dict[str, str]:
     """The running ReleaseGate's address and Zhang San's token, as the command reads them."""
     configure_dingtalk(dingtalk)
-    token = Token.objects.create(user=person("zhangsan", "zhangsan")).key
+    token = issue(person("zhangsan", "zhangsan"))
     return {"RELEASEGATE_URL": live_server.url, "RELEASEGATE_TOKEN": token}
 
 

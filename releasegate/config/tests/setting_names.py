@@ -24,7 +24,7 @@ REPOSITORY = PACKAGE.parent
 # Values that make every branch of the loader read what it can read.
 _COMPLETE = {
     "SECRET_KEY": "k" * 50,
-    "JENKINS_URL": "https://jenkins.example.com/",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
     "JENKINS_USER": "releasegate",
     "JENKINS_TOKEN": "token",
     "DINGTALK_CONNECTOR_AUTH": "basic",

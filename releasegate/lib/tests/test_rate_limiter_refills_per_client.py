@@ -41,3 +41,15 @@ def test_it_forgets_the_least_recently_seen_client_beyond_its_size() -> None:
 
 def test_retry_after_is_whole_seconds_and_at_least_one() -> None:
     assert [retry_after(s) for s in (0.01, 1.0, 1.2)] == ["1", "1", "2"]
+
+
+def test_waiting_says_how_long_without_taking_a_token() -> None:
+    limiter = RateLimiter(rate=2, burst=1)
+
+    assert limiter.waiting("a", now=0.0) == 0.0
+    limiter.admit("a", now=0.0)
+
+    assert limiter.waiting("a", now=0.0) == 0.5
+    assert limiter.waiting("a", now=0.25) == 0.25
+    assert limiter.waiting("a", now=0.5) == 0.0
+    assert limiter.admit("a", now=0.5) == (0.0, False)

@@ -20,10 +20,6 @@ def token_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "CONFIG", config)
 
 
-def test_without_a_token_setting_anyone_may_scrape(client: Client) -> None:
-    assert client.get("/metrics").status_code == 200
-
-
 @pytest.mark.usefixtures("token_set")
 def test_a_scrape_without_the_token_is_refused(client: Client) -> None:
     response = client.get("/metrics")

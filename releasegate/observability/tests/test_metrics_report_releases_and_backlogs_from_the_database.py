@@ -103,6 +103,7 @@ def test_an_unreadable_database_is_reported_not_a_failed_scrape(
     assert value(registry, "releasegate_releases", state="RECEIVED") is None
 
 
+@pytest.mark.usefixtures("metrics_open")
 def test_the_endpoint_serves_them_in_prometheus_text_format(client: Client) -> None:
     response = client.get("/metrics")
 

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 POD = "10.244.1.17:8000"
 
 
+@pytest.mark.usefixtures("metrics_open")
 def test_health_and_metrics_answer_a_host_not_in_allowed_hosts(client: Client) -> None:
     assert client.get("/healthz", HTTP_HOST=POD).status_code == 200
     assert client.get("/metrics", HTTP_HOST=POD).status_code == 200

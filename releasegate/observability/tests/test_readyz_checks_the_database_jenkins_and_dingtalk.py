@@ -4,7 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.contrib.auth.models import User
+from django.db import OperationalError
 from django.test import Client
 from prometheus_client import REGISTRY
 
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.django_db
 
 WRONG_TOKEN = "wrong-jenkins-token-value"
 WRONG_SECRET = "wrong-dingtalk-app-secret"
+
+
+@pytest.fixture
+def client(client: Client) -> Client:
+    """An operator's browser: the details (how long, why) are shown to staff only."""
+    client.force_login(User.objects.create_user("ops", is_staff=True))
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -190,7 +198,7 @@ def test_a_database_failure_is_named_without_its_details(
     def unreachable() -> None:
         raise OperationalError('password authentication failed for user "releasegate"')
 
-    monkeypatch.setattr(connection, "cursor", unreachable)
+    monkeypatch.setattr(health, "check_database", unreachable)
 
     status, body, text = probe(client)
 

@@ -28,7 +28,7 @@ SECRETS = {
     "DINGTALK_ROBOT_SECRET": "SECrobot-secret-2b2b2b",
 }
 ADDRESSES = {
-    "JENKINS_URL": "https://jenkins.example.com/",
+    "JENKINS_URL": "https://jenkins.corp.internal/",
     "JENKINS_USER": "releasegate",
     "DINGTALK_APP_KEY": "dingexampleappkey",
     "DINGTALK_AGENT_ID": "1000",
