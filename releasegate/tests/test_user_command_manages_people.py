@@ -68,11 +68,13 @@ def test_add_change_and_list(data_dir: Path) -> None:
 def test_the_password_can_come_from_stdin_and_must_be_good(data_dir: Path) -> None:
     command = [sys.executable, "-m", "releasegate", "user", "add", "lisi", "--password-stdin"]
     env = environment(SETTINGS, data_dir)
-    weak = subprocess.run(command, input="\n", env=env, capture_output=True, text=True)
+    empty = subprocess.run(command, input="\n", env=env, capture_output=True, text=True)
+    weak = subprocess.run(command, input="lisi1234\n", env=env, capture_output=True, text=True)
     good = subprocess.run(
         command, input="a-long-and-good-passphrase\n", env=env, capture_output=True, text=True
     )
 
+    assert empty.returncode == 2 and "password: it is empty" in empty.stderr
     assert weak.returncode == 2 and "password:" in weak.stderr
     assert good.returncode == 0, good.stderr
     assert "shown once" not in good.stdout
