@@ -121,6 +121,7 @@ def _connection_problems(console: Console) -> list[str]:
 _PLATFORM_SETTINGS = {
     "dingtalk": ("DINGTALK_APP_SECRET", "DINGTALK_API_BASE"),
     "feishu": ("FEISHU_APP_SECRET", "FEISHU_API_BASE"),
+    "wecom": ("WECOM_CORP_SECRET", "WECOM_API_BASE"),
 }
 
 

@@ -26,8 +26,10 @@ from releasegate.config.options import (
     LocalOptions,
     ReleaseOptions,
     ReleaseWindow,
+    WeComOptions,
 )
 from releasegate.config.problems import Problem
+from releasegate.config.wecom import WeComSettings
 
 __all__ = [
     "CatalogOptions",
@@ -49,5 +51,7 @@ __all__ = [
     "Problem",
     "ReleaseOptions",
     "ReleaseWindow",
+    "WeComOptions",
+    "WeComSettings",
     "load",
 ]

@@ -32,7 +32,7 @@ _TOP_LEVEL = {
     "log_level": "LOG_LEVEL",
     "public_url": "RELEASEGATE_PUBLIC_URL",
 }
-_SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_", "feishu": "FEISHU_"}
+_SECTIONS = {"jenkins": "JENKINS_", "dingtalk": "DINGTALK_", "feishu": "FEISHU_", "wecom": "WECOM_"}
 # Groups of settings whose variables do not follow their fields' names.
 _GROUPS = {
     "public": {

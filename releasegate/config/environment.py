@@ -18,6 +18,7 @@ from releasegate.config.options import FileConfig, read_options
 from releasegate.config.placeholders import refuse_placeholders
 from releasegate.config.problems import Problem
 from releasegate.config.public import PublicLimits, read_public_limits
+from releasegate.config.wecom import WeComSettings, read_wecom
 
 DEMO_SECRET_KEY_FILE = "demo-secret-key"
 
@@ -51,6 +52,7 @@ class Config:
     public_url: str = ""
     email: EmailSettings = field(default_factory=EmailSettings)
     feishu: FeishuSettings | None = None
+    wecom: WeComSettings | None = None
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -86,6 +88,7 @@ def load(environ: Mapping[str, str]) -> Config:
         public_url=_public_url(environ, problems),
         email=read_email(environ, problems),
         feishu=read_feishu(environ, problems),
+        wecom=read_wecom(environ, problems),
     )
     refuse_placeholders(environ, problems)
     return replace(loaded, problems=tuple(problems))

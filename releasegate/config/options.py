@@ -106,6 +106,16 @@ class FeishuOptions(_Section):
     reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
 
 
+class WeComOptions(_Section):
+    # Seconds allowed for each WeCom API call.
+    timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # WeCom's callbacks are best effort: look for approvals whose news was lost this
+    # often (0: never), among the template's applications made within the lookback. The
+    # approval APIs allow 600 calls a minute for the whole company (docs/wecom-setup.md).
+    reconcile_minutes: int = Field(5, ge=0, le=24 * 60)
+    reconcile_lookback_hours: int = Field(24, ge=1, le=30 * 24)
+
+
 class LocalGroup(_Section):
     """Who approves the releases of a project (or of one application of it) in
     ReleaseGate's own approvals."""
@@ -278,6 +288,7 @@ class FileConfig(_Section):
     form: FormMapping = FormMapping()
     dingtalk: DingTalkOptions = DingTalkOptions()
     feishu: FeishuOptions = FeishuOptions()
+    wecom: WeComOptions = WeComOptions()
     releases: ReleaseOptions = ReleaseOptions()
     # ReleaseGate's own approvals (approver groups), for teams without an approval
     # platform.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from releasegate.config import Config
 from releasegate.integrations.dingtalk import provider as dingtalk
 from releasegate.integrations.feishu import provider as feishu
+from releasegate.integrations.wecom import provider as wecom
 from releasegate.platforms import local
 from releasegate.releases.approvals.registry import Provider, ProviderFactory
 
@@ -24,9 +25,11 @@ PLATFORMS: dict[str, ProviderFactory] = {
     "local": _local,
     "dingtalk": dingtalk.provider,
     "feishu": feishu.provider,
+    "wecom": wecom.provider,
 }
 
 URLS: dict[str, str] = {
     "dingtalk": "releasegate.integrations.dingtalk.urls",
     "feishu": "releasegate.integrations.feishu.urls",
+    "wecom": "releasegate.integrations.wecom.urls",
 }

@@ -39,6 +39,8 @@ INGESTED_TYPES = frozenset(
         # Feishu's approval events (v1).
         "approval_instance",
         "approval_task",
+        # WeCom's approval change callback.
+        "sys_approval_change",
         "connector_node",
         "request",
         "reconcile",

@@ -111,7 +111,7 @@ def test_without_any_approval_platform_it_says_so(tmp_path: Path) -> None:
     result = releasegate("check", env=env, data_dir=tmp_path)
 
     assert result.returncode == 1
-    assert "approvals        none (not configured: local, dingtalk, feishu)" in result.stdout
+    assert "approvals        none (not configured: local, dingtalk, feishu, wecom)" in result.stdout
     assert "approvals: no approval platform is configured" in result.stdout
     assert "DINGTALK_APP_KEY:" not in result.stdout
 

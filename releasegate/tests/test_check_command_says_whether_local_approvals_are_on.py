@@ -36,7 +36,7 @@ def test_without_groups_they_are_said_not_configured(tmp_path: Path) -> None:
     result = releasegate("check", env=env, data_dir=tmp_path)
 
     assert result.returncode == 0, result.stdout
-    assert "approvals        dingtalk (not configured: local, feishu)" in result.stdout
+    assert "approvals        dingtalk (not configured: local, feishu, wecom)" in result.stdout
 
 
 def test_with_groups_they_are_enabled_alone(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_with_groups_they_are_enabled_alone(tmp_path: Path) -> None:
     result = releasegate("check", env=env, data_dir=tmp_path)
 
     assert result.returncode == 0, result.stdout
-    assert "approvals        local (not configured: dingtalk, feishu)" in result.stdout
+    assert "approvals        local (not configured: dingtalk, feishu, wecom)" in result.stdout
 
 
 def test_a_wrong_group_is_named(tmp_path: Path) -> None:

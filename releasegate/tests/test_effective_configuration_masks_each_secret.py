@@ -54,10 +54,18 @@ def test_tables_of_the_file_stay_one_value() -> None:
     assert options["releases.horizon_days"] == "30"
 
 
+WECOM = {
+    "WECOM_CORP_ID": "wwexamplecorp",
+    "WECOM_CORP_SECRET": "wecom-secret-value",
+    "WECOM_AGENT_ID": "1000002",
+    "WECOM_TEMPLATE_ID": "template-id",
+}
+
+
 def test_every_variable_the_server_reads_is_listed() -> None:
     # Read by `releasegate request` on the user's machine, not by the server.
     client_side = {"RELEASEGATE_URL", "RELEASEGATE_TOKEN"}
-    everything = {**REQUIRED, **DEMO_DINGTALK, **DEMO_FEISHU}
+    everything = {**REQUIRED, **DEMO_DINGTALK, **DEMO_FEISHU, **WECOM}
 
     listed = set(shown(everything))
     # Request headers read from a WSGI environ are not settings.

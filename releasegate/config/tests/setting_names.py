@@ -31,6 +31,7 @@ _COMPLETE = {
     "DINGTALK_CONNECTOR_SECRET": "user:password",
     "DINGTALK_ROBOT_WEBHOOK": "https://oapi.dingtalk.com/robot/send?access_token=t",
     "FEISHU_APP_ID": "cli_example",
+    "WECOM_CORP_ID": "wwexample",
 }
 
 

@@ -19,10 +19,10 @@ from urllib.parse import quote
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project
+from releasegate.catalog.option_ids import application_id, choice_id, chosen, project_id
 from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.integrations.feishu import errors
 from releasegate.integrations.feishu.client import FeishuClient
-from releasegate.integrations.feishu.option_ids import application_id, choice_id, chosen, project_id
 from releasegate.integrations.feishu.raw import RawInstance, RawTask
 from releasegate.releases.approvals.instance import (
     ApprovalInstance,

@@ -34,14 +34,14 @@ from releasegate.catalog.lookup import (
     option_label,
     parameter_values,
 )
-from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
-from releasegate.integrations.feishu.crypto import encrypt, same_secret
-from releasegate.integrations.feishu.option_ids import (
+from releasegate.catalog.option_ids import (
     application_id,
     choice_id,
     chosen,
     project_id,
 )
+from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
+from releasegate.integrations.feishu.crypto import encrypt, same_secret
 from releasegate.integrations.guard import public_endpoint
 from releasegate.lib.validation import first_problem
 

@@ -1,4 +1,4 @@
-"""Option ids of the form's external sources (reference §A1).
+"""Option ids of an approval form's external sources (Feishu's 关联外部选项, WeCom's picker).
 
 Feishu stores the chosen option's `id` in the instance and needs every id "globally unique
 and fixed" across all external sources of one form, or options get mixed up. A project
