@@ -30,6 +30,10 @@ class WeComSettings:
     api_base: str
     # The group robot's webhook URL carries its key.
     robot_webhook: str = field(repr=False)
+    # The picker pages: the JS-SDK they load ("": WeCom's own), and the token their
+    # address must carry ("": none).
+    jssdk_url: str = ""
+    picker_token: str = field(default="", repr=False)
 
     @property
     def callbacks(self) -> bool:
@@ -78,6 +82,9 @@ def read_wecom(environ: Mapping[str, str], problems: list[Problem]) -> WeComSett
     webhook = value("WECOM_ROBOT_WEBHOOK")
     if webhook and "key" not in parse_qs(urlsplit(webhook).query):
         problems.append(Problem("WECOM_ROBOT_WEBHOOK", "must be the robot's URL with ?key=…"))
+    jssdk_url, picker_token = value("WECOM_JSSDK_URL"), value("WECOM_PICKER_TOKEN")
+    if jssdk_url and urlsplit(jssdk_url).scheme not in ("http", "https"):
+        problems.append(Problem("WECOM_JSSDK_URL", f"{jssdk_url!r} is not an http(s) URL"))
     if len(problems) > found:
         return None
     return WeComSettings(
@@ -89,4 +96,6 @@ def read_wecom(environ: Mapping[str, str], problems: list[Problem]) -> WeComSett
         callback_aes_key=aes_key,
         api_base=api_base,
         robot_webhook=webhook,
+        jssdk_url=jssdk_url,
+        picker_token=picker_token,
     )
