@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from releasegate.api.tokens import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def signed_in(client: Client, django_user_model: type[User]) -> Client:
 @pytest.fixture
 def api(client: Client, django_user_model: type[User]) -> Client:
     user = django_user_model.objects.create_user("lisi", password="pw")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.create(user=user).key}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {issue(user)}"
     return client
 
 
