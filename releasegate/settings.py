@@ -20,6 +20,13 @@ BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+# Behind a proxy that terminates TLS (releasegate.config.proxy): the origins forms may come
+# from, the header that says a request was HTTPS, and cookies only sent over HTTPS.
+CSRF_TRUSTED_ORIGINS = list(CONFIG.proxy.trusted_origins)
+if CONFIG.proxy.ssl_header:
+    SECURE_PROXY_SSL_HEADER = (CONFIG.proxy.ssl_header, "https")
+if CONFIG.proxy.https and CONFIG.proxy.ssl_header:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -54,6 +54,10 @@ _GROUPS = {
         "use_ssl": "EMAIL_USE_SSL",
         "from_address": "DEFAULT_FROM_EMAIL",
     },
+    "proxy": {
+        "trusted_origins": "RELEASEGATE_TRUSTED_ORIGINS",
+        "ssl_header": "RELEASEGATE_PROXY_SSL_HEADER",
+    },
 }
 NOT_SET = "(not set)"
 

@@ -17,6 +17,7 @@ from releasegate.config.observability import ObservabilitySettings, read_observa
 from releasegate.config.options import FileConfig, read_options
 from releasegate.config.placeholders import refuse_placeholders
 from releasegate.config.problems import Problem
+from releasegate.config.proxy import ProxySettings, read_proxy
 from releasegate.config.public import PublicLimits, read_public_limits
 from releasegate.config.wecom import WeComSettings, read_wecom
 
@@ -53,6 +54,7 @@ class Config:
     email: EmailSettings = field(default_factory=EmailSettings)
     feishu: FeishuSettings | None = None
     wecom: WeComSettings | None = None
+    proxy: ProxySettings = field(default_factory=ProxySettings)
 
 
 def load(environ: Mapping[str, str]) -> Config:
@@ -85,7 +87,8 @@ def load(environ: Mapping[str, str]) -> Config:
         config_path=config_path,
         public=read_public_limits(environ, problems),
         observability=read_observability(environ, problems, demo),
-        public_url=_public_url(environ, problems),
+        public_url=(public_url := _public_url(environ, problems)),
+        proxy=read_proxy(environ, public_url, problems),
         email=read_email(environ, problems),
         feishu=read_feishu(environ, problems),
         wecom=read_wecom(environ, problems),
