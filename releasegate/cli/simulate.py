@@ -1,5 +1,5 @@
-"""`releasegate simulate jenkins|dingtalk|feishu`: a simulated Jenkins, DingTalk or Feishu on
-loopback, for trying things out, the demo, tests and benchmarks."""
+"""`releasegate simulate jenkins|dingtalk|feishu|wecom`: a simulated Jenkins, DingTalk, Feishu
+or WeCom on loopback, for trying things out, the demo, tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("simulate", help="run a simulated Jenkins, DingTalk or Feishu")
+    parser = subparsers.add_parser(
+        "simulate", help="run a simulated Jenkins, DingTalk, Feishu or WeCom"
+    )
     systems = parser.add_subparsers(dest="system", required=True, metavar="SYSTEM")
     jenkins = systems.add_parser("jenkins", help="a Jenkins that speaks the real REST API")
     jenkins.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
@@ -26,6 +28,7 @@ def register(subparsers: Any) -> None:
     jenkins.set_defaults(run=run_jenkins)
     register_dingtalk(systems)
     register_feishu(systems)
+    register_wecom(systems)
 
 
 def register_dingtalk(systems: Any) -> None:
@@ -120,6 +123,38 @@ def register_feishu(systems: Any) -> None:
         help="multiply the push retry delays (15 s, 5 min, 1 h, 6 h) by this (default: 1)",
     )
     feishu.set_defaults(run=run_feishu)
+
+
+def register_wecom(systems: Any) -> None:
+    from releasegate.simulators.wecom.settings import SimSettings as WeComSettings
+
+    demo = WeComSettings.demo()
+    wecom = systems.add_parser(
+        "wecom", help="WeCom's token, approval, callback, message and group-robot APIs"
+    )
+    option = wecom.add_argument
+    option("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    option("--port", type=int, default=8084, help="port (0 picks a free one)")
+    option("--corp-id", default=demo.corp_id, help="the corp's CorpID")
+    option("--corp-secret", default=demo.corp_secret, help="the app's Secret")
+    option("--agent-id", type=int, default=demo.agent_id, help="the app's AgentId")
+    option("--template-id", default=demo.template_id, help="the release template's id")
+    option("--callback-token", default=demo.callback_token, help="the callback's Token")
+    option("--aes-key", default=demo.encoding_aes_key, help="the callback's EncodingAESKey")
+    option("--callback-url", help="where to call back sys_approval_change (default: nowhere)")
+    option(
+        "--picker-url",
+        help="ReleaseGate's picker pages' base URL: the form opens <url>/projects and "
+        "<url>/applications for the external-options selectors (default: plain inputs)",
+    )
+    option("--robot-key", default=demo.robot_key, help="the group robot's webhook key")
+    option(
+        "--drop-probability",
+        type=float,
+        default=0.0,
+        help="the chance that a callback is never sent, as WeCom warns (default: 0)",
+    )
+    wecom.set_defaults(run=run_wecom)
 
 
 def run_jenkins(args: argparse.Namespace) -> int:
@@ -236,6 +271,48 @@ def run_feishu(args: argparse.Namespace) -> int:
     print(f"  control API:        {simulator.url}_sim/")
     events = "events" if args.long_connection else "no events: they go to the event url"
     print(f"  long connection:    {simulator.url}callback/ws/endpoint ({events})")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        simulator.serve_forever()
+    return 0
+
+
+def run_wecom(args: argparse.Namespace) -> int:
+    from releasegate.simulators.wecom.crypto import aes_key
+    from releasegate.simulators.wecom.server import WeComSimulator
+    from releasegate.simulators.wecom.settings import SimSettings as WeComSettings
+
+    try:
+        aes_key(args.aes_key)
+    except ValueError as exc:
+        print(f"releasegate simulate: --aes-key: {exc}", file=sys.stderr)
+        return 2
+    settings = WeComSettings.demo(
+        corp_id=args.corp_id,
+        corp_secret=args.corp_secret,
+        agent_id=args.agent_id,
+        template_id=args.template_id,
+        callback_token=args.callback_token,
+        encoding_aes_key=args.aes_key,
+        callback_url=args.callback_url,
+        picker_url=args.picker_url,
+        robot_key=args.robot_key,
+        drop_probability=args.drop_probability,
+    )
+    simulator = WeComSimulator(settings, host=args.host, port=args.port)
+    print(f"WeCom simulator at {simulator.url}")
+    print(f"  corp id:        {settings.corp_id}")
+    print(f"  corp secret:    {settings.corp_secret}")
+    print(f"  agent id:       {settings.agent_id}")
+    print(f"  template id:    {settings.template_id}")
+    print(f"  callback token: {settings.callback_token}")
+    print(f"  aes key:        {settings.encoding_aes_key}")
+    print(f"  callback url:   {settings.callback_url or '(none: nothing is called back)'}")
+    print(f"  picker url:     {settings.picker_url or '(none: plain inputs)'}")
+    print(f"  robot:          {simulator.robot_webhook}")
+    print(f"  js-sdk:         {simulator.url}jssdk/jwxwork.js")
+    print(f"  form:           {simulator.url}_sim/form")
+    print(f"  control API:    {simulator.url}_sim/")
     sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         simulator.serve_forever()

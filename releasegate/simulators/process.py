@@ -14,7 +14,7 @@ class SimulatorProcess(ServiceProcess):
 
     def __init__(
         self,
-        system: Literal["jenkins", "dingtalk", "feishu"],
+        system: Literal["jenkins", "dingtalk", "feishu", "wecom"],
         options: Sequence[str] = (),
         *,
         log: IO[str] | None = None,
