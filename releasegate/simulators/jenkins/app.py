@@ -8,11 +8,9 @@ input steps are input_steps.py's; stage view's JSON is stage_view.py's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import unquote
 
-from releasegate.lib.collector import cyclic_gc_paused
-from releasegate.simulators.jenkins import input_steps
+from releasegate.simulators.jenkins import api, computers, identity, input_steps
 from releasegate.simulators.jenkins.export import Exporter, console_bytes, item_path
 from releasegate.simulators.jenkins.model import SimBuild, SimFolder, SimJob, SimQueueItem
 from releasegate.simulators.jenkins.parameters import (
@@ -29,14 +27,13 @@ from releasegate.simulators.jenkins.responses import (
     failure,
     html_page,
     json_response,
+    login_required,
     not_found,
     redirect,
-    servlet_exception,
 )
 from releasegate.simulators.jenkins.security import CRUMB_FIELD, SESSION_COOKIE, Caller, Security
 from releasegate.simulators.jenkins.stage_view import StageView
 from releasegate.simulators.jenkins.state import World
-from releasegate.simulators.jenkins.tree import TreeSyntaxError, parse_tree, prune_depth, prune_tree
 
 # Query names buildWithParameters reserves for itself (ParameterizedJobMixIn).
 RESERVED_QUERY = {"delay", "token", "cause"}
@@ -49,8 +46,6 @@ PERMALINKS: dict[str, Callable[[SimBuild], bool]] = {
     "lastUnstableBuild": lambda b: b.result == "UNSTABLE",
     "lastUnsuccessfulBuild": lambda b: not b.building and b.result != "SUCCESS",
 }
-# Api.setHeaders, on every `/api/*` answer.
-API_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "deny"}
 
 
 class JenkinsApp:
@@ -68,6 +63,10 @@ class JenkinsApp:
             caller = self.security.authenticate(request)
             if request.method == "POST":
                 self.security.check_crumb(request, caller)
+            segments = self._segments(request.path)
+            if segments[:1] == ["whoAmI"]:
+                # An UnprotectedRootAction: served without Overall/Read.
+                return self._who_am_i(request, caller, segments[1:])
             self.security.need(caller, "read")
             with self.world.lock:
                 self.world.advance()
@@ -103,31 +102,63 @@ class JenkinsApp:
     def _route_root(self, request: Request, caller: Caller, segments: list[str]) -> Response:
         if not segments:
             return html_page("Dashboard")
-        if segments == ["api", "json"]:
-            return self._api(request, self.export.root_object())
-        if segments == ["crumbIssuer", "api", "json"]:
-            return self._issue_crumb(caller)
-        if segments == ["queue", "api", "json"]:
-            return self._api(request, self.export.queue())
-        if (
-            len(segments) == 5
-            and segments[:2] == ["queue", "item"]
-            and segments[3:] == ["api", "json"]
-        ):
-            item = self.world.queue_item(int(segments[2])) if segments[2].isdigit() else None
-            if item is None:
-                raise not_found()
-            return self._api(request, self.export.queue_item(item))
+        if api.is_api(segments):
+            return api.serve(request, segments[1], self.export.root_object())
+        if segments[:1] == ["crumbIssuer"] and api.is_api(segments[1:]):
+            return self._issue_crumb(request, caller, segments[2])
         if segments == ["queue", "cancelItem"]:
             _require_post(request)
             return self._cancel_item(request, caller)
+        if segments[:1] == ["queue"]:
+            return self._route_queue(request, segments[1:])
+        if segments[:1] in (["me"], ["user"], ["computer"]):
+            return self._route_people_and_nodes(request, caller, segments)
+        raise not_found()
+
+    def _route_queue(self, request: Request, rest: list[str]) -> Response:
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.queue())
+        if len(rest) == 4 and rest[0] == "item" and api.is_api(rest[2:]):
+            item = self.world.queue_item(int(rest[1])) if rest[1].isdigit() else None
+            if item is None:
+                raise not_found()
+            return api.serve(request, rest[3], self.export.queue_item(item))
+        raise not_found()
+
+    def _route_people_and_nodes(
+        self, request: Request, caller: Caller, segments: list[str]
+    ) -> Response:
+        if segments[0] == "me" and api.is_api(segments[1:]):
+            if caller.user is None:
+                raise login_required("/me is not available when not logged in")
+            return api.serve(request, segments[2], identity.user(caller.user, self.export.root))
+        if segments[0] == "user" and len(segments) == 4 and api.is_api(segments[2:]):
+            # The default IdStrategy compares user ids case-insensitively.
+            found = next(
+                (u for u in self.world.users.values() if u.name.lower() == segments[1].lower()),
+                None,
+            )
+            if found is None:
+                raise not_found()
+            return api.serve(request, segments[3], identity.user(found, self.export.root))
+        if segments[0] == "computer" and api.is_api(segments[1:]):
+            return api.serve(request, segments[2], computers.computer_set(self.export))
+        if segments[:2] == ["computer", computers.BUILT_IN] and api.is_api(segments[2:]):
+            return api.serve(request, segments[3], computers.built_in(self.export))
+        raise not_found()
+
+    def _who_am_i(self, request: Request, caller: Caller, rest: list[str]) -> Response:
+        if not rest:
+            return html_page("Who Am I")
+        if api.is_api(rest):
+            return api.serve(request, rest[1], identity.who_am_i(caller))
         raise not_found()
 
     def _route_folder(self, request: Request, folder: SimFolder, rest: list[str]) -> Response:
         if not rest:
             return html_page(folder.display_name)
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.folder(folder))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.folder(folder))
         raise not_found()
 
     def _route_job(
@@ -135,8 +166,8 @@ class JenkinsApp:
     ) -> Response:
         if not rest:
             return html_page(job.spec.display_name or job.name)
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.job(job))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.job(job))
         if rest == ["build"]:
             return self._build(request, caller, job)
         if rest == ["buildWithParameters"]:
@@ -162,8 +193,8 @@ class JenkinsApp:
     ) -> Response:
         if not rest or rest == ["console"]:
             return html_page(f"{build.job.full_name} #{build.number}")
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.build(build))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.build(build))
         if rest == ["consoleText"]:
             return Response(200, console_bytes(build), "text/plain;charset=UTF-8")
         if rest == ["logText", "progressiveText"]:
@@ -183,40 +214,16 @@ class JenkinsApp:
 
     # -- reading ------------------------------------------------------------------
 
-    def _api(self, request: Request, obj: dict[str, Any]) -> Response:
-        """stapler serveExposedBean: `tree` wins over `depth`; bad values are a 500."""
-        # A large listing is an allocation burst of acyclic objects; see lib/collector.py.
-        with cyclic_gc_paused():
-            response = json_response(self._pruned(request, obj))
-        response.headers.update(API_HEADERS)
-        return response
-
-    def _pruned(self, request: Request, obj: dict[str, Any]) -> Any:
-        tree = request.first("tree")
-        if tree is not None:
-            try:
-                return prune_tree(obj, parse_tree(tree))
-            except TreeSyntaxError as exc:
-                raise servlet_exception(
-                    f"Malformed tree expression: java.lang.IllegalArgumentException: {exc}"
-                ) from None
-        depth = request.first("depth") or "0"
-        if not depth.lstrip("-").isdigit():
-            raise servlet_exception("Depth parameter must be a number")
-        return prune_depth(obj, int(depth))
-
-    def _issue_crumb(self, caller: Caller) -> Response:
+    def _issue_crumb(self, request: Request, caller: Caller, flavour: str) -> Response:
         if not self.world.scenario.csrf:
             raise not_found()
         crumb, new_session = self.security.issue_crumb(caller)
-        response = json_response(
-            {
-                "_class": "hudson.security.csrf.DefaultCrumbIssuer",
-                "crumb": crumb,
-                "crumbRequestField": CRUMB_FIELD,
-            }
-        )
-        response.headers.update(API_HEADERS)
+        issuer = {
+            "_class": "hudson.security.csrf.DefaultCrumbIssuer",
+            "crumb": crumb,
+            "crumbRequestField": CRUMB_FIELD,
+        }
+        response = api.serve(request, flavour, issuer)
         if new_session is not None:
             cookie = f"{SESSION_COOKIE}={new_session}; Path={self.context_path}; HttpOnly"
             response.headers["Set-Cookie"] = cookie
