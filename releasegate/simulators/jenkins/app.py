@@ -1,8 +1,10 @@
 """The simulated Jenkins' HTTP API: routing and every endpoint.
 
 Transport-free: `JenkinsApp.handle(request)` turns a parsed request into a response, so
-the server (server.py) only adds sockets and faults. Who may do what is security.py's;
-input steps are input_steps.py's; stage view's JSON is stage_view.py's.
+the server (server.py) only adds sockets and faults. The routes at the root (queue,
+crumbs, people, nodes) are root_routes.py's; the `api/*` flavours api.py's; who may do
+what is security.py's; input steps are input_steps.py's; stage view's JSON is
+stage_view.py's.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from releasegate.simulators.jenkins import api, computers, identity, input_steps
+from releasegate.simulators.jenkins import api, input_steps
 from releasegate.simulators.jenkins.export import Exporter, console_bytes, item_path
 from releasegate.simulators.jenkins.model import SimBuild, SimFolder, SimJob, SimQueueItem
 from releasegate.simulators.jenkins.parameters import (
@@ -27,11 +29,12 @@ from releasegate.simulators.jenkins.responses import (
     failure,
     html_page,
     json_response,
-    login_required,
     not_found,
     redirect,
+    require_post,
 )
-from releasegate.simulators.jenkins.security import CRUMB_FIELD, SESSION_COOKIE, Caller, Security
+from releasegate.simulators.jenkins.root_routes import RootRoutes
+from releasegate.simulators.jenkins.security import Caller, Security
 from releasegate.simulators.jenkins.stage_view import StageView
 from releasegate.simulators.jenkins.state import World
 
@@ -55,6 +58,7 @@ class JenkinsApp:
         self.stage_view = StageView(world, root_url)
         self.context_path = self.stage_view.context_path
         self.security = Security(world.users, world.scenario.csrf)
+        self.root = RootRoutes(world, self.export, self.security, self.context_path)
 
     # -- entry --------------------------------------------------------------------
 
@@ -66,7 +70,7 @@ class JenkinsApp:
             segments = self._segments(request.path)
             if segments[:1] == ["whoAmI"]:
                 # An UnprotectedRootAction: served without Overall/Read.
-                return self._who_am_i(request, caller, segments[1:])
+                return self.root.who_am_i(request, caller, segments[1:])
             self.security.need(caller, "read")
             with self.world.lock:
                 self.world.advance()
@@ -94,65 +98,10 @@ class JenkinsApp:
             item, segments = found, segments[2:]
             children = found.children if isinstance(found, SimFolder) else {}
         if item is None:
-            return self._route_root(request, caller, segments)
+            return self.root.route(request, caller, segments)
         if isinstance(item, SimFolder):
             return self._route_folder(request, item, segments)
         return self._route_job(request, caller, item, segments)
-
-    def _route_root(self, request: Request, caller: Caller, segments: list[str]) -> Response:
-        if not segments:
-            return html_page("Dashboard")
-        if api.is_api(segments):
-            return api.serve(request, segments[1], self.export.root_object())
-        if segments[:1] == ["crumbIssuer"] and api.is_api(segments[1:]):
-            return self._issue_crumb(request, caller, segments[2])
-        if segments == ["queue", "cancelItem"]:
-            _require_post(request)
-            return self._cancel_item(request, caller)
-        if segments[:1] == ["queue"]:
-            return self._route_queue(request, segments[1:])
-        if segments[:1] in (["me"], ["user"], ["computer"]):
-            return self._route_people_and_nodes(request, caller, segments)
-        raise not_found()
-
-    def _route_queue(self, request: Request, rest: list[str]) -> Response:
-        if api.is_api(rest):
-            return api.serve(request, rest[1], self.export.queue())
-        if len(rest) == 4 and rest[0] == "item" and api.is_api(rest[2:]):
-            item = self.world.queue_item(int(rest[1])) if rest[1].isdigit() else None
-            if item is None:
-                raise not_found()
-            return api.serve(request, rest[3], self.export.queue_item(item))
-        raise not_found()
-
-    def _route_people_and_nodes(
-        self, request: Request, caller: Caller, segments: list[str]
-    ) -> Response:
-        if segments[0] == "me" and api.is_api(segments[1:]):
-            if caller.user is None:
-                raise login_required("/me is not available when not logged in")
-            return api.serve(request, segments[2], identity.user(caller.user, self.export.root))
-        if segments[0] == "user" and len(segments) == 4 and api.is_api(segments[2:]):
-            # The default IdStrategy compares user ids case-insensitively.
-            found = next(
-                (u for u in self.world.users.values() if u.name.lower() == segments[1].lower()),
-                None,
-            )
-            if found is None:
-                raise not_found()
-            return api.serve(request, segments[3], identity.user(found, self.export.root))
-        if segments[0] == "computer" and api.is_api(segments[1:]):
-            return api.serve(request, segments[2], computers.computer_set(self.export))
-        if segments[:2] == ["computer", computers.BUILT_IN] and api.is_api(segments[2:]):
-            return api.serve(request, segments[3], computers.built_in(self.export))
-        raise not_found()
-
-    def _who_am_i(self, request: Request, caller: Caller, rest: list[str]) -> Response:
-        if not rest:
-            return html_page("Who Am I")
-        if api.is_api(rest):
-            return api.serve(request, rest[1], identity.who_am_i(caller))
-        raise not_found()
 
     def _route_folder(self, request: Request, folder: SimFolder, rest: list[str]) -> Response:
         if not rest:
@@ -214,21 +163,6 @@ class JenkinsApp:
 
     # -- reading ------------------------------------------------------------------
 
-    def _issue_crumb(self, request: Request, caller: Caller, flavour: str) -> Response:
-        if not self.world.scenario.csrf:
-            raise not_found()
-        crumb, new_session = self.security.issue_crumb(caller)
-        issuer = {
-            "_class": "hudson.security.csrf.DefaultCrumbIssuer",
-            "crumb": crumb,
-            "crumbRequestField": CRUMB_FIELD,
-        }
-        response = api.serve(request, flavour, issuer)
-        if new_session is not None:
-            cookie = f"{SESSION_COOKIE}={new_session}; Path={self.context_path}; HttpOnly"
-            response.headers["Set-Cookie"] = cookie
-        return response
-
     def _progressive_text(self, request: Request, build: SimBuild) -> Response:
         text = console_bytes(build)
         raw_start = request.first("start") or "0"
@@ -289,7 +223,7 @@ class JenkinsApp:
     def _check_build_permission(self, request: Request, caller: Caller) -> None:
         """BuildAuthorizationToken.checkPermission: Item.BUILD, then POST (405)."""
         self.security.need(caller, "build")
-        _require_post(request)
+        require_post(request)
 
     def _queue_location(self, request: Request, item: SimQueueItem) -> str:
         return self._location(request, f"{self.context_path}queue/item/{item.id}/")
@@ -304,22 +238,9 @@ class JenkinsApp:
             url = base if url == "." else base + url
         return request.origin() + url
 
-    def _cancel_item(self, request: Request, caller: Caller) -> Response:
-        """Queue.doCancelItem (2.211+): 404 unknown or gone, 422 without Item.CANCEL."""
-        raw = request.first("id") or "0"
-        item = self.world.queue.get(int(raw)) if raw.isdigit() else None
-        if item is None or not item.live:
-            return Response(404, f"Provided id ({raw}) not found".encode())
-        if not caller.may("cancel"):
-            return Response(422, f"Item for id ({raw}) is not cancellable".encode())
-        self.world.cancel(item.id)
-        return Response(204)
-
-    # -- builds -------------------------------------------------------------------
-
     def _stop(self, request: Request, caller: Caller, build: SimBuild) -> Response:
         """Run.doStop: a no-op on a finished build; back to the previous page."""
-        _require_post(request)
+        require_post(request)
         self.security.need(caller, "cancel")
         self.world.stop(build, caller.name)
         return redirect(self._location(request, request.headers.get("referer") or "."), 302)
@@ -335,7 +256,7 @@ class JenkinsApp:
             or input_steps.pending_input(build, rest[0]) is None
         ):
             raise not_found()
-        _require_post(request)
+        require_post(request)
         input_steps.answer(self.world, request, caller, build, rest[1])
         if rest[1] == "submit":
             console = f"{self.context_path}{item_path(build.job.full_name)}{build.number}/console"
@@ -353,16 +274,10 @@ class JenkinsApp:
             pending = self.stage_view.pending_input_actions(build)
             return json_response(pending[0] if pending else None)
         if rest == ["inputSubmit"]:
-            _require_post(request)
+            require_post(request)
             input_steps.submit_from_stage_view(self.world, request, caller, build)
             return json_response(None)
         raise not_found()
-
-
-def _require_post(request: Request) -> None:
-    """@RequirePOST: 405 with `Allow: POST`."""
-    if request.method != "POST":
-        raise JenkinsFailure(405, "This URL requires POST", headers={"Allow": "POST"})
 
 
 def _user_cause(caller: Caller) -> dict[str, str]:

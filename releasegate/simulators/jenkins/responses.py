@@ -91,6 +91,12 @@ def login_required(reason: str, headers: dict[str, str] | None = None) -> Jenkin
     return JenkinsFailure(403, "Authentication required", "login", headers)
 
 
+def require_post(request: Request) -> None:
+    """@RequirePOST: 405 with `Allow: POST`."""
+    if request.method != "POST":
+        raise JenkinsFailure(405, "This URL requires POST", headers={"Allow": "POST"})
+
+
 def redirect(location: str, status: int = 302) -> Response:
     return Response(status, headers={"Location": location})
 
