@@ -18,7 +18,6 @@ from releasegate.simulators.jenkins.model import SimBuild
 from releasegate.simulators.jenkins.tree import INLINE
 
 Json = dict[str, Any]
-BUILT_IN = "(built-in)"
 
 
 def computer_set(exporter: Exporter) -> Json:

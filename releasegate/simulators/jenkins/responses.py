@@ -126,7 +126,12 @@ def html_page(title: str, content: str = "") -> Response:
 
 def error_page(path: str, error: JenkinsFailure) -> Response:
     message = html.escape(error.message)
+    headers = dict(error.headers)
     if error.style == "failure":
+        # error.jelly: `X-Error: <message>` (api4jenkins reports a 400 by it); Jetty
+        # writes header values in ISO-8859-1, so other characters come out as "?".
+        one_line = " ".join(error.message.splitlines())
+        headers["X-Error"] = one_line.encode("latin-1", "replace").decode("latin-1")
         body = (
             "<!DOCTYPE html><html><head><title>Jenkins</title></head><body>"
             f'<div id="main-panel"><h1>Error</h1><p>{message}</p></div></body></html>'
@@ -148,7 +153,7 @@ def error_page(path: str, error: JenkinsFailure) -> Response:
             f"<body style='background-color:white; color:white;'>\n{message}\n<!--\n"
             "-->\n\n</body></html>"
         )
-        error.headers.setdefault("X-Hudson", "1.395")
+        headers.setdefault("X-Hudson", "1.395")
     else:
         body = (
             f"<html><head><title>Error {error.status} {message}</title></head><body>"
@@ -159,4 +164,4 @@ def error_page(path: str, error: JenkinsFailure) -> Response:
             f'<a href="https://jetty.org/">Powered by Jetty:// {JETTY_VERSION}</a></body></html>'
         )
     status = 400 if error.style == "failure" else error.status
-    return Response(status, body.encode(), headers=dict(error.headers))
+    return Response(status, body.encode(), headers=headers)

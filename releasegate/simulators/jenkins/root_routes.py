@@ -68,7 +68,9 @@ class RootRoutes:
             return api.serve(request, segments[3], identity.user(found, self.export.root))
         if segments[0] == "computer" and api.is_api(segments[1:]):
             return api.serve(request, segments[2], computers.computer_set(self.export))
-        if segments[:2] == ["computer", computers.BUILT_IN] and api.is_api(segments[2:]):
+        # Jenkins.getComputer: "(master)" still names the built-in node, for old URLs.
+        built_in = segments[1:2] in (["(built-in)"], ["(master)"])
+        if segments[0] == "computer" and built_in and api.is_api(segments[2:]):
             return api.serve(request, segments[3], computers.built_in(self.export))
         raise not_found()
 

@@ -86,3 +86,11 @@ def test_it_serves_error_pages_as_html_not_json(api: httpx.Client) -> None:
 
     assert response.headers["Content-Type"].startswith("text/html")
     assert "HTTP ERROR 404" in response.text
+
+
+def test_it_repeats_a_failures_message_in_x_error(api: httpx.Client) -> None:
+    # error.jelly sets X-Error; api4jenkins reports a 400 by it.
+    response = api.post(f"{job_path('ops/nightly-backup')}buildWithParameters")
+
+    assert response.status_code == 400
+    assert response.headers["X-Error"] == "ops/nightly-backup is not parameterized"
