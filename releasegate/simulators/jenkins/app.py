@@ -1,18 +1,18 @@
 """The simulated Jenkins' HTTP API: routing and every endpoint.
 
 Transport-free: `JenkinsApp.handle(request)` turns a parsed request into a response, so
-the server (server.py) only adds sockets and faults. Who may do what is security.py's;
-input steps are input_steps.py's; stage view's JSON is stage_view.py's.
+the server (server.py) only adds sockets and faults. The routes at the root (queue,
+crumbs, people, nodes) are root_routes.py's; the `api/*` flavours api.py's; who may do
+what is security.py's; input steps are input_steps.py's; stage view's JSON is
+stage_view.py's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import unquote
 
-from releasegate.lib.collector import cyclic_gc_paused
-from releasegate.simulators.jenkins import input_steps
+from releasegate.simulators.jenkins import api, input_steps
 from releasegate.simulators.jenkins.export import Exporter, console_bytes, item_path
 from releasegate.simulators.jenkins.model import SimBuild, SimFolder, SimJob, SimQueueItem
 from releasegate.simulators.jenkins.parameters import (
@@ -31,12 +31,12 @@ from releasegate.simulators.jenkins.responses import (
     json_response,
     not_found,
     redirect,
-    servlet_exception,
+    require_post,
 )
-from releasegate.simulators.jenkins.security import CRUMB_FIELD, SESSION_COOKIE, Caller, Security
+from releasegate.simulators.jenkins.root_routes import RootRoutes
+from releasegate.simulators.jenkins.security import Caller, Security
 from releasegate.simulators.jenkins.stage_view import StageView
 from releasegate.simulators.jenkins.state import World
-from releasegate.simulators.jenkins.tree import TreeSyntaxError, parse_tree, prune_depth, prune_tree
 
 # Query names buildWithParameters reserves for itself (ParameterizedJobMixIn).
 RESERVED_QUERY = {"delay", "token", "cause"}
@@ -49,8 +49,6 @@ PERMALINKS: dict[str, Callable[[SimBuild], bool]] = {
     "lastUnstableBuild": lambda b: b.result == "UNSTABLE",
     "lastUnsuccessfulBuild": lambda b: not b.building and b.result != "SUCCESS",
 }
-# Api.setHeaders, on every `/api/*` answer.
-API_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "deny"}
 
 
 class JenkinsApp:
@@ -60,6 +58,7 @@ class JenkinsApp:
         self.stage_view = StageView(world, root_url)
         self.context_path = self.stage_view.context_path
         self.security = Security(world.users, world.scenario.csrf)
+        self.root = RootRoutes(world, self.export, self.security, self.context_path)
 
     # -- entry --------------------------------------------------------------------
 
@@ -68,6 +67,10 @@ class JenkinsApp:
             caller = self.security.authenticate(request)
             if request.method == "POST":
                 self.security.check_crumb(request, caller)
+            segments = self._segments(request.path)
+            if segments[:1] == ["whoAmI"]:
+                # An UnprotectedRootAction: served without Overall/Read.
+                return self.root.who_am_i(request, caller, segments[1:])
             self.security.need(caller, "read")
             with self.world.lock:
                 self.world.advance()
@@ -95,39 +98,16 @@ class JenkinsApp:
             item, segments = found, segments[2:]
             children = found.children if isinstance(found, SimFolder) else {}
         if item is None:
-            return self._route_root(request, caller, segments)
+            return self.root.route(request, caller, segments)
         if isinstance(item, SimFolder):
             return self._route_folder(request, item, segments)
         return self._route_job(request, caller, item, segments)
 
-    def _route_root(self, request: Request, caller: Caller, segments: list[str]) -> Response:
-        if not segments:
-            return html_page("Dashboard")
-        if segments == ["api", "json"]:
-            return self._api(request, self.export.root_object())
-        if segments == ["crumbIssuer", "api", "json"]:
-            return self._issue_crumb(caller)
-        if segments == ["queue", "api", "json"]:
-            return self._api(request, self.export.queue())
-        if (
-            len(segments) == 5
-            and segments[:2] == ["queue", "item"]
-            and segments[3:] == ["api", "json"]
-        ):
-            item = self.world.queue_item(int(segments[2])) if segments[2].isdigit() else None
-            if item is None:
-                raise not_found()
-            return self._api(request, self.export.queue_item(item))
-        if segments == ["queue", "cancelItem"]:
-            _require_post(request)
-            return self._cancel_item(request, caller)
-        raise not_found()
-
     def _route_folder(self, request: Request, folder: SimFolder, rest: list[str]) -> Response:
         if not rest:
             return html_page(folder.display_name)
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.folder(folder))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.folder(folder))
         raise not_found()
 
     def _route_job(
@@ -135,8 +115,8 @@ class JenkinsApp:
     ) -> Response:
         if not rest:
             return html_page(job.spec.display_name or job.name)
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.job(job))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.job(job))
         if rest == ["build"]:
             return self._build(request, caller, job)
         if rest == ["buildWithParameters"]:
@@ -162,8 +142,8 @@ class JenkinsApp:
     ) -> Response:
         if not rest or rest == ["console"]:
             return html_page(f"{build.job.full_name} #{build.number}")
-        if rest == ["api", "json"]:
-            return self._api(request, self.export.build(build))
+        if api.is_api(rest):
+            return api.serve(request, rest[1], self.export.build(build))
         if rest == ["consoleText"]:
             return Response(200, console_bytes(build), "text/plain;charset=UTF-8")
         if rest == ["logText", "progressiveText"]:
@@ -182,45 +162,6 @@ class JenkinsApp:
         return self.world.scenario.stage_view and job.spec.kind == "pipeline"
 
     # -- reading ------------------------------------------------------------------
-
-    def _api(self, request: Request, obj: dict[str, Any]) -> Response:
-        """stapler serveExposedBean: `tree` wins over `depth`; bad values are a 500."""
-        # A large listing is an allocation burst of acyclic objects; see lib/collector.py.
-        with cyclic_gc_paused():
-            response = json_response(self._pruned(request, obj))
-        response.headers.update(API_HEADERS)
-        return response
-
-    def _pruned(self, request: Request, obj: dict[str, Any]) -> Any:
-        tree = request.first("tree")
-        if tree is not None:
-            try:
-                return prune_tree(obj, parse_tree(tree))
-            except TreeSyntaxError as exc:
-                raise servlet_exception(
-                    f"Malformed tree expression: java.lang.IllegalArgumentException: {exc}"
-                ) from None
-        depth = request.first("depth") or "0"
-        if not depth.lstrip("-").isdigit():
-            raise servlet_exception("Depth parameter must be a number")
-        return prune_depth(obj, int(depth))
-
-    def _issue_crumb(self, caller: Caller) -> Response:
-        if not self.world.scenario.csrf:
-            raise not_found()
-        crumb, new_session = self.security.issue_crumb(caller)
-        response = json_response(
-            {
-                "_class": "hudson.security.csrf.DefaultCrumbIssuer",
-                "crumb": crumb,
-                "crumbRequestField": CRUMB_FIELD,
-            }
-        )
-        response.headers.update(API_HEADERS)
-        if new_session is not None:
-            cookie = f"{SESSION_COOKIE}={new_session}; Path={self.context_path}; HttpOnly"
-            response.headers["Set-Cookie"] = cookie
-        return response
 
     def _progressive_text(self, request: Request, build: SimBuild) -> Response:
         text = console_bytes(build)
@@ -282,7 +223,7 @@ class JenkinsApp:
     def _check_build_permission(self, request: Request, caller: Caller) -> None:
         """BuildAuthorizationToken.checkPermission: Item.BUILD, then POST (405)."""
         self.security.need(caller, "build")
-        _require_post(request)
+        require_post(request)
 
     def _queue_location(self, request: Request, item: SimQueueItem) -> str:
         return self._location(request, f"{self.context_path}queue/item/{item.id}/")
@@ -297,22 +238,9 @@ class JenkinsApp:
             url = base if url == "." else base + url
         return request.origin() + url
 
-    def _cancel_item(self, request: Request, caller: Caller) -> Response:
-        """Queue.doCancelItem (2.211+): 404 unknown or gone, 422 without Item.CANCEL."""
-        raw = request.first("id") or "0"
-        item = self.world.queue.get(int(raw)) if raw.isdigit() else None
-        if item is None or not item.live:
-            return Response(404, f"Provided id ({raw}) not found".encode())
-        if not caller.may("cancel"):
-            return Response(422, f"Item for id ({raw}) is not cancellable".encode())
-        self.world.cancel(item.id)
-        return Response(204)
-
-    # -- builds -------------------------------------------------------------------
-
     def _stop(self, request: Request, caller: Caller, build: SimBuild) -> Response:
         """Run.doStop: a no-op on a finished build; back to the previous page."""
-        _require_post(request)
+        require_post(request)
         self.security.need(caller, "cancel")
         self.world.stop(build, caller.name)
         return redirect(self._location(request, request.headers.get("referer") or "."), 302)
@@ -328,7 +256,7 @@ class JenkinsApp:
             or input_steps.pending_input(build, rest[0]) is None
         ):
             raise not_found()
-        _require_post(request)
+        require_post(request)
         input_steps.answer(self.world, request, caller, build, rest[1])
         if rest[1] == "submit":
             console = f"{self.context_path}{item_path(build.job.full_name)}{build.number}/console"
@@ -346,16 +274,10 @@ class JenkinsApp:
             pending = self.stage_view.pending_input_actions(build)
             return json_response(pending[0] if pending else None)
         if rest == ["inputSubmit"]:
-            _require_post(request)
+            require_post(request)
             input_steps.submit_from_stage_view(self.world, request, caller, build)
             return json_response(None)
         raise not_found()
-
-
-def _require_post(request: Request) -> None:
-    """@RequirePOST: 405 with `Allow: POST`."""
-    if request.method != "POST":
-        raise JenkinsFailure(405, "This URL requires POST", headers={"Allow": "POST"})
 
 
 def _user_cause(caller: Caller) -> dict[str, str]:

@@ -8,10 +8,15 @@ for what it asks (see tree.py).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 from urllib.parse import quote
 
+from releasegate.simulators.jenkins.export_input import input_action
+from releasegate.simulators.jenkins.export_parameters import (
+    cause_action,
+    definitions_property,
+    parameters_action,
+)
 from releasegate.simulators.jenkins.model import (
     SimBuild,
     SimFolder,
@@ -19,34 +24,11 @@ from releasegate.simulators.jenkins.model import (
     SimQueueItem,
     SimValue,
 )
-from releasegate.simulators.jenkins.scenario import InputSpec, ParameterSpec
 from releasegate.simulators.jenkins.state import World
-from releasegate.simulators.jenkins.tree import SUMMARY
+from releasegate.simulators.jenkins.tree import INLINE, VISIBILITY
 
 Json = dict[str, Any]
 
-DEFINITION_CLASSES = {
-    "string": "hudson.model.StringParameterDefinition",
-    "choice": "hudson.model.ChoiceParameterDefinition",
-    "boolean": "hudson.model.BooleanParameterDefinition",
-    "text": "hudson.model.TextParameterDefinition",
-    "password": "hudson.model.PasswordParameterDefinition",
-    "file": "hudson.model.FileParameterDefinition",
-    "run": "hudson.model.RunParameterDefinition",
-    "git": "net.uaznia.lukanus.hudson.plugins.gitparameter.GitParameterDefinition",
-    "active_choices": "org.biouno.unochoice.ChoiceParameter",
-}
-VALUE_CLASSES = {
-    "string": "hudson.model.StringParameterValue",
-    "choice": "hudson.model.StringParameterValue",
-    "boolean": "hudson.model.BooleanParameterValue",
-    "text": "hudson.model.TextParameterValue",
-    "password": "hudson.model.PasswordParameterValue",
-    "file": "hudson.model.FileParameterValue",
-    "run": "hudson.model.RunParameterValue",
-    "git": "net.uaznia.lukanus.hudson.plugins.gitparameter.GitParameterValue",
-    "active_choices": "hudson.model.StringParameterValue",
-}
 FOLDER_CLASSES = {
     "folder": "com.cloudbees.hudson.plugins.folder.Folder",
     "multibranch": "org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject",
@@ -73,7 +55,14 @@ QUEUE_CLASSES = {
     "buildable": "hudson.model.Queue$BuildableItem",
     "left": "hudson.model.Queue$LeftItem",
 }
-INPUT_ACTION = "org.jenkinsci.plugins.workflow.support.steps.input.InputAction"
+# AbstractItem: name and url @Exported(visibility = 999); Job: color (2), allBuilds (-2).
+FOLDER_VISIBILITY = {"name": 999, "url": 999}
+JOB_VISIBILITY = {"name": 999, "url": 999, "color": 2, "allBuilds": -2}
+# Run: number and url @Exported(visibility = 2); View: name and url (2).
+BUILD_VISIBILITY = {"number": 2, "url": 2}
+VIEW_VISIBILITY = {"name": 2, "url": 2}
+# Queue.Item is @ExportedBean(defaultVisibility = 999); its actions come from Actionable.
+QUEUE_ITEM_VISIBILITY = {"*": 999, "actions": 1}
 
 
 def ms(seconds: float) -> int:
@@ -82,13 +71,6 @@ def ms(seconds: float) -> int:
 
 def item_path(full_name: str) -> str:
     return "".join(f"job/{quote(segment, safe='')}/" for segment in full_name.split("/"))
-
-
-def input_id(spec: InputSpec) -> str:
-    """pipeline-input-step's rule: an explicit id with its first a-z letter upper-cased,
-    otherwise the capitalised md5 of the message."""
-    raw = spec.id or hashlib.md5(spec.message.encode(), usedforsecurity=False).hexdigest()
-    return raw[0].upper() + raw[1:] if "a" <= raw[0] <= "z" else raw
 
 
 class Exporter:
@@ -102,7 +84,7 @@ class Exporter:
         scenario = self.world.scenario
         return {
             "_class": "hudson.model.Hudson",
-            "assignedLabels": [{"name": "built-in"}],
+            "assignedLabels": [{VISIBILITY: {"name": 2}, "name": "built-in"}],
             "mode": "NORMAL",
             "nodeDescription": "the Jenkins controller's built-in node",
             "nodeName": "",
@@ -110,15 +92,20 @@ class Exporter:
             "description": None,
             "jobs": lambda: [self.item(child) for child in self.world.root.values()],
             "overallLoad": {},
-            "primaryView": {"_class": "hudson.model.AllView", "name": "all", "url": self.root},
+            "primaryView": self.all_view("all", self.root),
             "quietingDown": False,
             "slaveAgentPort": 50000,
             "unlabeledLoad": {"_class": "jenkins.model.UnlabeledLoadStatistics"},
             "url": self.root,
             "useCrumbs": scenario.csrf,
             "useSecurity": True,
-            "views": [{"_class": "hudson.model.AllView", "name": "all", "url": self.root}],
+            "views": [self.all_view("all", self.root)],
+            VISIBILITY: {"nodeName": 999, "assignedLabels": 1},
         }
+
+    def all_view(self, name: str, url: str) -> Json:
+        view: Json = {"_class": "hudson.model.AllView", VISIBILITY: VIEW_VISIBILITY}
+        return {**view, "name": name, "url": url}
 
     def item(self, item: SimFolder | SimJob) -> Json:
         return self.folder(item) if isinstance(item, SimFolder) else self.job(item)
@@ -149,27 +136,30 @@ class Exporter:
     def folder(self, folder: SimFolder) -> Json:
         return {
             "_class": FOLDER_CLASSES[folder.kind],
-            SUMMARY: ("name", "url"),
+            VISIBILITY: FOLDER_VISIBILITY,
             "actions": [{}, {"_class": "com.cloudbees.plugins.credentials.ViewCredentialsAction"}],
             **self._item_common(folder.full_name, folder.display_name, folder.description),
             "healthReport": [],
             "jobs": lambda: [self.item(child) for child in folder.children.values()],
-            "primaryView": {"_class": "hudson.model.AllView", "name": "All"},
-            "views": [{"_class": "hudson.model.AllView", "name": "All"}],
+            "primaryView": self.all_view("All", self.root + item_path(folder.full_name)),
+            "views": [self.all_view("All", self.root + item_path(folder.full_name))],
         }
 
     def job(self, job: SimJob) -> Json:
         spec = job.spec
-        definitions = self._definitions_property(job)
+        definitions = (lambda: definitions_property(spec.parameters)) if spec.parameters else None
         item = self.world.queue_item_for(job)
         completed = job.completed
         export: Json = {
             "_class": JOB_CLASSES[spec.kind],
-            SUMMARY: ("name", "url", "color"),
+            VISIBILITY: JOB_VISIBILITY,
+            INLINE: ("property",),
             "actions": lambda: [{}, *([definitions()] if definitions else []), {}],
             **self._item_common(job.full_name, spec.display_name or job.name, spec.description),
             "buildable": not spec.disabled,
+            # Job.getNewBuilds: the newest 100; allBuilds only when a tree asks.
             "builds": lambda: [self.build(b) for b in reversed(job.builds[-100:])],
+            "allBuilds": lambda: [self.build(b) for b in reversed(job.builds)],
             "color": self.color(job),
             "firstBuild": lambda: self.build(job.builds[0]) if job.builds else None,
             "healthReport": [],
@@ -201,14 +191,6 @@ class Exporter:
             export["labelExpression"] = None
         return export
 
-    def _definitions_property(self, job: SimJob) -> Any:
-        if not job.spec.parameters:
-            return None
-        return lambda: {
-            "_class": "hudson.model.ParametersDefinitionProperty",
-            "parameterDefinitions": [definition(p) for p in job.spec.parameters],
-        }
-
     def color(self, job: SimJob) -> str:
         if job.spec.disabled:
             return "disabled"
@@ -234,9 +216,9 @@ class Exporter:
         job = build.job
         now = self.world.clock.now()
         display = " » ".join(self._display_names(job.full_name))
-        return {
+        export: Json = {
             "_class": BUILD_CLASSES[build.spec.kind],
-            SUMMARY: ("number", "url"),
+            VISIBILITY: BUILD_VISIBILITY,
             "actions": lambda: self._build_actions(build),
             "artifacts": [],
             "building": build.building,
@@ -244,7 +226,7 @@ class Exporter:
             "displayName": f"#{build.number}",
             "duration": 0 if build.building else ms(build.duration(now)),
             "estimatedDuration": self.estimated_duration(job),
-            "executor": {"_class": "hudson.model.OneOffExecutor"} if build.building else None,
+            "executor": (lambda: self._executor(build)) if build.building else None,
             "fullDisplayName": f"{display} #{build.number}",
             "id": str(build.number),
             "keepLog": False,
@@ -252,59 +234,58 @@ class Exporter:
             "queueId": build.queue_id,
             "result": build.result,
             "timestamp": ms(build.started_at),
-            "url": f"{self.root}{item_path(job.full_name)}{build.number}/",
+            "url": self.build_url(build),
             "inProgress": build.building,
-            "changeSets": [],
             "culprits": [],
+        }
+        if build.spec.kind == "pipeline":
+            # WorkflowRun exports its neighbours and changeSets; AbstractBuild does not.
+            export["changeSets"] = []
+            export["nextBuild"] = lambda: self._neighbour(build, 1)
+            export["previousBuild"] = lambda: self._neighbour(build, -1)
+        else:
+            export["builtOn"] = ""
+            export["changeSet"] = {"_class": "hudson.scm.EmptyChangeLogSet", "items": []}
+        return export
+
+    def build_url(self, build: SimBuild) -> str:
+        return f"{self.root}{item_path(build.job.full_name)}{build.number}/"
+
+    def _neighbour(self, build: SimBuild, step: int) -> Json | None:
+        builds = build.job.builds
+        index = builds.index(build) + step
+        return self.build(builds[index]) if 0 <= index < len(builds) else None
+
+    def _executor(self, build: SimBuild) -> Json:
+        """A pipeline runs on a flyweight OneOffExecutor, a freestyle build on one of the
+        node's executors (Executor: all @Exported with visibility 1)."""
+        pipeline = build.spec.kind == "pipeline"
+        return {
+            "_class": "hudson.model.OneOffExecutor" if pipeline else "hudson.model.Executor",
+            "currentExecutable": lambda: self.build(build),
+            "idle": False,
+            "likelyStuck": False,
+            "number": -1 if pipeline else 0,
+            "progress": -1,
         }
 
     def _build_actions(self, build: SimBuild) -> list[Json]:
-        actions: list[Json] = [{"_class": "hudson.model.CauseAction", "causes": build.causes}]
+        actions: list[Json] = [cause_action(build.causes)]
         if build.parameters is not None:
             actions.insert(0, parameters_action(build.parameters))
         actions.append({})
         if build.spec.kind == "pipeline":
             actions.append({"_class": "org.jenkinsci.plugins.workflow.job.views.FlowGraphAction"})
             if build.input_state != "none":
-                actions.append(self._input_action(build))
+                actions.append(input_action(build, self.world.scenario.input_executions))
         return actions
-
-    def _input_action(self, build: SimBuild) -> Json:
-        """InputAction; an answered input's execution leaves it (postSettlement)."""
-        spec = build.spec.input
-        action: Json = {
-            "_class": INPUT_ACTION,
-            SUMMARY: (),
-            "waitingForInput": build.waiting_for_input,
-        }
-        if self.world.scenario.input_executions and spec is not None:
-            action["executions"] = [self._input_execution(spec)] if build.waiting_for_input else []
-        return action
-
-    def _input_execution(self, spec: InputSpec) -> Json:
-        return {
-            "_class": "org.jenkinsci.plugins.workflow.support.steps.input.InputStepExecution",
-            SUMMARY: ("id",),
-            "id": input_id(spec),
-            "displayName": spec.message,
-            "settled": False,
-            "input": {
-                "_class": "org.jenkinsci.plugins.workflow.support.steps.input.InputStep",
-                "id": input_id(spec),
-                "message": spec.message,
-                "ok": spec.ok,
-                "cancel": "Abort",
-                "submitter": spec.submitter or None,
-                "submitterParameter": None,
-                "parameters": [definition(p) for p in spec.parameters],
-            },
-        }
 
     # -- queue --------------------------------------------------------------------
 
     def queue_item(self, item: SimQueueItem) -> Json:
         export: Json = {
             "_class": QUEUE_CLASSES[item.state],
+            VISIBILITY: QUEUE_ITEM_VISIBILITY,
             "actions": self._queue_actions(item),
             "blocked": item.state == "blocked",
             "buildable": item.state == "buildable",
@@ -331,8 +312,9 @@ class Exporter:
             export["executable"] = (
                 {
                     "_class": BUILD_CLASSES[item.build.spec.kind],
+                    VISIBILITY: BUILD_VISIBILITY,
                     "number": item.build.number,
-                    "url": f"{self.root}{item_path(item.job.full_name)}{item.build.number}/",
+                    "url": self.build_url(item.build),
                 }
                 if item.build
                 else None
@@ -340,7 +322,7 @@ class Exporter:
         return export
 
     def _queue_actions(self, item: SimQueueItem) -> list[Json]:
-        actions: list[Json] = [{"_class": "hudson.model.CauseAction", "causes": item.causes}]
+        actions: list[Json] = [cause_action(item.causes)]
         if item.parameters is not None:
             actions.insert(0, parameters_action(item.parameters))
         return actions
@@ -349,51 +331,10 @@ class Exporter:
         live = sorted((i for i in self.world.queue.values() if i.live), key=lambda i: i.id)
         return {
             "_class": "hudson.model.Queue",
+            INLINE: ("items", "discoverableItems"),
             "discoverableItems": [],
             "items": [self.queue_item(item) for item in live],
         }
-
-
-def definition(spec: ParameterSpec) -> Json:
-    export: Json = {
-        "_class": DEFINITION_CLASSES[spec.type],
-        "defaultParameterValue": default_value(spec),
-        "description": spec.description or None,
-        "name": spec.name,
-        "type": DEFINITION_CLASSES[spec.type].rsplit(".", 1)[-1],
-    }
-    if spec.type == "choice":
-        export["choices"] = list(spec.choices)
-    if spec.type == "git":
-        # GitParameterDefinition.getType() shadows ParameterDefinition's exported `type`;
-        # its values are listed live (git ls-remote), never as `choices`.
-        export["type"] = "PT_BRANCH_TAG"
-        export["allValueItems"] = lambda: {
-            "values": [{"name": value, "value": value} for value in spec.choices],
-            "errors": [],
-        }
-    return export
-
-
-def default_value(spec: ParameterSpec) -> Json | None:
-    if spec.type in ("file", "run", "active_choices"):
-        return None
-    return value_export(spec, spec.default)
-
-
-def value_export(spec: ParameterSpec, value: SimValue) -> Json:
-    export: Json = {"_class": VALUE_CLASSES[spec.type], "name": spec.name}
-    # PasswordParameterValue keeps its value in a private Secret with no @Exported.
-    if spec.type != "password":
-        export["value"] = value
-    return export
-
-
-def parameters_action(parameters: list[tuple[ParameterSpec, SimValue]]) -> Json:
-    return {
-        "_class": "hudson.model.ParametersAction",
-        "parameters": [value_export(spec, value) for spec, value in parameters],
-    }
 
 
 def _text(value: SimValue) -> str:

@@ -10,7 +10,7 @@ execution is removed from the build's InputAction (postSettlement; InputStepTest
 
 from __future__ import annotations
 
-from releasegate.simulators.jenkins.export import input_id
+from releasegate.simulators.jenkins.export_input import input_id
 from releasegate.simulators.jenkins.model import SimBuild
 from releasegate.simulators.jenkins.parameters import input_values, submitted_form
 from releasegate.simulators.jenkins.responses import (

@@ -7,8 +7,13 @@ import html
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import quote
 
-ErrorStyle = Literal["failure", "exception", "plain"]
+ErrorStyle = Literal["failure", "exception", "plain", "login"]
+# Jenkins 2.579 bundles Winstone 8.1047, built on Jetty 12.1.12 (jenkinsci/jenkins
+# pom.xml winstone.version; war/pom.xml keeps jetty-ee9-maven-plugin "in sync with the
+# Jetty release in Winstone"). Jetty names itself in `Server` and on its error pages.
+JETTY_VERSION = "12.1.12"
 
 
 @dataclass
@@ -43,8 +48,9 @@ class JenkinsFailure(Exception):
     """A refusal Jenkins renders as an error page.
 
     `style` picks the page: "failure" (hudson.model.Failure, always 400), "exception"
-    (an uncaught exception such as IllegalArgumentException: a 500 with its message), or
-    "plain" (a Jetty error page with the status given).
+    (an uncaught exception such as IllegalArgumentException: a 500 with its message),
+    "plain" (a Jetty error page with the status given), or "login" (an anonymous caller
+    refused: HudsonAuthenticationEntryPoint's 403 page pointing at the login form).
     """
 
     def __init__(
@@ -78,6 +84,19 @@ def not_found() -> JenkinsFailure:
     return JenkinsFailure(404, "Not Found")
 
 
+def login_required(reason: str, headers: dict[str, str] | None = None) -> JenkinsFailure:
+    """An anonymous caller refused (AccessDeniedException): `reason` is logged by Jenkins,
+    the caller sees "Authentication required"."""
+    del reason
+    return JenkinsFailure(403, "Authentication required", "login", headers)
+
+
+def require_post(request: Request) -> None:
+    """@RequirePOST: 405 with `Allow: POST`."""
+    if request.method != "POST":
+        raise JenkinsFailure(405, "This URL requires POST", headers={"Allow": "POST"})
+
+
 def redirect(location: str, status: int = 302) -> Response:
     return Response(status, headers={"Location": location})
 
@@ -88,17 +107,31 @@ def json_response(data: Any) -> Response:
 
 
 def html_page(title: str, content: str = "") -> Response:
-    """A stand-in for one of Jenkins' HTML pages (the job page, a build's console...)."""
+    """A stand-in for one of Jenkins' HTML pages (the job page, a build's console...),
+    with layout.jelly's headers (X-Jenkins and X-Jenkins-Session come from the server)."""
     body = (
         f"<!DOCTYPE html><html><head><title>{html.escape(title)} [Jenkins]</title></head>"
         f'<body><div id="main-panel"><h1>{html.escape(title)}</h1>{content}</div></body></html>'
     )
-    return Response(200, body.encode())
+    headers = {
+        "X-Hudson": "1.395",
+        "X-Hudson-Theme": "default",
+        "Cache-Control": "no-cache,no-store,must-revalidate",
+        "Expires": "0",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    return Response(200, body.encode(), "text/html;charset=UTF-8", headers)
 
 
 def error_page(path: str, error: JenkinsFailure) -> Response:
     message = html.escape(error.message)
+    headers = dict(error.headers)
     if error.style == "failure":
+        # error.jelly: `X-Error: <message>` (api4jenkins reports a 400 by it); Jetty
+        # writes header values in ISO-8859-1, so other characters come out as "?".
+        one_line = " ".join(error.message.splitlines())
+        headers["X-Error"] = one_line.encode("latin-1", "replace").decode("latin-1")
         body = (
             "<!DOCTYPE html><html><head><title>Jenkins</title></head><body>"
             f'<div id="main-panel"><h1>Error</h1><p>{message}</p></div></body></html>'
@@ -109,6 +142,18 @@ def error_page(path: str, error: JenkinsFailure) -> Response:
             '<div id="main-panel"><h1>Oops!</h1><p>A problem occurred while processing '
             f"the request.</p><pre>{message}</pre></div></body></html>"
         )
+    elif error.style == "login":
+        # HudsonAuthenticationEntryPoint: Util.printRedirect to the login form, and
+        # Functions.advertiseHeaders (X-Hudson, X-Jenkins, X-Jenkins-Session).
+        login = html.escape(f"/login?from={quote(path, safe='')}", quote=True)
+        body = (
+            f"<html><head><meta http-equiv='refresh' content='1;url={login}'/>"
+            f"<script id='redirect' data-redirect-url='{login}' "
+            "src='/static/5e8d2c1b/scripts/redirect.js'></script></head>"
+            f"<body style='background-color:white; color:white;'>\n{message}\n<!--\n"
+            "-->\n\n</body></html>"
+        )
+        headers.setdefault("X-Hudson", "1.395")
     else:
         body = (
             f"<html><head><title>Error {error.status} {message}</title></head><body>"
@@ -116,7 +161,7 @@ def error_page(path: str, error: JenkinsFailure) -> Response:
             f"<tr><th>URI:</th><td>{html.escape(path)}</td></tr>"
             f"<tr><th>STATUS:</th><td>{error.status}</td></tr>"
             f"<tr><th>MESSAGE:</th><td>{message}</td></tr></table><hr/>"
-            '<a href="https://jetty.org/">Powered by Jetty:// 12.0.16</a></body></html>'
+            f'<a href="https://jetty.org/">Powered by Jetty:// {JETTY_VERSION}</a></body></html>'
         )
     status = 400 if error.style == "failure" else error.status
-    return Response(status, body.encode(), headers=dict(error.headers))
+    return Response(status, body.encode(), headers=headers)

@@ -99,7 +99,10 @@ class FolderSpec(_Spec):
 
 
 class UserSpec(_Spec):
+    # The user id, as people log in with it.
     name: str
+    full_name: str | None = None
+    description: str | None = None
     token: str | None = None
     password: str | None = None
     # "read", "build", "cancel", or "admin" for everything (admins answer any input).

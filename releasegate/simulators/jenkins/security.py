@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from releasegate.simulators.jenkins.responses import JenkinsFailure, Request
+from releasegate.simulators.jenkins.responses import JenkinsFailure, Request, login_required
 from releasegate.simulators.jenkins.scenario import UserSpec
 
 PERMISSIONS = {
@@ -109,18 +109,16 @@ class Security:
         """Raises 403 with Jenkins' diagnostic headers unless the caller may."""
         if caller.may(permission):
             return
-        message = (
-            "Authentication required"
-            if caller.user is None
-            else f"{caller.name} is missing the {PERMISSION_TITLES[permission]} permission"
-        )
+        headers = {
+            "X-You-Are-Authenticated-As": caller.name,
+            "X-You-Are-In-Group-Disabled": GROUP_HEADER_NOTE,
+            "X-Required-Permission": PERMISSIONS[permission],
+            "X-Permission-Implied-By": "hudson.model.Hudson.Administer",
+        }
+        if caller.user is None:
+            raise login_required(f"anonymous is missing {permission}", headers)
         raise JenkinsFailure(
             403,
-            message,
-            headers={
-                "X-You-Are-Authenticated-As": caller.name,
-                "X-You-Are-In-Group-Disabled": GROUP_HEADER_NOTE,
-                "X-Required-Permission": PERMISSIONS[permission],
-                "X-Permission-Implied-By": "hudson.model.Hudson.Administer",
-            },
+            f"{caller.name} is missing the {PERMISSION_TITLES[permission]} permission",
+            headers=headers,
         )

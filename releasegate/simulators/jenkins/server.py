@@ -24,13 +24,20 @@ from pydantic import ValidationError
 from releasegate.simulators.jenkins.app import JenkinsApp
 from releasegate.simulators.jenkins.export import ms
 from releasegate.simulators.jenkins.model import SimBuild, SimQueueItem
-from releasegate.simulators.jenkins.responses import Request, Response, json_response
+from releasegate.simulators.jenkins.responses import (
+    JETTY_VERSION,
+    Request,
+    Response,
+    json_response,
+)
 from releasegate.simulators.jenkins.scenario import FaultSpec, JobSpec, Scenario
 from releasegate.simulators.jenkins.state import World
 
 logger = logging.getLogger("releasegate.simulators.jenkins")
 Fault = Literal["none", "error", "timeout", "reset", "lost"]
 MAX_BODY = 10 * 1024 * 1024
+# Jenkins.SESSION_HASH: 8 hex digits, new on each start (fixed here: it names the cookie).
+SESSION_HASH = "5e8d2c1b"
 
 
 class FaultPlan:
@@ -204,7 +211,9 @@ def _item_record(item: SimQueueItem) -> dict[str, Any]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "Jetty(12.0.16)"
+    # Jetty's HttpConfiguration sends `Server: Jetty(<version>)` (Winstone keeps the
+    # default sendServerVersion); Python's own suffix is dropped.
+    server_version = f"Jetty({JETTY_VERSION})"
     sys_version = ""
     # Headers and body go out in separate writes; without TCP_NODELAY each keep-alive
     # request would wait out the peer's delayed ACK (~40 ms).
@@ -288,8 +297,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, method: str) -> None:
         simulator = self.simulator
         self.send_response(response.status)
+        # Api.setHeaders and Functions.advertiseHeaders send these on API answers and
+        # pages; sent here on every answer, so a client finds them wherever it looks.
         self.send_header("X-Jenkins", simulator.world.scenario.jenkins_version)
-        self.send_header("X-Jenkins-Session", "5e8d2c1b")
+        self.send_header("X-Jenkins-Session", SESSION_HASH)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in response.headers.items():

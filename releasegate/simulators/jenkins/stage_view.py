@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from releasegate.simulators.jenkins.export import DEFINITION_CLASSES, input_id, item_path, ms
+from releasegate.simulators.jenkins.export import item_path, ms
+from releasegate.simulators.jenkins.export_input import input_id
+from releasegate.simulators.jenkins.export_parameters import DEFINITION_CLASSES
 from releasegate.simulators.jenkins.model import SimBuild
 from releasegate.simulators.jenkins.scenario import ParameterSpec
 from releasegate.simulators.jenkins.state import World

@@ -5,21 +5,24 @@ property names, each optionally followed by `[sub,properties]` and a range `{M,N
 `{M,}`, `{,N}` or `{N}`. `*` stands for any property. Names are taken verbatim (a space
 is part of the name, so `a, b` selects `a` and ` b`); range bounds are plain digits.
 
-Exported objects are plain dicts. A value may be a zero-argument callable, evaluated
-only when the pruning selects it, so an export can offer expensive fields for free.
-A dict carrying `SUMMARY` is a model object (a job, a build): nested deeper than `depth`
-it shows only the fields named there. Keys starting with "__" are never exported.
+Exported objects are plain dicts, each an @ExportedBean. A value may be a zero-argument
+callable, evaluated only when the pruning selects it, so an export can offer expensive
+fields for free. Keys starting with "__" are never exported; two describe the bean the
+way its Java annotations do, for `depth`:
+- `VISIBILITY`: {property: visibility} for properties whose @Exported(visibility=N) (or
+  the class's @ExportedBean(defaultVisibility=N)) is not 1; "*" sets the bean's default.
+- `INLINE`: properties exported with @Exported(inline=true) (Job.property, Queue.items).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-SUMMARY = "__summary__"
+VISIBILITY = "__visibility__"
+INLINE = "__inline__"
 WILDCARD = "*"
 _DELIMITERS = ",[]{}"
 _NAME = re.compile(r"[^,\[\]{}]+")
@@ -149,26 +152,33 @@ def _prune_value(value: Any, selection: Selection) -> Any:
     return value
 
 
-def prune_depth(obj: dict[str, Any], depth: int, nesting: int = 0) -> dict[str, Any]:
-    """The object as `?depth=N` exports it: model objects nested deeper than `depth`
-    show their summary fields only."""
-    names: Callable[[str], bool]
-    if nesting > depth and SUMMARY in obj:
-        summary = set(obj[SUMMARY]) | {"_class"}
-        names = summary.__contains__
-    else:
-        names = lambda name: not name.startswith("__")  # noqa: E731
+def prune_depth(obj: dict[str, Any], depth: int) -> dict[str, Any]:
+    """The object as `?depth=N` exports it: stapler's TreePruner.ByDepth(1 - depth).
+
+    A property is written when its visibility is at least the pruner's level; the value's
+    own properties are then judged one level up (the same level when inline). So at
+    depth 0 a job shows its builds as `number` and `url` (visibility 2), and a build's
+    CauseAction its causes (2) with their descriptions (3)."""
+    return _by_depth(obj, 1 - depth)
+
+
+def _by_depth(obj: dict[str, Any], level: int) -> dict[str, Any]:
+    visibility: dict[str, int] = obj.get(VISIBILITY, {})
+    default = visibility.get("*", 1)
+    inline = obj.get(INLINE, ())
     result: dict[str, Any] = {}
     for name, value in obj.items():
-        if names(name):
-            result[name] = _depth_value(_resolve(value), depth, nesting)
+        if name == "_class":
+            result[name] = value
+        elif not name.startswith("__") and visibility.get(name, default) >= level:
+            child = level if name in inline else level + 1
+            result[name] = _depth_value(_resolve(value), child)
     return result
 
 
-def _depth_value(value: Any, depth: int, nesting: int) -> Any:
+def _depth_value(value: Any, level: int) -> Any:
     if isinstance(value, list):
-        return [_depth_value(_resolve(item), depth, nesting) for item in value]
+        return [_depth_value(_resolve(item), level) for item in value]
     if isinstance(value, dict):
-        child_nesting = nesting + 1 if SUMMARY in value else nesting
-        return prune_depth(value, depth, child_nesting)
+        return _by_depth(value, level)
     return value

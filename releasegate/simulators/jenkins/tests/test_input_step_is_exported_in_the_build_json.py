@@ -154,3 +154,44 @@ def test_it_names_an_input_without_id_after_the_md5_of_its_message(
 
     assert action is not None
     assert action["executions"][0]["id"] == "Ef95dd500ae6ed3b27b89fb852296d12"
+
+
+def test_it_shows_only_the_action_class_at_depth_zero(
+    api: httpx.Client, sim: SimulatorControl
+) -> None:
+    wait_at_input(api, sim)
+
+    # InputAction's fields have visibility 1: nested in the build they need depth 1.
+    assert input_action(build_json(api, ORDER_SERVICE, 1)) == {"_class": INPUT_ACTION}
+
+
+def test_it_shows_executions_by_id_at_depth_one_and_the_step_only_by_class(
+    api: httpx.Client, sim: SimulatorControl
+) -> None:
+    wait_at_input(api, sim)
+
+    action = input_action(build_json(api, ORDER_SERVICE, 1, depth=1))
+
+    assert action == {
+        "_class": INPUT_ACTION,
+        "displayName": "Paused for Input",
+        "executions": [
+            {
+                "_class": f"{INPUT_ACTION[: -len('InputAction')]}InputStepExecution",
+                "id": ORDER_SERVICE_INPUT,
+                "input": {"_class": f"{INPUT_ACTION[: -len('InputAction')]}InputStep"},
+                "settled": False,
+            }
+        ],
+        "waitingForInput": True,
+    }
+
+
+def test_it_has_no_api_under_the_input_url_as_inputaction_has_none(
+    api: httpx.Client, sim: SimulatorControl
+) -> None:
+    wait_at_input(api, sim)
+
+    for flavour in ("json", "xml", "python"):
+        response = api.get(f"{job_path(ORDER_SERVICE)}1/input/api/{flavour}")
+        assert response.status_code == 404

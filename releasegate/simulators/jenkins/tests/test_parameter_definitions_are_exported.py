@@ -29,6 +29,10 @@ def test_it_exports_the_definitions_both_as_a_property_and_as_an_action(api: htt
 
     [from_property] = [p for p in job["property"] if p.get("_class") == PROPERTY]
     [from_actions] = [a for a in job["actions"] if a.get("_class") == PROPERTY]
+    # Job.property is inline, actions are not: one level deeper, the default values in
+    # the action lose their `name` (visibility 3), as on a real Jenkins at depth 0.
+    for definition in from_property["parameterDefinitions"]:
+        del definition["defaultParameterValue"]["name"]
     assert from_property == from_actions
     assert [d["name"] for d in from_property["parameterDefinitions"]] == [
         "BRANCH",
