@@ -109,7 +109,13 @@ class WeComClient:
 
     def approval_detail(self, sp_no: str) -> dict[str, Any]:
         what = f"application {sp_no[:40]}"
-        info = self._call("POST", "oa/getapprovaldetail", what, json={"sp_no": sp_no}).get("info")
+        try:
+            found = self._call("POST", "oa/getapprovaldetail", what, json={"sp_no": sp_no})
+        except (errors.StartRefused, errors.Refused) as exc:
+            # WeCom documents no code for an unknown sp_no; a parameter error (301025) for
+            # the one parameter there is says the same (reading chosen, UNCONFIRMED).
+            raise errors.NotFound(exc.message, code=exc.code) from None
+        info = found.get("info")
         if not isinstance(info, dict):
             raise errors.UnexpectedResponse(f"{what}: WeCom's answer has no info")
         return info

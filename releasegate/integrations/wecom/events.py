@@ -8,14 +8,18 @@ failure gets the same answer (the reason is in the log); nothing is stored unles
 it holds.
 
 WeCom's callback has no event id: a delivery is named by application, change and time
-(`SpNoStr:StatuChangeEvent:CreateTime`), so its retries are stored once. Reminders (催办,
+(`SpNoStr:StatuChangeEvent:CreateTime`, as WeCom suggests) and a digest of the change's
+content, so its retries are stored once while two approvers approving in the same second
+(the same three values, different records) are two deliveries. Reminders (催办,
 5) and comments (添加备注, 10) change nothing about a release and are only acknowledged.
 Callbacks are best effort ("not guaranteed"): the reconcile reads what they missed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
 from django.conf import settings
@@ -99,7 +103,8 @@ def store(event: Element, wecom: WeComSettings) -> str:
     if unstorable(payload):
         logger.warning("a WeCom approval change with unstorable text: acknowledged, not stored")
         return "ignored"
-    delivery_id = f"{sp_no}:{change}:{payload['create_time']}"
+    content = hashlib.sha256(ElementTree.tostring(info, encoding="utf-8")).hexdigest()[:16]
+    delivery_id = f"{sp_no[:64]}:{change[:4]}:{payload['create_time'][:12]}:{content}"
     if InboundEvent.objects.filter(provider=PROVIDER, delivery_id=delivery_id).exists():
         logger.info(
             "WeCom callback %s delivered again: acknowledged, not stored again", delivery_id
