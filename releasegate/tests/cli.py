@@ -38,7 +38,7 @@ def environment(env: dict[str, str], data_dir: Path) -> dict[str, str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in _ISOLATED and not k.startswith(("DINGTALK_", "FEISHU_", "JENKINS_"))
+        if k not in _ISOLATED and not k.startswith(("DINGTALK_", "FEISHU_", "WECOM_", "JENKINS_"))
     }
     return {**base, "RELEASEGATE_DATA_DIR": str(data_dir), "COLUMNS": "200", **env}
 
