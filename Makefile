@@ -26,9 +26,9 @@ venv: $(UV)
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-## make demo [KEEP=1] [PLATFORM=local|feishu]: the release story against the built-in
+## make demo [KEEP=1] [PLATFORM=local|feishu|wecom]: the release story against the built-in
 ## simulators (SQLite); PLATFORM=local decides the requests in ReleaseGate's own approvals
-## (no DingTalk), PLATFORM=feishu approves them in the Feishu simulator
+## (no DingTalk), PLATFORM=feishu or wecom approves them in that platform's simulator
 demo: venv
 	$(BIN)/releasegate demo$(if $(KEEP), --keep)$(if $(PLATFORM), --platform $(PLATFORM))
 

@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from releasegate.cli.demo_local_story import LocalStory
     from releasegate.cli.demo_story import Story
     from releasegate.cli.demo_timeline import Timeline
+    from releasegate.cli.demo_wecom_story import WeComStory
 
 ServiceT = TypeVar("ServiceT", bound=ServiceProcess)
-PLATFORMS = ("dingtalk", "feishu", "local")
+PLATFORMS = ("dingtalk", "feishu", "wecom", "local")
 DEMO_USER = "releasegate"
 DEMO_TOKEN = "releasegate-demo-token"
 
@@ -87,8 +88,8 @@ def register(subparsers: Any) -> None:
         "--platform",
         choices=PLATFORMS,
         default="dingtalk",
-        help="where requests are approved: DingTalk or Feishu (simulated), or ReleaseGate's "
-        "own approvals",
+        help="where requests are approved: DingTalk, Feishu or WeCom (simulated), or "
+        "ReleaseGate's own approvals",
     )
     parser.set_defaults(run=run)
 
@@ -128,6 +129,7 @@ def _play(
         FEISHU_LOGINS,
         LOCAL_LOGINS,
         LOGINS,
+        WECOM_LOGINS,
         show_summary,
         write_ready_file,
     )
@@ -153,6 +155,7 @@ def _play(
             "local": "its dashboard and API",
             "dingtalk": "the process DingTalk calls",
             "feishu": "the process Feishu calls",
+            "wecom": "the process WeCom calls and opens",
         }[args.platform]
         timeline.step(f"ReleaseGate serving at {server.url} ({called_by})")
         release_ids = story.play(server.url)
@@ -164,7 +167,9 @@ def _play(
     urls = {"releasegate_url": server.url, "jenkins_url": jenkins.url}
     if chat is not None:
         urls[f"{args.platform}_url"] = chat.url
-    logins = {"local": LOCAL_LOGINS, "feishu": FEISHU_LOGINS}.get(args.platform, LOGINS)
+    logins = {"local": LOCAL_LOGINS, "feishu": FEISHU_LOGINS, "wecom": WECOM_LOGINS}.get(
+        args.platform, LOGINS
+    )
     show_summary(console, urls, release_ids, logins)
     write_ready_file(data_dir, urls, release_ids, logins)
     if args.keep:
@@ -180,16 +185,19 @@ def _story(
     data_dir: Path,
     chat: SimulatorProcess | None,
     platform: str,
-) -> Story | LocalStory | FeishuStory:
+) -> Story | LocalStory | FeishuStory | WeComStory:
     """The story of the platform whose simulator runs, or of ReleaseGate's own approvals."""
     from releasegate.cli.demo_feishu_story import FeishuStory
     from releasegate.cli.demo_local_story import LocalStory
     from releasegate.cli.demo_story import Story
+    from releasegate.cli.demo_wecom_story import WeComStory
 
     if chat is None:
         return LocalStory(console, timeline, data_dir)
     if platform == "feishu":
         return FeishuStory(console, timeline, chat.url, data_dir)
+    if platform == "wecom":
+        return WeComStory(console, timeline, chat.url, data_dir)
     return Story(console, timeline, chat.url, data_dir)
 
 
@@ -210,7 +218,7 @@ def _start_simulators(
     chat = running.enter_context(
         SimulatorProcess(platform, options, log=log, wait_ready=False)  # type: ignore[arg-type]
     )
-    name = {"dingtalk": "DingTalk", "feishu": "Feishu"}[platform]
+    name = {"dingtalk": "DingTalk", "feishu": "Feishu", "wecom": "WeCom"}[platform]
     timeline.step(f"Jenkins simulator at {_started(jenkins).url} (the demo scenario)")
     timeline.step(f"{name} simulator at {_started(chat).url} (approvers 李四 and 王五)")
     return jenkins, chat
@@ -246,7 +254,9 @@ def prepare_environment(
     the caller's for another platform are dropped, so only the demo's platform is on."""
     from releasegate.cli.demo_feishu import DEMO_FEISHU
     from releasegate.cli.demo_local_story import LOCAL_OPTIONS
+    from releasegate.cli.demo_wecom import DEMO_WECOM
     from releasegate.simulators.feishu.settings import SimSettings as FeishuApp
+    from releasegate.simulators.wecom.settings import SimSettings as WeComApp
 
     key_file = data_dir / "demo-secret-key"
     if not key_file.exists():
@@ -259,7 +269,8 @@ def prepare_environment(
     others = [
         name
         for name in os.environ
-        if name.startswith(("DINGTALK_", "FEISHU_")) and not (kept and name.startswith(kept))
+        if name.startswith(("DINGTALK_", "FEISHU_", "WECOM_"))
+        and not (kept and name.startswith(kept))
     ]
     for name in ("DATABASE_URL", "SECRET_KEY", *others):
         os.environ.pop(name, None)
@@ -273,7 +284,15 @@ def prepare_environment(
     )
     if chat_url is None:
         return
-    if platform == "feishu":
+    if platform == "wecom":
+        corp = WeComApp.demo()
+        os.environ.update(
+            DEMO_WECOM,
+            WECOM_API_BASE=chat_url,
+            WECOM_JSSDK_URL=f"{chat_url}jssdk/jwxwork.js",
+            WECOM_ROBOT_WEBHOOK=f"{chat_url}cgi-bin/webhook/send?key={corp.robot_key}",
+        )
+    elif platform == "feishu":
         app = FeishuApp.demo()
         os.environ.update(
             DEMO_FEISHU,

@@ -30,6 +30,7 @@ class DemoLogin:
     username: str
     dingtalk_user_id: str = ""
     feishu_user_id: str = ""
+    wecom_user_id: str = ""
     staff: bool = False
     email: str = ""
     # What they do in the story, for the summary (DingTalk users are named by their id).
@@ -41,6 +42,8 @@ class DemoLogin:
             described["dingtalk_user_id"] = self.dingtalk_user_id
         if self.feishu_user_id:
             described["feishu_user_id"] = self.feishu_user_id
+        if self.wecom_user_id:
+            described["wecom_user_id"] = self.wecom_user_id
         return described
 
 
@@ -59,6 +62,8 @@ FEISHU_LOGINS = (
     DemoLogin("zhangsan", feishu_user_id=FEISHU_OPEN_IDS["zhangsan"]),
     DemoLogin("admin", staff=True),
 )
+# On WeCom the tester is known by their WeCom userid, as on DingTalk.
+WECOM_LOGINS = (DemoLogin("zhangsan", wecom_user_id="zhangsan"), DemoLogin("admin", staff=True))
 # Who is in the story, as DingTalk knows them.
 PEOPLE = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}
 
@@ -78,12 +83,13 @@ def create_logins(logins: Sequence[DemoLogin]) -> None:
         user.email = login.email
         user.password = encoded
         user.save()
-        if login.dingtalk_user_id or login.feishu_user_id:
+        if login.dingtalk_user_id or login.feishu_user_id or login.wecom_user_id:
             Profile.objects.update_or_create(
                 user=user,
                 defaults={
                     "dingtalk_user_id": login.dingtalk_user_id,
                     "feishu_user_id": login.feishu_user_id,
+                    "wecom_user_id": login.wecom_user_id,
                 },
             )
 
@@ -168,6 +174,10 @@ def show_summary(
         console.print(
             f"  DingTalk simulator  {urls['dingtalk_url']}_sim/  (approve, fill in the form)"
         )
+    elif "wecom_url" in urls:
+        console.print(
+            f"  WeCom simulator     {urls['wecom_url']}_sim/  (approve, fill in the form)"
+        )
     elif "feishu_url" in urls:
         console.print(
             f"  Feishu simulator    {urls['feishu_url']}_sim/  (approve, fill in the form)"
@@ -184,6 +194,8 @@ def _who(login: DemoLogin) -> str:
         return f"DingTalk user {login.dingtalk_user_id}"
     if login.feishu_user_id:
         return f"Feishu user {login.feishu_user_id}"
+    if login.wecom_user_id:
+        return f"WeCom user {login.wecom_user_id}"
     return login.role
 
 

@@ -133,8 +133,11 @@ class WeComApprovals:
                 picked.append(chosen(key) or text or key)
             return ", ".join(picked)
         date = value.get("date")
-        if isinstance(date, dict) and str(date.get("s_timestamp") or "").isdigit():
-            moment = datetime.fromtimestamp(int(date["s_timestamp"]), tz=self.releases.zone)
+        if isinstance(date, dict):
+            stamp = str(date.get("s_timestamp") or "")
+            if not stamp.isdigit() or int(stamp) == 0:
+                return ""  # an empty Date (WeCom answers "0")
+            moment = datetime.fromtimestamp(int(stamp), tz=self.releases.zone)
             return f"{moment:%Y-%m-%d %H:%M}"
         for key in ("text", "new_number", "new_money"):
             if value.get(key) not in (None, ""):

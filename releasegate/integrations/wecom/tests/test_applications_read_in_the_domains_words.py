@@ -130,6 +130,14 @@ def test_the_form_and_the_people_are_read() -> None:
     assert instance.form_code == "TEMPLATE"
 
 
+def test_an_empty_date_is_no_time() -> None:
+    info = detail(1)
+    info["apply_data"]["contents"][3]["value"]["date"]["s_timestamp"] = "0"
+
+    request = source().describe(info).request
+    assert request is not None and request.release_time_text == ""
+
+
 def test_tasks_cannot_be_decided_from_outside() -> None:
     with pytest.raises(ActionNotSupported):
         source().act("202612060001", "", "lisi", Decision.APPROVE, "")
