@@ -100,6 +100,9 @@ def test_a_well_signed_but_malformed_event_is_refused_and_stores_nothing(
 
     if status == 200:
         assert InboundEvent.objects.count() in (deliveries, deliveries + 1)
+    elif status == 413:
+        # Sealed, a long hostile text can outgrow the body limit: refused before reading.
+        assert InboundEvent.objects.count() == deliveries
     else:
         assert (status, content) == REFUSED
         assert InboundEvent.objects.count() == deliveries
