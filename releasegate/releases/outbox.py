@@ -9,6 +9,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -113,9 +114,19 @@ def _send(notification: Notification, messenger: Messenger | None) -> SentMessag
         raise _NotConfigured(f"{notification.provider} is not configured to send messages")
     if notification.channel == "group":
         try:
-            return messenger.send_to_group(notification.title, notification.markdown)
+            return messenger.send_to_group(
+                notification.title, notification.markdown, _link(notification)
+            )
         except ValueError as exc:
             raise _NotConfigured(str(exc)) from None
     return messenger.send_to_people(
-        notification.recipients, notification.title, notification.markdown
+        notification.recipients, notification.title, notification.markdown, _link(notification)
     )
+
+
+def _link(notification: Notification) -> str:
+    """The release's page, where the dashboard's public address is known."""
+    public = settings.CONFIG.public_url
+    if not public or notification.release_id is None:
+        return ""
+    return f"{public}releases/{notification.release_id}/"

@@ -24,13 +24,20 @@ class DingTalkMessenger:
         self.client = client
         self.robot = robot
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
-        return self.client.send_work_notification(user_ids, title, markdown)
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
+        return self.client.send_work_notification(user_ids, title, _linked(markdown, link))
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         if self.robot is None:
             raise ValueError("no DingTalk group robot is configured (DINGTALK_ROBOT_WEBHOOK)")
-        return self.robot.send_markdown(title, markdown)
+        return self.robot.send_markdown(title, _linked(markdown, link))
+
+
+def _linked(markdown: str, link: str) -> str:
+    """The message with a last line leading to the release's page, when it is known."""
+    return f"{markdown}\n\n[查看发布详情]({link})" if link else markdown
 
 
 class _Shared:

@@ -26,16 +26,25 @@ from releasegate.lib.redact import register_secret
 from releasegate.releases.approvals.ports import SentMessage
 
 
-def card(title: str, markdown: str) -> dict[str, Any]:
+def card(title: str, markdown: str, link: str = "") -> dict[str, Any]:
     """The message as a card: the title in its header, the Markdown below (without a
     first heading that repeats the title: the header shows it)."""
     first, _, rest = markdown.partition("\n")
     if first.startswith("#") and first.lstrip("#").strip() == title:
         markdown = rest.lstrip("\n")
+    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": markdown}]
+    if link:
+        button = {
+            "tag": "button",
+            "text": {"tag": "plain_text", "content": "查看发布详情"},
+            "type": "default",
+            "url": link,
+        }
+        elements.append({"tag": "action", "actions": [button]})
     return {
         "config": {"wide_screen_mode": True},
         "header": {"title": {"tag": "plain_text", "content": title}, "template": "blue"},
-        "elements": [{"tag": "markdown", "content": markdown}],
+        "elements": elements,
     }
 
 
@@ -50,12 +59,14 @@ class FeishuMessenger:
         self.client = client
         self.bot = bot
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
         """One card per person. People Feishu refuses (not in the app's range, unknown)
         are named as not reached; a failure that is about Feishu or the app, not the
         person, is raised so the whole message is tried again (the uuids keep those
         already sent from showing twice)."""
-        content = json.dumps(card(title, markdown), ensure_ascii=False)
+        content = json.dumps(card(title, markdown, link), ensure_ascii=False)
         sent: list[str] = []
         missed: list[str] = []
         for open_id in dict.fromkeys(user_ids):
@@ -71,10 +82,10 @@ class FeishuMessenger:
             raise errors.Refused(f"Feishu refused the message for every recipient ({len(missed)})")
         return SentMessage(reference=",".join(sent)[:200], not_reached=tuple(missed))
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         if self.bot is None:
             raise ValueError("no Feishu custom bot is configured (FEISHU_ROBOT_WEBHOOK)")
-        self.bot.send_card(card(title, markdown))
+        self.bot.send_card(card(title, markdown, link))
         return SentMessage(reference="")
 
 

@@ -8,7 +8,9 @@ saying so, more than 30 messages a minute to one member.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -37,6 +39,21 @@ def _markdown(title: str, markdown: str, limit: int) -> str:
     return _cut(body, limit)
 
 
+def text_card(title: str, markdown: str, link: str) -> dict[str, Any]:
+    """`textcard`: the title (at most 128), the message as plain lines (at most 512: the
+    first lines matter most) and the button to the release's page."""
+    lines = []
+    for line in markdown.splitlines():
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line).lstrip("#>-* ").strip()
+        if plain and plain.strip("`") and plain != title:
+            lines.append(escape(plain))
+    description = "<br>".join(lines)
+    if len(description) > 512:
+        description = description[:509] + "…"
+    card = {"title": title[:128], "description": description, "url": link, "btntxt": "详情"}
+    return {"msgtype": "textcard", "textcard": card}
+
+
 class WeComMessenger:
     """Each person by an app message; the group by its robot, when configured."""
 
@@ -44,11 +61,19 @@ class WeComMessenger:
         self.client = client
         self.robot = robot
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
-        content = {
-            "msgtype": "markdown",
-            "markdown": {"content": _markdown(title, markdown, _APP_BYTES)},
-        }
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
+        """A text card opening the release's page when the link is known (WeCom's phones
+        and PCs both show it), else the Markdown."""
+        content = (
+            text_card(title, markdown, link)
+            if link
+            else {
+                "msgtype": "markdown",
+                "markdown": {"content": _markdown(title, markdown, _APP_BYTES)},
+            }
+        )
         try:
             msgid, invalid = self.client.send(list(dict.fromkeys(user_ids)), content)
         except errors.Refused as exc:
@@ -59,10 +84,11 @@ class WeComMessenger:
             raise
         return SentMessage(reference=msgid, not_reached=tuple(invalid))
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         if self.robot is None:
             raise ValueError("no WeCom group robot is configured (WECOM_ROBOT_WEBHOOK)")
-        self.robot.send_markdown(_markdown(title, markdown, _ROBOT_BYTES))
+        text = f"{markdown}\n[查看发布详情]({link})" if link else markdown
+        self.robot.send_markdown(_markdown(title, text, _ROBOT_BYTES))
         return SentMessage(reference="")
 
 

@@ -88,10 +88,13 @@ class SentMessage:
 
 class Messenger(Protocol):
     """One platform's way to tell people: each person by their id on that platform, and
-    a group chat where one is configured."""
+    a group chat where one is configured. `link` is the release's page ("": unknown),
+    for platforms whose messages link out (a WeCom text card, a Feishu card's button)."""
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage: ...
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage: ...
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         """Raises `ValueError` when no group is configured."""
         ...

@@ -30,7 +30,9 @@ class LocalMessenger:
         self.chat = chat
         self.mailbox = mailbox
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
         """`user_ids` are logins. Those neither the chat platform nor e-mail reached are
         named (with neither configured, the dashboard is the channel: nobody is).
         Raises the chat platform's error when it failed, or an e-mail error when e-mail
@@ -41,7 +43,7 @@ class LocalMessenger:
         references: list[str] = []
         unreached = logins
         if self.chat is not None:
-            unreached = _through_chat(self.chat, logins, title, markdown, references)
+            unreached = _through_chat(self.chat, logins, (title, markdown, link), references)
         if self.mailbox is not None and unreached:
             try:
                 unmailed = self.mailbox.send(unreached, title, markdown)
@@ -54,15 +56,15 @@ class LocalMessenger:
                 unreached = unmailed
         return SentMessage(" ".join(references), not_reached=tuple(unreached))
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         """The chat platform's group. Raises `ValueError` when there is none."""
         if self.chat is None:
             raise ValueError("no chat platform is configured to have a group")
-        return self.chat.messenger.send_to_group(title, markdown)
+        return self.chat.messenger.send_to_group(title, markdown, link)
 
 
 def _through_chat(
-    chat: Chat, logins: list[str], title: str, markdown: str, references: list[str]
+    chat: Chat, logins: list[str], message: tuple[str, str, str], references: list[str]
 ) -> list[str]:
     """Send through the chat platform to those who have an id there; the logins it did
     not reach."""
@@ -70,7 +72,7 @@ def _through_chat(
     by_id = {ids[login]: login for login in logins if ids.get(login)}
     if not by_id:
         return logins
-    sent = chat.messenger.send_to_people(list(by_id), title, markdown)
+    sent = chat.messenger.send_to_people(list(by_id), *message)
     references.append(f"{chat.name}:{sent.reference}")
     missed = {by_id[user_id] for user_id in sent.not_reached if user_id in by_id}
     reached = set(by_id.values()) - missed

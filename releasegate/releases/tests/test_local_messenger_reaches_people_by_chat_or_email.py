@@ -30,13 +30,15 @@ class ChatMessenger:
         self.not_reached = not_reached
         self.failure = failure
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
         if self.failure is not None:
             raise self.failure
         self.sent.append((list(user_ids), title))
         return SentMessage("task-1", not_reached=self.not_reached)
 
-    def send_to_group(self, title: str, markdown: str) -> SentMessage:
+    def send_to_group(self, title: str, markdown: str, link: str = "") -> SentMessage:
         self.groups.append(title)
         return SentMessage("robot")
 

@@ -4,9 +4,11 @@ PostgreSQL sent the same work notifications twice."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.provider import DingTalkMessenger
@@ -28,12 +30,14 @@ class MeanwhileAnotherWorker(DingTalkMessenger):
         super().__init__(client, None)
         self.other_worker_sent: int | None = None
 
-    def send_to_people(self, user_ids: Sequence[str], title: str, markdown: str) -> SentMessage:
+    def send_to_people(
+        self, user_ids: Sequence[str], title: str, markdown: str, link: str = ""
+    ) -> SentMessage:
         if self.other_worker_sent is None:
             self.other_worker_sent = 0
             other = {"dingtalk": DingTalkMessenger(self.client, None)}
             self.other_worker_sent = outbox.deliver_due(other)
-        return super().send_to_people(user_ids, title, markdown)
+        return super().send_to_people(user_ids, title, markdown, link)
 
 
 @pytest.fixture
@@ -54,3 +58,19 @@ def test_a_notification_being_sent_is_not_sent_by_another_worker(
     sent = dingtalk_sim.messages(kind="work_notification")
     assert len(sent) == 2 * 3  # two notifications, three people each, once
     assert set(Notification.objects.values_list("state", flat=True)) == {NotificationState.SENT}
+
+
+def test_with_a_public_address_the_message_leads_to_the_releases_page(
+    release: Release,
+    dingtalk_client: DingTalkClient,
+    dingtalk_sim: DingTalkControl,
+    settings: Settings,
+) -> None:
+    public = "https://releasegate.example.org/"
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, public_url=public)
+    notify(release, "finished")
+
+    outbox.deliver_due({"dingtalk": DingTalkMessenger(dingtalk_client, None)})
+
+    text = str(dingtalk_sim.messages(kind="work_notification")[0])
+    assert f"[查看发布详情]({public}releases/{release.pk}/)" in text

@@ -68,3 +68,19 @@ def test_the_custom_bot_posts_signed_cards(feishu_app: App) -> None:
     assert len(control.messages(kind="bot")) == 1
     bot.close()
     forged.close()
+
+
+def test_with_the_releases_page_known_the_card_has_a_button_there(
+    feishu_client: FeishuClient, feishu_app: App
+) -> None:
+    _, control = feishu_app
+    link = "https://releasegate.example.org/releases/1/"
+
+    FeishuMessenger(feishu_client, None).send_to_people(
+        [OPEN_ID["lisi"]], "发布结束", "结果：成功", link
+    )
+
+    (sent,) = control.messages(kind="message")
+    card = json.loads(sent["content"]) if isinstance(sent["content"], str) else sent["content"]
+    (button,) = card["elements"][1]["actions"]
+    assert (button["url"], button["text"]["content"]) == (link, "查看发布详情")

@@ -53,3 +53,27 @@ def test_the_group_robot_hears_it(wecom_app: App) -> None:
     assert len(control.messages(kind="robot")) == 1
     robot.close()
     wrong.close()
+
+
+def test_with_the_releases_page_known_it_is_a_text_card_leading_there(
+    wecom_client: WeComClient, wecom_app: App
+) -> None:
+    _, control = wecom_app
+    link = "https://releasegate.example.org/releases/1/"
+
+    WeComMessenger(wecom_client, None).send_to_people(
+        ["zhangsan"],
+        "发布结束：mall/order-service #1",
+        TEXT + "\n- 构建：[#3](https://jenkins/3)",
+        link,
+    )
+
+    (sent,) = control.messages(kind="message")
+    card = sent["content"]
+    assert sent["msgtype"] == "textcard"
+    assert (card["title"], card["url"], card["btntxt"]) == (
+        "发布结束：mall/order-service #1",
+        link,
+        "详情",
+    )
+    assert card["description"] == "结果：✅ 成功<br>构建：#3"
