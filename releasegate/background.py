@@ -5,6 +5,7 @@ one on its own."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timedelta
 
@@ -18,6 +19,8 @@ from releasegate.releases.chores import Periodic
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.fence import lease_for
 from releasegate.releases.engine.worker import Worker
+
+logger = logging.getLogger("releasegate.worker")
 
 
 def chores(config: Config) -> tuple[Periodic, ...]:
@@ -70,6 +73,42 @@ def build_worker(config: Config) -> Worker:
     )
 
 
+def warn_about_refused_credentials(config: Config) -> threading.Thread:
+    """Ask Jenkins and each enabled approval platform, in the background, whether they
+    accept ReleaseGate's credentials, and say so in the log at start-up when one does
+    not: releases would otherwise wait or end in ERROR with no word until then. Never
+    holds up the start (each call has its timeouts)."""
+
+    def ask() -> None:
+        from releasegate.lib.http import OutboundError
+        from releasegate.releases.approvals.errors import CredentialsRefused
+
+        try:
+            with jenkins_client(config) as client:
+                client.server_version()
+        except OutboundError as exc:
+            refused = exc.status in (401, 403)
+            logger.log(
+                logging.ERROR if refused else logging.WARNING,
+                "Jenkins %s at start-up: %s",
+                "refused ReleaseGate's credentials" if refused else "could not be reached",
+                exc,
+            )
+        for name, platform in registry.enabled(config).items():
+            if platform.check is None:
+                continue
+            try:
+                platform.check()
+            except CredentialsRefused as exc:
+                logger.error("%s refused ReleaseGate's credentials at start-up: %s", name, exc)
+            except OutboundError as exc:
+                logger.warning("%s could not be reached at start-up: %s", name, exc)
+
+    thread = threading.Thread(target=ask, name="start-up checks", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve_deliveries() -> None:
     """Process the deliveries this process receives in the background, at once (the
     worker's sweep takes whatever is left over). Every process that receives them turns
@@ -90,6 +129,7 @@ class Background:
 
     def start(self) -> None:
         serve_deliveries()
+        warn_about_refused_credentials(self.config)
         self._thread.start()
 
     def stop(self) -> None:

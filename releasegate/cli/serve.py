@@ -39,17 +39,22 @@ def run(args: argparse.Namespace) -> int:
     from releasegate.wsgi import application
 
     load_every_view()
+    try:
+        server = create_server(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            # Waitress reads (and spools to disk) a whole body before the application
+            # sees it, so the limit must be its own: it answers 413 as soon as the
+            # declared Content-Length, or the chunks received so far, pass it.
+            max_request_body_size=config().public.max_body_bytes,
+        )
+    except OSError as exc:
+        where = f"{args.host}:{args.port}"
+        console.print(f"[red]✗[/red] cannot serve on {where}: {exc.strerror or exc}")
+        return 1
     background = None if args.no_worker else Background(config())
-    server = create_server(
-        application,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        # Waitress reads (and spools to disk) a whole body before the application sees
-        # it, so the limit must be its own: it answers 413 as soon as the declared
-        # Content-Length, or the chunks received so far, pass it.
-        max_request_body_size=config().public.max_body_bytes,
-    )
     prepare_interpreter()
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -41,10 +41,15 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     if refuse_on_problems(console) or not migrated(console):
         return 1
-    from releasegate.background import build_worker, serve_deliveries
+    from releasegate.background import (
+        build_worker,
+        serve_deliveries,
+        warn_about_refused_credentials,
+    )
 
     settings = config()
     serve_deliveries()
+    warn_about_refused_credentials(settings)
     stop = threading.Event()
 
     def stopping(signum: int, frame: FrameType | None) -> None:

@@ -6,16 +6,29 @@ have and writes the audit row in the same transaction as the change.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from releasegate.lib.log_context import working_on
 from releasegate.releases.metrics import observe_trigger
 from releasegate.releases.models import Release, ReleaseEvent, ReleaseState
 
+logger = logging.getLogger("releasegate.releases")
+
 S = ReleaseState
+# How loud each arrival is in the log an operator follows.
+_LEVELS: dict[str, int] = {
+    S.ERROR: logging.ERROR,
+    S.FAILED: logging.WARNING,
+    S.UNSTABLE: logging.WARNING,
+    S.ABORTED: logging.WARNING,
+    S.REJECTED: logging.WARNING,
+    S.CANCELLED: logging.WARNING,
+}
 ALLOWED: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.REJECTED, S.SCHEDULED, S.CANCELLED}),
     S.SCHEDULED: frozenset({S.REJECTED, S.CANCELLED, S.TRIGGERING}),
@@ -63,6 +76,7 @@ def transition(
         release.version += 1
         if from_state == S.TRIGGERING and to_state in (S.QUEUED, S.RUNNING):
             _count_trigger(release, moment)
+        _log_once_committed(release.pk, from_state, to_state, reason)
         return record(
             release,
             "state",
@@ -73,6 +87,25 @@ def transition(
             from_state=from_state,
             to_state=to_state,
         )
+
+
+def _log_once_committed(release_id: int, from_state: str, to_state: str, reason: str) -> None:
+    """Every move in the log (INFO; WARNING for an ending without success, ERROR for
+    ERROR), with the release's id, once it is committed: a rolled-back move did not
+    happen."""
+
+    def log() -> None:
+        with working_on(release_id):
+            logger.log(
+                _LEVELS.get(to_state, logging.INFO),
+                "release %s: %s → %s%s",
+                release_id,
+                from_state,
+                to_state,
+                f": {reason}" if reason else "",
+            )
+
+    transaction.on_commit(log)
 
 
 def _count_trigger(release: Release, now: datetime) -> None:
