@@ -117,13 +117,11 @@ class WeComStory:
 
     def release_later(self) -> int:
         self.timeline.chapter("A release at a set time")
-        planned = self._now().replace(second=0, microsecond=0) + timedelta(minutes=1)
-        if (planned - self._now()).total_seconds() < SCHEDULED_AHEAD_SECONDS:
-            planned += timedelta(minutes=1)
+        planned = self._now().replace(microsecond=0) + timedelta(seconds=SCHEDULED_AHEAD_SECONDS)
         sp_no = self.submit(GATEWAY, {**GATEWAY.values, "发布时间": planned.isoformat()})
         self.timeline.step(
-            f"张三 asks for {GATEWAY.application} at {planned:%H:%M} "
-            "(WeCom's dates are to the minute)"
+            f"张三 asks for {GATEWAY.application} at {planned:%H:%M:%S} (in a few seconds; "
+            "people pick minutes in WeCom, the API keeps seconds)"
         )
         release_id = self.approve(sp_no)
         release = self.watcher.follow(release_id, until=("SCHEDULED",), seconds=10)
@@ -139,7 +137,7 @@ class WeComStory:
 
     def scheduled_fires(self, release_id: int) -> None:
         self.timeline.chapter(f"#{release_id} at its time")
-        release = self.watcher.follow(release_id, seconds=150)
+        release = self.watcher.follow(release_id, seconds=SCHEDULED_AHEAD_SECONDS + 30)
         self.watcher.fired_on_time(release)
         self.watcher.succeeded(release)
 

@@ -138,7 +138,8 @@ class WeComApprovals:
             if not stamp.isdigit() or int(stamp) == 0:
                 return ""  # an empty Date (WeCom answers "0")
             moment = datetime.fromtimestamp(int(stamp), tz=self.releases.zone)
-            return f"{moment:%Y-%m-%d %H:%M}"
+            # People pick minutes; a time submitted through the API may carry seconds.
+            return f"{moment:%Y-%m-%d %H:%M:%S}" if moment.second else f"{moment:%Y-%m-%d %H:%M}"
         for key in ("text", "new_number", "new_money"):
             if value.get(key) not in (None, ""):
                 return str(value[key])
