@@ -16,17 +16,23 @@ counted, then `--duration` seconds measured):
 - `feishu-projects`, `feishu-applications`: Feishu's external options (a simulated Feishu
   runs too), with the applications of every project in turn;
 - `feishu-events`: Feishu's event subscription, encrypted and signed, one stored delivery
-  each.
+  each;
+- `wecom-picker`: WeCom's picker page for the application selector (a simulated WeCom
+  runs too: the page signs agentConfig with the app's jsapi ticket, fetched once and
+  cached), GET as WeCom's client opens it, with the applications of every project in turn;
+- `wecom-events`: WeCom's `sys_approval_change` callbacks, sealed and signed XML, each a
+  distinct application, one stored delivery each.
 
 Before the layouts, the generator drives a server with next to no cost of its own
 (bench/load_ceiling.py): its ceiling on this machine. Figures are client-measured; CPU
 use of the generator, each server process and the machine (other work included) is
 taken over each measured window, with the load average before and after each layout.
 
-Target, per connector endpoint and Feishu options endpoint: at least 70 % of the bare
-view's requests per second in the same layout and run, with p99 under 20 ms. The event
-pushes are measured the same way and their `meets_target` printed, but the target is the
-forms' (they wait on the answers); the exit status is 1 when a form's endpoint misses it.
+Target, per connector endpoint, Feishu options endpoint and WeCom picker page: at least
+70 % of the bare view's requests per second in the same layout and run, with p99 under
+20 ms. The event pushes are measured the same way and their `meets_target` printed, but
+the target is the forms' (they wait on the answers); the exit status is 1 when a form's
+endpoint misses it.
 Prints one JSON object.
 
     python bench/load.py [--layouts serve,production] [--concurrency 4] [--duration 5]
@@ -52,6 +58,7 @@ from typing import IO, Any
 from load_requests import (
     CONNECTOR_ENDPOINTS,
     FEISHU_ENDPOINTS,
+    WECOM_ENDPOINTS,
     CatalogSample,
     Credentials,
     build,
@@ -69,12 +76,15 @@ from load_servers import (
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.cli.demo_feishu import DEMO_FEISHU
+from releasegate.cli.demo_wecom import DEMO_WECOM
 from releasegate.simulators.process import SimulatorProcess
 
 USER, TOKEN = "bench", "bench-token"
 # The endpoints forms wait on, held to the target.
-FORM_ENDPOINTS = (*CONNECTOR_ENDPOINTS, *FEISHU_ENDPOINTS)
-ENDPOINTS = ("bare", *FORM_ENDPOINTS, "events", "feishu-events")
+FORM_ENDPOINTS = (*CONNECTOR_ENDPOINTS, *FEISHU_ENDPOINTS, *WECOM_ENDPOINTS)
+# The platforms' event pushes, each driven last and in one go.
+EVENT_ENDPOINTS = ("events", "feishu-events", "wecom-events")
+ENDPOINTS = ("bare", *FORM_ENDPOINTS, *EVENT_ENDPOINTS)
 TARGET_SHARE_OF_BARE = 0.70
 TARGET_P99_MS = 20.0
 HERE = Path(__file__).resolve().parent
@@ -142,7 +152,8 @@ def _load() -> list[float]:
 
 @contextlib.contextmanager
 def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[dict[str, str]]:
-    """Start Jenkins and DingTalk; the environment every ReleaseGate process gets."""
+    """Start Jenkins, DingTalk, Feishu and WeCom; the environment every ReleaseGate
+    process gets."""
     scenario = work / "catalog.toml"
     scenario.write_text(
         f"quiet_period = 0\n[[generate]]\nfolders = {args.folders}\n"
@@ -153,11 +164,13 @@ def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[
         SimulatorProcess("jenkins", jenkins_options, log=log) as jenkins,
         SimulatorProcess("dingtalk", ("--push", "http"), log=log) as dingtalk,
         SimulatorProcess("feishu", log=log) as feishu,
+        SimulatorProcess("wecom", log=log) as wecom,
     ):
         env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
         env.update(
             DEMO_DINGTALK,
             **DEMO_FEISHU,
+            **DEMO_WECOM,
             RELEASEGATE_DATA_DIR=str(work / "data"),
             SECRET_KEY="bench-only-secret-key-0123456789-0123456789",
             JENKINS_URL=jenkins.url,
@@ -166,6 +179,8 @@ def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[
             DINGTALK_API_BASE=dingtalk.url.rstrip("/"),
             DINGTALK_OAPI_BASE=dingtalk.url.rstrip("/"),
             FEISHU_API_BASE=feishu.url.rstrip("/"),
+            WECOM_API_BASE=wecom.url.rstrip("/"),
+            WECOM_JSSDK_URL=f"{wecom.url.rstrip('/')}/jssdk/jwxwork.js",
             DJANGO_SETTINGS_MODULE="bench.load_settings",
             PYTHONPATH=str(REPO),
             LOG_LEVEL="WARNING",
@@ -189,6 +204,11 @@ def _credentials() -> Credentials:
         feishu_encrypt_key=DEMO_FEISHU["FEISHU_ENCRYPT_KEY"],
         feishu_verification_token=DEMO_FEISHU["FEISHU_VERIFICATION_TOKEN"],
         feishu_approval_code=DEMO_FEISHU["FEISHU_APPROVAL_CODE"],
+        wecom_corp_id=DEMO_WECOM["WECOM_CORP_ID"],
+        wecom_agent_id=DEMO_WECOM["WECOM_AGENT_ID"],
+        wecom_template_id=DEMO_WECOM["WECOM_TEMPLATE_ID"],
+        wecom_callback_token=DEMO_WECOM["WECOM_CALLBACK_TOKEN"],
+        wecom_callback_aes_key=DEMO_WECOM["WECOM_CALLBACK_AES_KEY"],
     )
 
 
@@ -213,10 +233,9 @@ def _run_layout(
                 spec = build(endpoint, sample, credentials, args.events)
                 slices[endpoint] += _drive(spec, layout, args, work, args.duration)
         # Last and in one go: every push leaves a delivery for the worker to process.
-        spec = build("events", sample, credentials, args.events)
-        slices["events"] = _drive(spec, layout, args, work, args.duration * args.rounds)
-        spec = build("feishu-events", sample, credentials, args.events)
-        slices["feishu-events"] = _drive(spec, layout, args, work, args.duration * args.rounds)
+        for endpoint in EVENT_ENDPOINTS:
+            spec = build(endpoint, sample, credentials, args.events)
+            slices[endpoint] = _drive(spec, layout, args, work, args.duration * args.rounds)
     endpoints = {endpoint: _figures(slices[endpoint], layout) for endpoint in ENDPOINTS}
     _compare_with_bare(endpoints)
     return {
@@ -229,7 +248,7 @@ def _run_layout(
 
 def _compare_with_bare(endpoints: dict[str, dict[str, Any]]) -> None:
     bare = endpoints["bare"]
-    for endpoint in (*FORM_ENDPOINTS, "events", "feishu-events"):
+    for endpoint in (*FORM_ENDPOINTS, *EVENT_ENDPOINTS):
         figures = endpoints[endpoint]
         figures["share_of_bare"] = round(
             figures["requests_per_second"] / bare["requests_per_second"], 3

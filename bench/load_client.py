@@ -81,14 +81,15 @@ def main() -> int:
 
 
 def _raw(request: dict[str, Any]) -> bytes:
-    body = str(request["body"]).encode("utf-8")
-    lines = [
-        f"{request['method']} {request['path']} HTTP/1.1",
-        f"Host: {HOST}",
-        "Content-Type: application/json",
-        f"Content-Length: {len(body)}",
-        *(f"{name}: {value}" for name, value in request.get("headers", {}).items()),
-    ]
+    """The bytes of one request from the file: a GET (no `body`) has no body headers;
+    `content_type` defaults to JSON."""
+    lines = [f"{request['method']} {request['path']} HTTP/1.1", f"Host: {HOST}"]
+    body = b""
+    if "body" in request:
+        body = str(request["body"]).encode("utf-8")
+        content_type = request.get("content_type", "application/json")
+        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    lines += [f"{name}: {value}" for name, value in request.get("headers", {}).items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
 
 

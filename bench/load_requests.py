@@ -6,7 +6,9 @@ form would send: the applications of every project in turn, the parameters and t
 submit-time check of sampled applications with values their job accepts. Each is signed
 with the API Secret as DingTalk's connector platform signs it. Event pushes are
 `bpms_instance_change` events for our form, encrypted and signed as DingTalk's HTTP push
-does, each with its own event and instance id.
+does, each with its own event and instance id. WeCom's picker page is GET as WeCom's client
+opens it; its callbacks are `sys_approval_change` XML sealed and signed as WeCom's
+WXBizMsgCrypt does, each a distinct application.
 
 Signatures carry the time they were made and the server accepts five minutes either
 way, so each endpoint's requests are built just before it is measured.
@@ -19,12 +21,14 @@ import random
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto, api_secret_signature
 from releasegate.integrations.feishu.crypto import encrypt as feishu_encrypt
 from releasegate.integrations.feishu.crypto import signature as feishu_signature
+from releasegate.integrations.wecom.crypto import WeComCrypto
 
 CONNECTOR = "/dingtalk/connector/"
 EVENTS = "/dingtalk/events"
@@ -35,6 +39,10 @@ CONNECTOR_ENDPOINTS = ("projects", "applications", "parameters", "validate")
 FEISHU_OPTIONS = "/feishu/options/"
 FEISHU_ENDPOINTS = ("feishu-projects", "feishu-applications")
 FEISHU_EVENTS = "/feishu/events"
+# WeCom's picker page for the application selector, which its client opens in the form.
+WECOM_PICKER = "/wecom/picker/applications"
+WECOM_ENDPOINTS = ("wecom-picker",)
+WECOM_EVENTS = "/wecom/events"
 
 Request = dict[str, Any]
 
@@ -50,6 +58,11 @@ class Credentials:
     feishu_encrypt_key: str = ""
     feishu_verification_token: str = ""
     feishu_approval_code: str = ""
+    wecom_corp_id: str = ""
+    wecom_agent_id: str = ""
+    wecom_template_id: str = ""
+    wecom_callback_token: str = ""
+    wecom_callback_aes_key: str = ""
 
     def signed(self) -> dict[str, str]:
         """The connector platform's API Secret headers, for now."""
@@ -121,6 +134,11 @@ def build(endpoint: str, sample: CatalogSample, credentials: Credentials, events
         return {"requests": _feishu_events(credentials, events)}
     if endpoint in FEISHU_ENDPOINTS:
         return {"requests": _feishu_options(endpoint, sample, credentials)}
+    if endpoint == "wecom-picker":
+        # Every answer lists a project's applications: a problem page would flatter.
+        return {"requests": _wecom_picker(sample), "refusal": 'data-testid="problem"'}
+    if endpoint == "wecom-events":
+        return {"requests": _wecom_callbacks(credentials, events)}
     headers = credentials.signed()
     bodies = _connector_bodies(endpoint, sample)
     requests = [
@@ -251,3 +269,69 @@ def _feishu_events(credentials: Credentials, count: int) -> list[Request]:
             }
         )
     return pushes
+
+
+def _wecom_picker(sample: CatalogSample) -> list[Request]:
+    """The application picker as WeCom's client opens it (`selectorType`, an opaque
+    `key`), for every project in turn: the page's own link after picking a project."""
+    return [
+        {
+            "method": "GET",
+            "path": WECOM_PICKER
+            + "?"
+            + urlencode({"selectorType": "single", "key": f"load{serial:05d}", "project": key}),
+        }
+        for serial, key in enumerate(sample.project_ids)
+    ]
+
+
+def _wecom_callbacks(credentials: Credentials, count: int) -> list[Request]:
+    """`sys_approval_change` callbacks (an approval, 同意) for our template, sealed for our
+    corp and signed as WeCom calls back, each for its own application."""
+    crypto = WeComCrypto(
+        credentials.wecom_callback_token,
+        credentials.wecom_callback_aes_key,
+        credentials.wecom_corp_id,
+    )
+    run = f"{time.time_ns() // 1000 % 10**12:012d}"
+    timestamp = str(int(time.time()))
+    corp, agent = credentials.wecom_corp_id, credentials.wecom_agent_id
+    pushes = []
+    for serial in range(count):
+        encrypt = crypto.encrypt(_approval_change(credentials, f"{run}{serial:06d}", timestamp))
+        nonce = f"n{serial:07d}"
+        query = urlencode(
+            {
+                "msg_signature": crypto.signature(timestamp, nonce, encrypt),
+                "timestamp": timestamp,
+                "nonce": nonce,
+            }
+        )
+        pushes.append(
+            {
+                "method": "POST",
+                "path": f"{WECOM_EVENTS}?{query}",
+                "content_type": "text/xml",
+                "body": f"<xml><ToUserName><![CDATA[{corp}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{encrypt}]]></Encrypt>"
+                f"<AgentID><![CDATA[{agent}]]></AgentID></xml>",
+            }
+        )
+    return pushes
+
+
+def _approval_change(credentials: Credentials, sp_no: str, timestamp: str) -> str:
+    """The decrypted callback (reference feishu-wecom.md §B3), trimmed to what is read."""
+    return (
+        f"<xml><ToUserName><![CDATA[{credentials.wecom_corp_id}]]></ToUserName>"
+        "<FromUserName><![CDATA[sys]]></FromUserName>"
+        f"<CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        "<Event><![CDATA[sys_approval_change]]></Event>"
+        f"<AgentID>{credentials.wecom_agent_id}</AgentID><ApprovalInfo>"
+        f"<SpNoStr><![CDATA[{sp_no}]]></SpNoStr><SpNo>{sp_no}</SpNo>"
+        "<SpName><![CDATA[发布审批]]></SpName><SpStatus>2</SpStatus>"
+        f"<TemplateId><![CDATA[{credentials.wecom_template_id}]]></TemplateId>"
+        f"<ApplyTime>{timestamp}</ApplyTime>"
+        "<Applyer><UserId><![CDATA[zhangsan]]></UserId><Party><![CDATA[2]]></Party></Applyer>"
+        "<StatuChangeEvent>2</StatuChangeEvent></ApprovalInfo></xml>"
+    )

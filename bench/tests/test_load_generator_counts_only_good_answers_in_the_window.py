@@ -36,21 +36,23 @@ def constant_server() -> Iterator[tuple[int, int]]:
     server.wait(timeout=10)
 
 
-def generate(tmp_path: Path, port: int, watch: int, refusal: str = "") -> dict[str, Any]:
-    spec = {
-        "requests": [
-            {"method": "POST", "path": "/a", "body": "{}"},
-            {"method": "POST", "path": "/b", "headers": {"x-test": "1"}, "body": '{"名": 1}'},
-        ],
-        "refusal": refusal,
-    }
-    requests = tmp_path / "requests.json"
-    requests.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+POSTS = [
+    {"method": "POST", "path": "/a", "body": "{}"},
+    {"method": "POST", "path": "/b", "headers": {"x-test": "1"}, "body": '{"名": 1}'},
+]
+
+
+def generate(
+    tmp_path: Path, port: int, watch: int, refusal: str = "", requests: Any = POSTS
+) -> dict[str, Any]:
+    spec = {"requests": requests, "refusal": refusal}
+    written = tmp_path / "requests.json"
+    written.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     finished = subprocess.run(
         [
             sys.executable,
             str(BENCH / "load_client.py"),
-            f"--requests={requests}",
+            f"--requests={written}",
             f"--ports={port}",
             "--concurrency=2",
             "--warmup=0.3",
@@ -96,3 +98,15 @@ def test_answers_that_say_no_are_counted_as_refused(
 
     assert result["requests"] > 0
     assert result["refused"] == result["requests"]
+
+
+def test_a_get_goes_without_a_body_and_is_answered(
+    tmp_path: Path, constant_server: tuple[int, int]
+) -> None:
+    port, pid = constant_server
+    get = {"method": "GET", "path": "/page?key=k1", "headers": {"x-test": "1"}}
+
+    result = generate(tmp_path, port, pid, requests=[get])
+
+    assert result["requests"] > 0
+    assert result["statuses"] == {"200": result["requests"]}

@@ -65,11 +65,11 @@
     return "";
   }
 
-  function invoke(picker, name, args) {
+  function invoke(picker, page, name, args) {
     var problem = "";
-    if (!picker.apis) {
-      problem = "no permission: wx.agentConfig has not succeeded";
-    } else if (picker.apis.indexOf(name) < 0) {
+    if (!picker.apis || picker.apis.page !== page) {
+      problem = "no permission: wx.agentConfig has not succeeded on this page";
+    } else if (picker.apis.list.indexOf(name) < 0) {
       problem = "no permission: " + name + " is not in jsApiList";
     } else if (args.key !== picker.key) {
       problem = "invalid key";
@@ -95,13 +95,13 @@
     if (data.type === "config" || data.type === "agentConfig") {
       var kind = data.type === "agentConfig" ? "agent_config" : "config";
       check(kind, data.args).then(function (res) {
-        if (kind === "agent_config" && res.ok) {
-          picker.apis = data.args.jsApiList || [];
+        if (kind === "agent_config") {
+          picker.apis = res.ok ? { page: data.page, list: data.args.jsApiList || [] } : null;
         }
         answer(res);
       });
     } else if (data.type === "invoke") {
-      answer(invoke(picker, data.args.name, data.args.args || {}));
+      answer(invoke(picker, data.page, data.args.name, data.args.args || {}));
     }
   });
 })();

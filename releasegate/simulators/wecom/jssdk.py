@@ -5,8 +5,11 @@ signature check behind its `wx.config` / `wx.agentConfig`.
 WeCom opens the picker of an externally sourced Selector inside its client; here the
 form page (`/_sim/form`, form_page.py) plays the client and shows each picker in an
 iframe. The stand-in inside the iframe talks to that page with `postMessage`:
-  iframe → page  {wecomSim: "request", id, type: "config"|"agentConfig"|"invoke", args}
+  iframe → page  {wecomSim: "request", id, page, type: "config"|"agentConfig"|"invoke", args}
   page → iframe  {wecomSim: "response", id, res}
+`page` names the document that asked: an agentConfig's permissions hold for that
+document only, as WeCom's hold for the page that registered, so a picker that
+navigates or is sent to another address must register again.
 The page checks config signatures with `POST /_sim/jssdk/check` (same origin) and keeps
 each control's selection. Outside an iframe every call fails "not in WeCom".
 

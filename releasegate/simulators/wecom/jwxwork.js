@@ -8,6 +8,9 @@
   "use strict";
   var pending = {};
   var sequence = 0;
+  // This document: WeCom grants agentConfig's permissions to the page that asked, so
+  // a picker that navigates (or is navigated elsewhere) must register again.
+  var page = Date.now().toString(36) + Math.random().toString(36).slice(2);
   var configured = null;
   var readyCallbacks = [];
   var errorCallbacks = [];
@@ -24,7 +27,8 @@
     sequence += 1;
     var id = "wecom-sim-" + sequence;
     pending[id] = callback;
-    window.parent.postMessage({ wecomSim: "request", id: id, type: type, args: args }, "*");
+    var request = { wecomSim: "request", id: id, page: page, type: type, args: args };
+    window.parent.postMessage(request, "*");
   }
 
   window.addEventListener("message", function (event) {

@@ -4,43 +4,24 @@ simulator's form page, whose externally sourced selectors open a stand-in picker
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from releasegate.simulators.wecom.control import WeComControl
 from releasegate.simulators.wecom.server import WeComSimulator
 from releasegate.simulators.wecom.tests.picker_stub import PickerStub
+from releasegate.tests.browser import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The flags CONVENTIONS.md gives for Debian's Chromium without a screen or a sandbox.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PROJECT = "iframe[data-control='Selector-1592463391236']"
 APPLICATION = "iframe[data-control='Selector-1592463391237']"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -100,3 +81,25 @@ def test_a_picker_signed_with_the_wrong_ticket_cannot_save(
     status = page.frame_locator(PROJECT).locator("#status")
     expect(status).to_have_text("agentConfig:fail invalid signature")
     expect(page.frame_locator(PROJECT).get_by_role("button")).to_have_count(0)
+
+
+def test_a_picker_sent_to_another_page_must_register_again(
+    picking: tuple[WeComSimulator, PickerStub, Page],
+) -> None:
+    simulator, stub, page = picking
+    page.goto(f"{simulator.url}_sim/form?user=zhangsan")
+    picker = page.frame_locator(PROJECT)
+    expect(picker.locator("#status")).to_have_text("ready []")
+    stub.bad_signature = True
+    key = str(page.locator(PROJECT).get_attribute("data-key"))
+
+    page.locator(PROJECT).evaluate("(frame) => { frame.src = frame.src + '&again=1'; }")
+    expect(picker.locator("#status")).to_have_text("agentConfig:fail invalid signature")
+    answer = picker.locator("body").evaluate(
+        """(body, key) => new Promise((done) => wx.invoke("saveApprovalSelectedItems",
+             {key: key, selectedData: '[{"key": "proj-payments", "value": "支付"}]'}, done))""",
+        key,
+    )
+
+    assert answer["err_msg"].startswith("saveApprovalSelectedItems:fail no permission")
+    expect(page.locator(".picked").first).to_have_text("")
