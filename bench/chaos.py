@@ -116,7 +116,7 @@ class Run:
         self.feishu_faults.start()
         self.monkey.start()
         dingtalk = DingTalkPlayer(self.dingtalk, self.server.url, self._crypto(), self.rng)
-        feishu = FeishuPlayer(self.feishu, self.server.url, self.rng)
+        feishu = self.feishu_player = FeishuPlayer(self.feishu, self.server.url, self.rng)
         self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu}, self.rng)
         drive_started = time.monotonic()
         self.driver.play(planned, self._tick)
@@ -156,6 +156,7 @@ class Run:
             "forged_sent": tally.forged_sent,
             "forged_answers": tally.forged_answers,
             "forged_accepted": tally.forged_accepted,
+            "feishu_forms_opened_again": self.feishu_player.forms_opened_again,
         }
 
     # -- the processes ----------------------------------------------------------------

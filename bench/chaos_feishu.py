@@ -36,7 +36,7 @@ import httpx
 from chaos_approvals import PROJECT, Planned
 
 from releasegate.cli.demo_feishu import DEMO_FEISHU
-from releasegate.simulators.feishu.control import FeishuControl
+from releasegate.simulators.feishu.control import FeishuControl, SimulatorRefused
 from releasegate.simulators.feishu.crypto import encrypt, signature
 
 WAYS = ("event",)
@@ -51,6 +51,8 @@ FORGERIES = ("unsigned", "bad_signature", "wrong_token", "other_encrypt_key")
 # at a time: its caller waits the minute out, and a second 429 on its retry would make it
 # two.
 API_FAULTS = (("server_error", 6), ("invalid_token", 3), ("rate_limited", 1))
+# How often a person opens the form before giving up, when its options do not load.
+FORM_ATTEMPTS = 3
 # How many steps ReleaseGate's event URL stays unreachable once in the run.
 UNREACHABLE_STEPS = 10
 # Feishu's code for a refused tenant token (expired or invalid).
@@ -87,6 +89,7 @@ class FeishuPlayer:
         self.feishu = feishu
         self.server_url = server_url
         self.rng = rng
+        self.forms_opened_again = 0
         self._http = httpx.Client(timeout=10)
 
     def close(self) -> None:
@@ -99,7 +102,7 @@ class FeishuPlayer:
         self._use_way(approval)
         step, code = approval.steps_done, approval.instance_id
         if step == 0:
-            approval.instance_id = self.feishu.submit(form(approval), ORIGINATOR)
+            approval.instance_id = self._submit(approval)
         elif step == 1:
             self.feishu.approve(code, FIRST, "同意")
         elif approval.end == "cancel":
@@ -109,6 +112,19 @@ class FeishuPlayer:
         else:
             self.feishu.approve(code, LAST, "同意发布")
         approval.steps_done += 1
+
+    def _submit(self, approval: Planned) -> str:
+        """Fill and submit the form; when its options did not load (ReleaseGate slower
+        than Feishu's 3 s), open it again, as a person would, a few times."""
+        for attempt in range(1, FORM_ATTEMPTS + 1):
+            try:
+                return self.feishu.submit(form(approval), ORIGINATOR)
+            except SimulatorRefused:
+                if attempt == FORM_ATTEMPTS:
+                    raise
+                self.forms_opened_again += 1
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
 
     def _use_way(self, approval: Planned) -> None:
         """Only the event subscription so far (see the module's docstring)."""
