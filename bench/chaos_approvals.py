@@ -49,7 +49,7 @@ class Planned:
     def steps(self) -> int:
         """Calls that play it out: submit, the first approver, then the last approver or
         the end; a revocation at once after the last approver (or later, see
-        `Driver.revoke`)."""
+        `DingTalkPlayer.revoke`)."""
         if self.end == "revoke":
             return 3 if self.revoke_later else 4
         return 2 if self.end in ("pending", "terminate") else 3

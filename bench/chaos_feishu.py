@@ -4,7 +4,8 @@ A person fills the release form in the simulated Feishu, whose project and appli
 choices it asks of ReleaseGate's `/feishu/options` (the chaos catalog); lisi and wangwu
 decide on the one AND node. Ends, in Feishu's words: approved by both, rejected by the
 last, cancelled (撤回) by the originator after the first approval, or left pending.
-Feishu has no revocation after approval that the simulator plays, so nothing is revoked.
+The simulator does not play Feishu's revocation after approval (撤销), so none is
+revoked; the verdict reads `reverted` all the same.
 
 Way in: the event subscription (`POST /feishu/events`, encrypted and signed). Feishu
 pushes an instance's events in order, retries a push that failed (15 s, 5 min, 1 h, 6 h,
@@ -13,8 +14,9 @@ second time (`DUPLICATES`); the script has it deliver events again later, out of
 and sends forgeries: unsigned, with a wrong signature, with a wrong Verification Token,
 or sealed with another Encrypt Key. Each must be answered 401 and stored nowhere.
 The long connection (`releasegate stream --platform feishu`) is Feishu's second way in:
-once the simulator serves it, it joins `WAYS` and `_use_way` picks it per approval, as
-DingTalk's player picks Stream.
+once the simulator serves it, it joins `WAYS`, `_use_way` switches the simulator's
+delivery to it per approval and `deliver_again` delivers again over it, as DingTalk's
+player does for Stream, and chaos_services starts that `stream` beside DingTalk's.
 
 Faults (`FeishuFaults`): tenant tokens expired mid-drive and as it ends, the next few
 API calls answered 503, with their token refused, or 429 (ReleaseGate waits out
