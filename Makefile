@@ -50,9 +50,10 @@ bench: venv
 		$(BIN)/python $$b || status=1; \
 	done; exit $$status
 
-## make chaos [CHAOS_ARGS=...]: 200 approvals while Jenkins fails, DingTalk limits and workers
-## are killed, on PostgreSQL (DATABASE_URL, default .../rg_chaos); JSON; fails if any was lost,
-## doubled or wrong (CHAOS_ARGS=--ci: the short run; --seed N, --approvals N)
+## make chaos [CHAOS_ARGS=...]: 200 DingTalk and Feishu approvals while Jenkins fails, both
+## platforms limit and workers are killed, on PostgreSQL (DATABASE_URL, default .../rg_chaos);
+## JSON; fails if any was lost, doubled or wrong, or a forgery got in (CHAOS_ARGS=--ci: the
+## short run; --seed N, --approvals N)
 chaos: venv
 	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 

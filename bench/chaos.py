@@ -1,18 +1,26 @@
-"""Chaos: approvals through every way in, while Jenkins misbehaves, DingTalk limits and
-expires, and workers are killed; then the ground truth from the simulators.
+"""Chaos: approvals from DingTalk and Feishu through every way in, while Jenkins
+misbehaves, both platforms limit, fail and expire their tokens, and workers are killed;
+then the ground truth from the simulators.
 
-Real processes, as in production: PostgreSQL, the Jenkins and DingTalk simulators,
-`releasegate serve --no-worker` (the event push and the connector), `releasegate stream`
+Real processes, as in production: PostgreSQL, the Jenkins, DingTalk and Feishu simulators,
+`releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's event
+subscription and the form's external options), `releasegate stream --platform dingtalk`
 (Stream mode) and two `releasegate worker`s that are SIGKILLed at random moments and
-started again. Jenkins answers about 20 % of API calls with a 503, holds 10 % past the
-client's timeout and loses 5 % of the answers after doing the work. DingTalk's access
-tokens are expired mid-run and its QPS limit is hit now and then. The approvals (agreed,
-refused, terminated, revoked after approval, left waiting) are chaos_approvals.py's; the
-verdict is chaos_verdict.py's.
+started again; every ReleaseGate process has both platforms' settings. Jenkins answers
+about 20 % of API calls with a 503, holds 10 % past the client's timeout and loses 5 % of
+the answers after doing the work. DingTalk's access tokens are expired mid-run and its
+QPS limit is hit now and then; Feishu's tenant tokens are expired, some of its API calls
+answer 503, a refused token or 429, and ReleaseGate's event URL is unreachable for a
+moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings its retry delays
+within the run). Every third approval is Feishu's (chaos_feishu.py: approved by both
+approvers, rejected, cancelled or left pending), the others DingTalk's (chaos_dingtalk.py:
+agreed, refused, terminated, revoked after approval, left waiting); chaos_approvals.py
+plans and interleaves them; the verdict is chaos_verdict.py's, each approval judged
+approved in its own platform's words and matched to its release by its instance id.
 
-Prints one JSON object; exits 1 when the run failed (a counter of
-chaos_verdict.MUST_BE_ZERO is not 0, a forged delivery was accepted, or the deadline passed
-before everything was done).
+Prints one JSON object (`ways_in` and `ends` by platform show each one's share); exits 1
+when the run failed (a counter of chaos_verdict.MUST_BE_ZERO is not 0, a forged delivery
+was accepted or stored, or the deadline passed before everything was done).
 
     python bench/chaos.py [--approvals 200] [--ci] [--seed 1] [--deadline 900]
                           [--database-url postgres://postgres@127.0.0.1:5432/rg_chaos]
@@ -25,57 +33,33 @@ import contextlib
 import json
 import os
 import random
-import re
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import chaos_verdict
-from chaos_approvals import PROJECT, Driver, Planned, instances, plan
+from chaos_approvals import Driver, Planned, Platform, PlatformPlan, plan
+from chaos_dingtalk import DingTalkPlan, DingTalkPlayer
+from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
+from chaos_services import Services, job_names
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
-from releasegate.lib.process import ServiceProcess
-from releasegate.simulators.dingtalk.control import DingTalkControl
-from releasegate.simulators.jenkins.control import SimulatorControl
-from releasegate.simulators.process import SimulatorProcess
 
-USER, TOKEN = "chaos", "chaos-token"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rg_chaos"
 JENKINS_FAULTS = {
     "error_rate": 0.20,
     "timeout_rate": 0.10,
     "lost_response_rate": 0.05,
-    # Past the client's timeout (CONFIG below): the client gives up first.
+    # Past the client's timeout (chaos_services.CONFIG): the client gives up first.
     "timeout_seconds": 2.0,
 }
-CONFIG = """\
-[jenkins]
-timeout_seconds = 1.0
-
-[dingtalk]
-timeout_seconds = 5.0
-# Reconcile is what notices a revocation nobody pushed (the connector way): every minute.
-reconcile_minutes = 1
-
-[releases]
-poll_seconds = 0.5
-# A trigger step makes up to three calls, each failing a third of the time here; 12
-# attempts (the default is 8) make giving up a one-in-fifty-thousand event per release.
-max_attempts = 12
-
-[[releases.inputs]]
-job = "chaos/*"
-action = "proceed"
-"""
-STREAM_READY = re.compile(r"receiving DingTalk events")
+PLANS: dict[Platform, PlatformPlan] = {"dingtalk": DingTalkPlan(), "feishu": FeishuPlan()}
 
 
 def main() -> int:
@@ -115,48 +99,6 @@ def _arguments() -> argparse.Namespace:
     return args
 
 
-def scenario(jobs: int) -> str:
-    """Pipelines of one project: half declare RELEASEGATE_RELEASE_ID (matched to their
-    release by id after a lost answer), half do not (by parameters); every fifth waits at
-    an input step; every seventh fails."""
-    head = "quiet_period = 0\nexecutors = 64\n"
-    head += f'[[users]]\nname = "{USER}"\ntoken = "{TOKEN}"\n'
-    return head + "".join(_job(n) for n in range(jobs))
-
-
-def _job(n: int) -> str:
-    text = f'[[jobs]]\npath = "{PROJECT}/app-{n:02d}"\nduration = 1.0\n'
-    text += 'result = "FAILURE"\n' if n % 7 == 6 else ""
-    text += '[[jobs.parameters]]\nname = "BRANCH"\ndefault = "main"\n'
-    text += '[[jobs.parameters]]\nname = "ENV"\ntype = "choice"\nchoices = ["prod", "staging"]\n'
-    text += (
-        '[[jobs.parameters]]\nname = "RELEASE_TYPE"\ntype = "choice"\nchoices = ["全量", "灰度"]\n'
-    )
-    if n % 2 == 0:
-        text += '[[jobs.parameters]]\nname = "RELEASEGATE_RELEASE_ID"\ndefault = ""\n'
-    if n % 5 == 4:
-        text += '[jobs.input]\nmessage = "Deploy?"\nid = "deploy"\n'
-    return text
-
-
-def job_names(jobs: int) -> list[str]:
-    return [f"{PROJECT}/app-{n:02d}" for n in range(jobs)]
-
-
-def reset_database(url: str) -> None:
-    """Drop and create the run's own database (its name is the URL's path)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        connection.execute(drop)
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 class Run:
     def __init__(
         self, args: argparse.Namespace, work: Path, log: Any, running: contextlib.ExitStack
@@ -167,126 +109,70 @@ class Run:
         self.monkey: Monkey | _Idle = _Idle()
 
     def play(self) -> dict[str, Any]:
-        self._start_services()
-        planned = plan(self.args.approvals, job_names(self.args.jobs), self.rng)
+        self._start()
+        planned = plan(self.args.approvals, job_names(self.args.jobs), self.rng, PLANS)
         self.jenkins_control.reset_requests()
         self.jenkins_control.set_faults(**JENKINS_FAULTS)
+        self.feishu_faults.start()
         self.monkey.start()
-        driver = Driver(self.dingtalk, self.server.url, self._crypto(), self.rng)
+        dingtalk = DingTalkPlayer(self.dingtalk, self.server.url, self._crypto(), self.rng)
+        feishu = self.feishu_player = FeishuPlayer(self.feishu, self.server.url, self.rng)
+        self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu}, self.rng)
         drive_started = time.monotonic()
-        driver.play(planned, self._tick)
-        revoked_late = self._revoke_when_scheduled(driver, planned)
+        self.driver.play(planned, self._tick)
+        self.feishu_faults.drive_ended()
+        revoked_late = self._revoke_when_scheduled(dingtalk, planned)
         driven_s = time.monotonic() - drive_started
         deadline = time.monotonic() + self.args.deadline
         not_done = self._wait_until_done(planned, deadline)
         self.monkey.stop()
+        result = self._result(planned, not_done)
+        result["revocations"]["later_with_release_scheduled"] = revoked_late
+        result["drive_s"] = round(driven_s, 1)
+        dingtalk.close()
+        feishu.close()
+        return result
+
+    def _result(self, planned: list[Planned], not_done: list[str]) -> dict[str, Any]:
         truth = self._truth()
+        tally = self.driver.tally
         result: dict[str, Any] = {"approvals": len(planned), "seed": self.args.seed}
+        result |= {"approvals_by_platform": dict(Counter(p.platform for p in planned))}
         result |= chaos_verdict.builds_verdict(planned, truth)
         result |= chaos_verdict.database_verdict(truth)
-        result |= {
+        return result | {
             "done_before_deadline": not not_done,
             "not_done_at_deadline": not_done,
             "kills": self.monkey.kills,
             "faults_injected": self._faults_injected(),
-            "ways_in": _ways(planned),
-            "ends": _ends(planned),
+            "ways_in": _by_platform(planned, lambda p: p.way),
+            "ends": _by_platform(planned, lambda p: p.end),
             "revocations": {
                 "at_once": sum(p.end == "revoke" and not p.revoke_later for p in planned),
                 "later": sum(p.end == "revoke" and p.revoke_later for p in planned),
-                "later_with_release_scheduled": revoked_late,
             },
-            "deliveries_again": driver.tally.deliveries_again,
-            "deliveries_again_out_of_order": driver.tally.out_of_order,
-            "forged_sent": driver.tally.forged_sent,
-            "forged_accepted": driver.tally.forged_accepted,
-            "drive_s": round(driven_s, 1),
+            "deliveries_again": tally.deliveries_again,
+            "deliveries_again_out_of_order": tally.out_of_order,
+            "forged_sent": tally.forged_sent,
+            "forged_answers": tally.forged_answers,
+            "forged_accepted": tally.forged_accepted,
+            "feishu_forms_opened_again": self.feishu_player.forms_opened_again,
         }
-        driver.close()
-        return result
 
     # -- the processes ----------------------------------------------------------------
 
-    def _start_services(self) -> None:
-        """The simulators, then the database (migrated and synced from this process),
-        then ReleaseGate's processes, each group started side by side."""
-        scenario_file = self.work / "chaos-jenkins.toml"
-        scenario_file.write_text(scenario(self.args.jobs), encoding="utf-8")
-        options = ("--scenario", str(scenario_file), "--user", USER, "--token", TOKEN)
-        jenkins, dingtalk = self._started(
-            lambda: SimulatorProcess("jenkins", options, log=self.log),
-            lambda: SimulatorProcess("dingtalk", ("--push", "both"), log=self.log),
+    def _start(self) -> None:
+        services = Services(
+            self.args.database_url, self.args.jobs, self.work, self.log, self.running
         )
-        self.jenkins_control = SimulatorControl(jenkins.url)
-        self.dingtalk = DingTalkControl(dingtalk.url)
-        env = self._environment(jenkins.url, dingtalk.url)
-        reset_database(self.args.database_url)
-        self._prepare_database(env)
-        serve = ["serve", "--port", "0", "--no-worker"]
-        stream = ["stream", "--backoff-max", "2"]
-        self.server, _, *workers = self._started(
-            lambda: ServiceProcess(serve, env=env, log=self.log),
-            lambda: ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY),
-            *[lambda: Monkey.start_worker(env, self.log)] * 2,
+        services.start()
+        self.jenkins_control = services.jenkins_control
+        self.dingtalk, self.feishu = services.dingtalk, services.feishu
+        self.server = services.server
+        self.feishu_faults = FeishuFaults(self.feishu, services.feishu_events, self.rng)
+        self.monkey = Monkey(
+            services.workers, services.env, self.log, self.rng, self.args.kill_every
         )
-        self.dingtalk.set_event_url(self.server.url + "dingtalk/events")
-        self.dingtalk.configure_connector(url=self.server.url)
-        self.monkey = Monkey(workers, env, self.log, self.rng, self.args.kill_every)
-
-    def _started(self, *starts: Callable[[], ServiceProcess]) -> list[ServiceProcess]:
-        """Start processes side by side (each takes seconds to import Django); every one
-        is stopped when the run ends."""
-        with ThreadPoolExecutor(len(starts)) as pool:
-            futures = [pool.submit(start) for start in starts]
-        started, failures = [], []
-        for future in futures:
-            try:
-                started.append(self.running.enter_context(future.result()))
-            except Exception as exc:  # the others are stopped with the run; then raised
-                failures.append(exc)
-        if failures:
-            raise failures[0]
-        return started
-
-    def _prepare_database(self, env: dict[str, str]) -> None:
-        """Migrate and sync the catalog here; this process reads the tables for the
-        verdict later (it never writes releases)."""
-        os.environ.update(env, DJANGO_SETTINGS_MODULE="releasegate.settings")
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
-        from releasegate.catalog.sync import run_sync
-        from releasegate.connections import jenkins_client
-
-        call_command("migrate", verbosity=0)
-        with jenkins_client(settings.CONFIG) as client:
-            run_sync(client, settings.CONFIG.options.catalog)
-
-    def _environment(self, jenkins_url: str, dingtalk_url: str) -> dict[str, str]:
-        config = self.work / "chaos.toml"
-        config.write_text(CONFIG, encoding="utf-8")
-        inherited = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DINGTALK_", "JENKINS_", "RELEASEGATE_"))
-        }
-        return {
-            **inherited,
-            **DEMO_DINGTALK,
-            "DATABASE_URL": self.args.database_url,
-            "SECRET_KEY": "chaos-only-secret-key-0123456789-0123456789",
-            "RELEASEGATE_DATA_DIR": str(self.work),
-            "RELEASEGATE_CONFIG": str(config),
-            "JENKINS_URL": jenkins_url,
-            "JENKINS_USER": USER,
-            "JENKINS_TOKEN": TOKEN,
-            "DINGTALK_API_BASE": dingtalk_url,
-            "DINGTALK_OAPI_BASE": dingtalk_url,
-            "LOG_LEVEL": "WARNING",
-        }
 
     def _crypto(self) -> EventCrypto:
         return EventCrypto(
@@ -295,12 +181,14 @@ class Run:
             DEMO_DINGTALK["DINGTALK_APP_KEY"],
         )
 
-    # -- DingTalk's faults, between steps ------------------------------------------------
+    # -- the platforms' faults, between steps -------------------------------------------
 
     def _tick(self, step: int) -> None:
         """Every 25 steps DingTalk's QPS limit is hit by the next few calls; at a third
-        and at two thirds of the run every access token expires."""
+        and at two thirds of the run every access token expires. Feishu's in between
+        (chaos_feishu.FeishuFaults)."""
         total = self.args.approvals * 3
+        self.feishu_faults.tick(step, total)
         if step % 25 == 0:
             limited = self.rng.randint(2, 6)
             self.dingtalk.set_faults(qps_limit=limited)
@@ -316,11 +204,12 @@ class Run:
             "jenkins": jenkins["by_fault"],
             "dingtalk_qps_limited_calls": limited,
             **self.faults,
+            **self.feishu_faults.summary(),
         }
 
     # -- the end --------------------------------------------------------------------
 
-    def _revoke_when_scheduled(self, driver: Driver, planned: list[Planned]) -> int:
+    def _revoke_when_scheduled(self, dingtalk: DingTalkPlayer, planned: list[Planned]) -> int:
         """Revoke the approvals planned to be revoked later as soon as ReleaseGate shows
         their release SCHEDULED (or after a minute without); how many were scheduled."""
         from releasegate.releases.models import Release, ReleaseState
@@ -332,11 +221,11 @@ class Run:
                 approval__instance_id__in=list(waiting), state=ReleaseState.SCHEDULED
             ).values_list("approval__instance_id", flat=True)
             for instance_id in list(ready):
-                driver.revoke(waiting.pop(instance_id))
+                dingtalk.revoke(waiting.pop(instance_id))
                 scheduled += 1
             time.sleep(0.5)
         for approval in waiting.values():
-            driver.revoke(approval)
+            dingtalk.revoke(approval)
         return scheduled
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
@@ -353,8 +242,8 @@ class Run:
         from releasegate.releases.models.notification import NotificationState
         from releasegate.releases.models.release import TERMINAL_STATES
 
-        truth = instances(self.dingtalk)
-        approved = {p.instance_id for p in planned if chaos_verdict.approved(truth[p.instance_id])}
+        truth = self.driver.instances()
+        approved = {p.instance_id for p in planned if chaos_verdict.approved(p, truth)}
         ended = Approval.objects.filter(
             instance_id__in=approved, release__state__in=TERMINAL_STATES
         ).count()
@@ -372,10 +261,10 @@ class Run:
     def _truth(self) -> chaos_verdict.Truth:
         queue = self.jenkins_control.queue()
         return chaos_verdict.Truth(
-            instances=instances(self.dingtalk),
+            instances=self.driver.instances(),
             builds=self.jenkins_control.builds(),
             queued=sum(1 for item in queue if item["state"] != "left"),
-            messages=self.dingtalk.messages(),
+            messages={"dingtalk": self.dingtalk.messages(), "feishu": self.feishu.messages()},
         )
 
 
@@ -391,12 +280,12 @@ class _Idle:
         pass
 
 
-def _ways(planned: list[Planned]) -> dict[str, int]:
-    return dict(Counter(p.way for p in planned))
-
-
-def _ends(planned: list[Planned]) -> dict[str, int]:
-    return dict(Counter(p.end for p in planned))
+def _by_platform(planned: list[Planned], what: Callable[[Planned], str]) -> dict[str, Any]:
+    """How many approvals of each platform had each `what`."""
+    counts: dict[Platform, Counter[str]] = {}
+    for approval in planned:
+        counts.setdefault(approval.platform, Counter())[what(approval)] += 1
+    return {platform: dict(found) for platform, found in counts.items()}
 
 
 if __name__ == "__main__":

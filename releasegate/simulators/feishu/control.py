@@ -144,6 +144,11 @@ class FeishuControl:
         found: list[dict[str, Any]] = self._call("GET", "messages", params=params)
         return found
 
+    def faults(self) -> dict[str, Any]:
+        """The fault plan still pending: what `set_faults` set, less the calls it hit."""
+        found: dict[str, Any] = self._call("GET", "faults")
+        return found
+
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Replace the fault plan: server_error=N, invalid_token=N, rate_limited=N (the
         next N token-carrying calls), latency_ms."""

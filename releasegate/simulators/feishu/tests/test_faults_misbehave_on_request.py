@@ -33,3 +33,18 @@ def test_expiring_tokens_refuses_the_one_in_use(
     feishu_sim.expire_tokens()
 
     assert tenant.get(PATH).json()["code"] == 99991663
+
+
+def test_the_plan_left_counts_down_as_calls_hit_it(
+    tenant: httpx.Client, feishu_sim: FeishuControl
+) -> None:
+    feishu_sim.set_faults(server_error=2, rate_limited=1)
+
+    tenant.get(PATH)
+
+    assert feishu_sim.faults() | {"latency_ms": 0} == {
+        "server_error": 1,
+        "invalid_token": 0,
+        "rate_limited": 1,
+        "latency_ms": 0,
+    }

@@ -1,0 +1,213 @@
+"""The chaos run's processes (see chaos.py): the simulators, the run's own PostgreSQL
+database, `releasegate serve`, `stream` and two workers, each given both platforms'
+settings; the Jenkins scenario the approvals use."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from chaos_approvals import PROJECT
+from chaos_monkey import Monkey
+
+from releasegate.cli.demo import DEMO_DINGTALK
+from releasegate.cli.demo_feishu import DEMO_FEISHU
+from releasegate.lib.process import ServiceProcess
+from releasegate.simulators.dingtalk.control import DingTalkControl
+from releasegate.simulators.feishu.control import FeishuControl
+from releasegate.simulators.jenkins.control import SimulatorControl
+from releasegate.simulators.process import SimulatorProcess
+
+USER, TOKEN = "chaos", "chaos-token"
+CONFIG = """\
+[jenkins]
+timeout_seconds = 1.0
+
+[dingtalk]
+timeout_seconds = 5.0
+# Reconcile is what notices a revocation nobody pushed (the connector way): every minute.
+reconcile_minutes = 1
+
+[feishu]
+timeout_seconds = 5.0
+# And what finds an approval whose every push Feishu gave up on.
+reconcile_minutes = 1
+
+[releases]
+poll_seconds = 0.5
+# A trigger step makes up to three calls, each failing a third of the time here; 12
+# attempts (the default is 8) make giving up a one-in-fifty-thousand event per release.
+max_attempts = 12
+
+[[releases.inputs]]
+job = "chaos/*"
+action = "proceed"
+"""
+STREAM_READY = re.compile(r"receiving DingTalk events")
+# Feishu's push retries (15 s, 5 min, 1 h, 6 h) shortened to fit in the run: 0.3 s, 6 s...
+FEISHU_PUSH_TIME_FACTOR = "0.02"
+
+
+def scenario(jobs: int) -> str:
+    """Pipelines of one project: half declare RELEASEGATE_RELEASE_ID (matched to their
+    release by id after a lost answer), half do not (by parameters); every fifth waits at
+    an input step; every seventh fails."""
+    head = "quiet_period = 0\nexecutors = 64\n"
+    head += f'[[users]]\nname = "{USER}"\ntoken = "{TOKEN}"\n'
+    return head + "".join(_job(n) for n in range(jobs))
+
+
+def _job(n: int) -> str:
+    text = f'[[jobs]]\npath = "{PROJECT}/app-{n:02d}"\nduration = 1.0\n'
+    text += 'result = "FAILURE"\n' if n % 7 == 6 else ""
+    text += '[[jobs.parameters]]\nname = "BRANCH"\ndefault = "main"\n'
+    text += '[[jobs.parameters]]\nname = "ENV"\ntype = "choice"\nchoices = ["prod", "staging"]\n'
+    text += (
+        '[[jobs.parameters]]\nname = "RELEASE_TYPE"\ntype = "choice"\nchoices = ["全量", "灰度"]\n'
+    )
+    if n % 2 == 0:
+        text += '[[jobs.parameters]]\nname = "RELEASEGATE_RELEASE_ID"\ndefault = ""\n'
+    if n % 5 == 4:
+        text += '[jobs.input]\nmessage = "Deploy?"\nid = "deploy"\n'
+    return text
+
+
+def job_names(jobs: int) -> list[str]:
+    return [f"{PROJECT}/app-{n:02d}" for n in range(jobs)]
+
+
+def reset_database(url: str) -> None:
+    """Drop and create the run's own database (its name is the URL's path)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        connection.execute(drop)
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+class Services:
+    """The run's processes, started by `start`, stopped with `running`; the simulators'
+    control clients, ReleaseGate's server and workers once started."""
+
+    server: ServiceProcess
+    workers: list[ServiceProcess]
+    env: dict[str, str]
+    jenkins_control: SimulatorControl
+    dingtalk: DingTalkControl
+    feishu: FeishuControl
+    feishu_events: str
+
+    def __init__(
+        self, database_url: str, jobs: int, work: Path, log: Any, running: contextlib.ExitStack
+    ) -> None:
+        self.database_url, self.jobs = database_url, jobs
+        self.work, self.log, self.running = work, log, running
+
+    def start(self) -> None:
+        """The simulators, then the database (migrated and synced from this process),
+        then ReleaseGate's processes, each group started side by side."""
+        scenario_file = self.work / "chaos-jenkins.toml"
+        scenario_file.write_text(scenario(self.jobs), encoding="utf-8")
+        options = ("--scenario", str(scenario_file), "--user", USER, "--token", TOKEN)
+        feishu_options = ("--push-time-factor", FEISHU_PUSH_TIME_FACTOR)
+        jenkins, dingtalk, feishu = self._started(
+            lambda: SimulatorProcess("jenkins", options, log=self.log),
+            lambda: SimulatorProcess("dingtalk", ("--push", "both"), log=self.log),
+            lambda: SimulatorProcess("feishu", feishu_options, log=self.log),
+        )
+        self.jenkins_control = SimulatorControl(jenkins.url)
+        self.dingtalk = DingTalkControl(dingtalk.url)
+        self.feishu = FeishuControl(feishu.url)
+        env = self._environment(jenkins.url, dingtalk.url, feishu.url)
+        reset_database(self.database_url)
+        self._prepare_database(env)
+        serve = ["serve", "--port", "0", "--no-worker"]
+        # Feishu's long connection would be a second `stream --platform feishu` here.
+        stream = ["stream", "--platform", "dingtalk", "--backoff-max", "2"]
+        self.server, _, *workers = self._started(
+            lambda: ServiceProcess(serve, env=env, log=self.log),
+            lambda: ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY),
+            *[lambda: Monkey.start_worker(env, self.log)] * 2,
+        )
+        self.dingtalk.set_event_url(self.server.url + "dingtalk/events")
+        self.dingtalk.configure_connector(url=self.server.url)
+        feishu_events = self.server.url + "feishu/events"
+        self.feishu.set_event_url(feishu_events)
+        self.feishu.set_options_url(self.server.url + "feishu/options")
+        self.feishu_events = feishu_events
+        self.workers, self.env = workers, env
+
+    def _started(self, *starts: Callable[[], ServiceProcess]) -> list[ServiceProcess]:
+        """Start processes side by side (each takes seconds to import Django); every one
+        is stopped when the run ends."""
+        with ThreadPoolExecutor(len(starts)) as pool:
+            futures = [pool.submit(start) for start in starts]
+        started, failures = [], []
+        for future in futures:
+            try:
+                started.append(self.running.enter_context(future.result()))
+            except Exception as exc:  # the others are stopped with the run; then raised
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+        return started
+
+    def _prepare_database(self, env: dict[str, str]) -> None:
+        """Migrate and sync the catalog here; this process reads the tables for the
+        verdict later (it never writes releases)."""
+        os.environ.update(env, DJANGO_SETTINGS_MODULE="releasegate.settings")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from releasegate.catalog.sync import run_sync
+        from releasegate.connections import jenkins_client
+
+        call_command("migrate", verbosity=0)
+        with jenkins_client(settings.CONFIG) as client:
+            run_sync(client, settings.CONFIG.options.catalog)
+
+    def _environment(self, jenkins_url: str, dingtalk_url: str, feishu_url: str) -> dict[str, str]:
+        """Every ReleaseGate process gets both platforms' settings: the registry enables
+        each platform whose settings are present."""
+        config = self.work / "chaos.toml"
+        config.write_text(CONFIG, encoding="utf-8")
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DINGTALK_", "FEISHU_", "JENKINS_", "RELEASEGATE_"))
+        }
+        return {
+            **inherited,
+            **DEMO_DINGTALK,
+            **DEMO_FEISHU,
+            "FEISHU_API_BASE": feishu_url.rstrip("/"),
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": "chaos-only-secret-key-0123456789-0123456789",
+            "RELEASEGATE_DATA_DIR": str(self.work),
+            "RELEASEGATE_CONFIG": str(config),
+            "JENKINS_URL": jenkins_url,
+            "JENKINS_USER": USER,
+            "JENKINS_TOKEN": TOKEN,
+            "DINGTALK_API_BASE": dingtalk_url,
+            "DINGTALK_OAPI_BASE": dingtalk_url,
+            "LOG_LEVEL": "WARNING",
+            # Both platforms' simulators and the script's forgeries all call from
+            # 127.0.0.1, so they share the one bucket per address that in production
+            # each platform's servers have to themselves; and the drive is faster than
+            # people: a few hundred calls a second at its peak.
+            "RELEASEGATE_RATE_LIMIT": "1000",
+        }
