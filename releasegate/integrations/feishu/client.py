@@ -42,6 +42,10 @@ R = TypeVar("R")
 TOKEN_MARGIN_SECONDS = 300
 # Listing instance codes: the largest page Feishu gives.
 PAGE_SIZE = 100
+# A rate limit that resets sooner than this is waited out in the call; a longer one is
+# handed back (transient), so the inbox, the outbox or the reconcile tries again later
+# instead of holding one of their few threads for up to a minute.
+MAX_INLINE_WAIT_SECONDS = 5.0
 
 
 class FeishuClient:
@@ -240,13 +244,13 @@ class FeishuClient:
 
     def _retrying_limits(self, call: Callable[[], R]) -> R:
         """Run `call`; while Feishu answers with its rate limit, wait as long as it says
-        and try again, `rate_attempts` times in all."""
+        (when that is short) and try again, `rate_attempts` times in all."""
         attempt = 1
         while True:
             try:
                 return call()
             except errors.RateLimited as exc:
-                if attempt >= self._rate_attempts:
+                if attempt >= self._rate_attempts or exc.reset_seconds > MAX_INLINE_WAIT_SECONDS:
                     raise
                 logger.warning(
                     "Feishu rate limit (%s); retrying in %.1f s", exc.code, exc.reset_seconds
