@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
+from typing import Self
 
 from releasegate.simulators.dingtalk.app import DingTalkApp
 from releasegate.simulators.dingtalk.control_api import Control
 from releasegate.simulators.dingtalk.settings import SimSettings
 from releasegate.simulators.dingtalk.state import World
 from releasegate.simulators.dingtalk.wire import Request, Response, json_response
+from releasegate.simulators.wire import handler
 
-logger = logging.getLogger("releasegate.simulators.dingtalk")
 MAX_BODY = 1024 * 1024
+_HANDLER = handler(
+    "Tengine",
+    MAX_BODY,
+    lambda: json_response({"code": "RequestTooLarge", "message": "body too large"}, 413),
+)
 
 
 class DingTalkSimulator:
@@ -25,7 +28,7 @@ class DingTalkSimulator:
 
     def __init__(self, settings: SimSettings, host: str = "127.0.0.1", port: int = 0) -> None:
         self.settings = settings
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd = ThreadingHTTPServer((host, port), _HANDLER)
         self._httpd.daemon_threads = True
         self._httpd.simulator = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._httpd.server_port}/"
@@ -83,49 +86,3 @@ class DingTalkSimulator:
         if latency:
             time.sleep(latency / 1000)
         return self.app.handle(request)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "Tengine"
-    sys_version = ""
-    # Headers and body go out in separate writes; without TCP_NODELAY each keep-alive
-    # request would wait out the peer's delayed ACK (~40 ms).
-    disable_nagle_algorithm = True
-
-    @property
-    def simulator(self) -> DingTalkSimulator:
-        return self.server.simulator  # type: ignore[attr-defined,no-any-return]
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self.address_string(), format % args)
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(json_response({"code": "RequestTooLarge", "message": "body too large"}, 413))
-            return
-        split = urlsplit(self.path)
-        request = Request(
-            method=method,
-            path=split.path,
-            query=parse_qs(split.query, keep_blank_values=True),
-            headers={name.lower(): value for name, value in self.headers.items()},
-            body=self.rfile.read(length) if length else b"",
-        )
-        self._send(self.simulator.handle(request))
-
-    def _send(self, response: Response) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(response.body)

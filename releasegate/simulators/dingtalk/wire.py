@@ -6,30 +6,18 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+# Re-exported: each platform's modules take them from their own wire module.
+from releasegate.simulators.wire import Clock as Clock
+from releasegate.simulators.wire import Request as Request
+from releasegate.simulators.wire import Response as Response
+
+JSON = "application/json;charset=utf-8"
+
 # DingTalk's "same day" (the work-notification limits) is a day in China.
 CHINA = timezone(timedelta(hours=8))
-
-
-class Clock:
-    """The simulator's time: the wall clock plus an offset the control API moves."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-
-    def now(self) -> float:
-        return time.time() + self._offset
-
-    def now_ms(self) -> int:
-        return int(self.now() * 1000)
-
-    def advance(self, seconds: float) -> float:
-        self._offset += seconds
-        return self.now()
 
 
 def minute_time(seconds: float | None) -> str | None:
@@ -43,35 +31,10 @@ def ms(seconds: float | None) -> int | None:
     return None if seconds is None else int(seconds * 1000)
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes = b""
-
-    def first(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-    def json(self) -> Any:
-        """The JSON body; raises ValueError when it is not JSON."""
-        return json.loads(self.body or b"null")
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json;charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def json_response(data: Any, status: int = 200) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     request_id = secrets.token_hex(8).upper()
-    return Response(status, body, headers={"x-acs-request-id": request_id})
+    return Response(status, body, JSON, headers={"x-acs-request-id": request_id})
 
 
 def v1_error(status: int, code: str, message: str) -> Response:

@@ -4,21 +4,20 @@ WebSocket gateway (long_connection/), on a port of its own."""
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
+from typing import Self
 
 from releasegate.simulators.feishu.app import FeishuApp
 from releasegate.simulators.feishu.control_api import Control
 from releasegate.simulators.feishu.settings import SimSettings
 from releasegate.simulators.feishu.state import World
 from releasegate.simulators.feishu.wire import Request, Response, error
+from releasegate.simulators.wire import handler
 
-logger = logging.getLogger("releasegate.simulators.feishu")
 MAX_BODY = 1024 * 1024
+_HANDLER = handler("Tengine", MAX_BODY, lambda: error(413, 413, "request body too large"))
 
 
 class FeishuSimulator:
@@ -26,7 +25,7 @@ class FeishuSimulator:
 
     def __init__(self, settings: SimSettings, host: str = "127.0.0.1", port: int = 0) -> None:
         self.settings = settings
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd = ThreadingHTTPServer((host, port), _HANDLER)
         self._httpd.daemon_threads = True
         self._httpd.simulator = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._httpd.server_port}/"
@@ -81,49 +80,3 @@ class FeishuSimulator:
         if latency:
             time.sleep(latency / 1000)
         return self.app.handle(request)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "Tengine"
-    sys_version = ""
-    # Headers and body go out in separate writes; without TCP_NODELAY each keep-alive
-    # request would wait out the peer's delayed ACK (~40 ms).
-    disable_nagle_algorithm = True
-
-    @property
-    def simulator(self) -> FeishuSimulator:
-        return self.server.simulator  # type: ignore[attr-defined,no-any-return]
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self.address_string(), format % args)
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(error(413, 413, "request body too large"))
-            return
-        split = urlsplit(self.path)
-        request = Request(
-            method=method,
-            path=split.path,
-            query=parse_qs(split.query, keep_blank_values=True),
-            headers={name.lower(): value for name, value in self.headers.items()},
-            body=self.rfile.read(length) if length else b"",
-        )
-        self._send(self.simulator.handle(request))
-
-    def _send(self, response: Response) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(response.body)

@@ -7,62 +7,19 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+# Re-exported: each platform's modules take them from their own wire module.
+from releasegate.simulators.wire import Clock as Clock
+from releasegate.simulators.wire import Request as Request
+from releasegate.simulators.wire import Response as Response
+
+JSON = "application/json; charset=utf-8"
 
 TROUBLESHOOTER = (
     "排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?q={log_id}"
 )
-
-
-class Clock:
-    """The simulator's time: the wall clock plus an offset the control API moves."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-        self._frozen: float | None = None
-
-    def now(self) -> float:
-        return (time.time() if self._frozen is None else self._frozen) + self._offset
-
-    def freeze(self) -> None:
-        """Time stands still (until advanced): a test of a rate then does not depend on
-        how fast a loaded machine sends its requests."""
-        self._frozen = time.time()
-
-    def now_ms(self) -> int:
-        return int(self.now() * 1000)
-
-    def advance(self, seconds: float) -> float:
-        self._offset += seconds
-        return self.now()
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes = b""
-
-    def first(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-    def json(self) -> Any:
-        """The JSON body; raises ValueError when it is not JSON."""
-        return json.loads(self.body or b"null")
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def log_id() -> str:
@@ -73,7 +30,7 @@ def log_id() -> str:
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(status, body, headers={"X-Tt-Logid": log_id(), **(headers or {})})
+    return Response(status, body, JSON, headers={"X-Tt-Logid": log_id(), **(headers or {})})
 
 
 def ok(data: dict[str, Any] | None = None) -> Response:

@@ -4,22 +4,23 @@ pages (control_api.py), the JS-SDK stand-in (jssdk.py) and the callback thread
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from typing import Self
 
 from releasegate.simulators.wecom.app import WeComApp
 from releasegate.simulators.wecom.control_api import Control
 from releasegate.simulators.wecom.settings import SimSettings
 from releasegate.simulators.wecom.state import World
 from releasegate.simulators.wecom.wire import Request, Response
+from releasegate.simulators.wire import handler
 
-logger = logging.getLogger("releasegate.simulators.wecom")
 MAX_BODY = 1024 * 1024
+_HANDLER = handler(
+    "nginx", MAX_BODY, lambda: Response(413, b"request body too large", "text/plain")
+)
 JSSDK_PATH = "/jssdk/jwxwork.js"
 JSSDK = Path(__file__).with_name("jwxwork.js")
 
@@ -29,7 +30,7 @@ class WeComSimulator:
 
     def __init__(self, settings: SimSettings, host: str = "127.0.0.1", port: int = 0) -> None:
         self.settings = settings
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd = ThreadingHTTPServer((host, port), _HANDLER)
         self._httpd.daemon_threads = True
         self._httpd.simulator = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._httpd.server_port}/"
@@ -78,49 +79,3 @@ class WeComSimulator:
         if latency:
             time.sleep(latency / 1000)
         return self.app.handle(request)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-    # Headers and body go out in separate writes; without TCP_NODELAY each keep-alive
-    # request would wait out the peer's delayed ACK (~40 ms).
-    disable_nagle_algorithm = True
-
-    @property
-    def simulator(self) -> WeComSimulator:
-        return self.server.simulator  # type: ignore[attr-defined,no-any-return]
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self.address_string(), format % args)
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(Response(413, b"request body too large", "text/plain"))
-            return
-        split = urlsplit(self.path)
-        request = Request(
-            method=method,
-            path=split.path,
-            query=parse_qs(split.query, keep_blank_values=True),
-            headers={name.lower(): value for name, value in self.headers.items()},
-            body=self.rfile.read(length) if length else b"",
-        )
-        self._send(self.simulator.handle(request))
-
-    def _send(self, response: Response) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(response.body)

@@ -6,60 +6,23 @@ non-zero `errcode` whose `errmsg` ends with WeCom's hint, still with HTTP 200
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field
 from typing import Any
+
+# Re-exported: each platform's modules take them from their own wire module.
+from releasegate.simulators.wire import Clock as Clock
+from releasegate.simulators.wire import Request as Request
+from releasegate.simulators.wire import Response as Response
+
+JSON = "application/json; charset=UTF-8"
 
 # errmsg carries a hint like ", hint: [1700000000_12_abc], from ip: …, more info at
 # https://open.work.weixin.qq.com/devtool/query?e=40014" (observed answers).
 HINT = ", more info at https://open.work.weixin.qq.com/devtool/query?e={code}"
 
 
-class Clock:
-    """The simulator's time: the wall clock plus an offset the control API moves."""
-
-    def __init__(self) -> None:
-        self._offset = 0.0
-
-    def now(self) -> float:
-        return time.time() + self._offset
-
-    def now_ms(self) -> int:
-        return int(self.now() * 1000)
-
-    def advance(self, seconds: float) -> float:
-        self._offset += seconds
-        return self.now()
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes = b""
-
-    def first(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
-    def json(self) -> Any:
-        """The JSON body; raises ValueError when it is not JSON."""
-        return json.loads(self.body or b"null")
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json; charset=UTF-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(status, body, headers=dict(headers or {}))
+    return Response(status, body, JSON, headers=dict(headers or {}))
 
 
 def ok(data: dict[str, Any] | None = None) -> Response:
