@@ -38,6 +38,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from chaos_approvals import Driver, Planned, Platform, PlatformPlan, plan
 from chaos_dingtalk import DingTalkPlan, DingTalkPlayer
 from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
-from chaos_services import Services, job_names
+from chaos_services import Services, job_names, start_stream
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
@@ -170,8 +171,10 @@ class Run:
         self.dingtalk, self.feishu = services.dingtalk, services.feishu
         self.server = services.server
         self.feishu_faults = FeishuFaults(self.feishu, services.feishu_events, self.rng)
+        env, log = services.env, self.log
+        restarts = {p: partial(start_stream, p, env, log) for p in services.streams}
         self.monkey = Monkey(
-            services.workers, services.env, self.log, self.rng, self.args.kill_every
+            services.workers, restarts, services.streams, env, log, self.rng, self.args.kill_every
         )
 
     def _crypto(self) -> EventCrypto:
@@ -271,7 +274,7 @@ class Run:
 class _Idle:
     """The monkey before the workers exist."""
 
-    kills = 0
+    kills: dict[str, int] = {}
 
     def start(self) -> None:
         pass

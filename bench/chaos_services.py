@@ -1,5 +1,6 @@
 """The chaos run's processes (see chaos.py): the simulators, the run's own PostgreSQL
-database, `releasegate serve`, `stream` and two workers, each given both platforms'
+database, `releasegate serve`, a `stream` per platform (DingTalk's Stream mode, Feishu's
+long connection) and two workers, each given both platforms'
 settings; the Jenkins scenario the approvals use."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -49,9 +51,19 @@ max_attempts = 12
 job = "chaos/*"
 action = "proceed"
 """
-STREAM_READY = re.compile(r"receiving DingTalk events")
+STREAM_READY = {
+    "dingtalk": re.compile(r"receiving DingTalk events"),
+    "feishu": re.compile(r"receiving Feishu events"),
+}
 # Feishu's push retries (15 s, 5 min, 1 h, 6 h) shortened to fit in the run: 0.3 s, 6 s...
 FEISHU_PUSH_TIME_FACTOR = "0.02"
+
+
+def start_stream(platform: str, env: dict[str, str], log: Any) -> ServiceProcess:
+    """`releasegate stream` for one platform: DingTalk's Stream mode, Feishu's long
+    connection; reconnecting within 2 s after a failure."""
+    stream = ["stream", "--platform", platform, "--backoff-max", "2"]
+    return ServiceProcess(stream, env=env, log=log, ready=STREAM_READY[platform])
 
 
 def scenario(jobs: int) -> str:
@@ -102,6 +114,7 @@ class Services:
 
     server: ServiceProcess
     workers: list[ServiceProcess]
+    streams: dict[str, ServiceProcess]
     env: dict[str, str]
     jenkins_control: SimulatorControl
     dingtalk: DingTalkControl
@@ -133,13 +146,13 @@ class Services:
         reset_database(self.database_url)
         self._prepare_database(env)
         serve = ["serve", "--port", "0", "--no-worker"]
-        # Feishu's long connection would be a second `stream --platform feishu` here.
-        stream = ["stream", "--platform", "dingtalk", "--backoff-max", "2"]
-        self.server, _, *workers = self._started(
+        self.server, *processes = self._started(
             lambda: ServiceProcess(serve, env=env, log=self.log),
-            lambda: ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY),
+            *[partial(start_stream, platform, env, self.log) for platform in STREAM_READY],
             *[lambda: Monkey.start_worker(env, self.log)] * 2,
         )
+        self.streams = dict(zip(STREAM_READY, processes[: len(STREAM_READY)], strict=True))
+        workers = processes[len(STREAM_READY) :]
         self.dingtalk.set_event_url(self.server.url + "dingtalk/events")
         self.dingtalk.configure_connector(url=self.server.url)
         feishu_events = self.server.url + "feishu/events"
