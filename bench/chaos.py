@@ -48,6 +48,7 @@ from chaos_dingtalk import DingTalkPlan, DingTalkPlayer
 from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
 from chaos_services import Services, job_names, start_stream
+from chaos_wecom import WeComFaults, WeComPlan, WeComPlayer
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
@@ -60,7 +61,11 @@ JENKINS_FAULTS = {
     # Past the client's timeout (chaos_services.CONFIG): the client gives up first.
     "timeout_seconds": 2.0,
 }
-PLANS: dict[Platform, PlatformPlan] = {"dingtalk": DingTalkPlan(), "feishu": FeishuPlan()}
+PLANS: dict[Platform, PlatformPlan] = {
+    "dingtalk": DingTalkPlan(),
+    "feishu": FeishuPlan(),
+    "wecom": WeComPlan(),
+}
 
 
 def main() -> int:
@@ -115,14 +120,17 @@ class Run:
         self.jenkins_control.reset_requests()
         self.jenkins_control.set_faults(**JENKINS_FAULTS)
         self.feishu_faults.start()
+        self.wecom_faults.start()
         self.monkey.start()
         dingtalk = DingTalkPlayer(self.dingtalk, self.server.url, self._crypto(), self.rng)
         feishu = self.feishu_player = FeishuPlayer(self.feishu, self.server.url, self.rng)
-        self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu}, self.rng)
+        wecom = WeComPlayer(self.wecom, self.server.url, self.rng)
+        self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu, "wecom": wecom}, self.rng)
         drive_started = time.monotonic()
         self.driver.play(planned, self._tick)
         self.feishu_faults.drive_ended()
-        revoked_late = self._revoke_when_scheduled(dingtalk, planned)
+        self.wecom_faults.drive_ended()
+        revoked_late = self._revoke_when_scheduled({"dingtalk": dingtalk, "wecom": wecom}, planned)
         driven_s = time.monotonic() - drive_started
         deadline = time.monotonic() + self.args.deadline
         not_done = self._wait_until_done(planned, deadline)
@@ -132,6 +140,7 @@ class Run:
         result["drive_s"] = round(driven_s, 1)
         dingtalk.close()
         feishu.close()
+        wecom.close()
         return result
 
     def _result(self, planned: list[Planned], not_done: list[str]) -> dict[str, Any]:
@@ -169,6 +178,8 @@ class Run:
         services.start()
         self.jenkins_control = services.jenkins_control
         self.dingtalk, self.feishu = services.dingtalk, services.feishu
+        self.wecom = services.wecom
+        self.wecom_faults = WeComFaults(self.wecom, self.rng)
         self.server = services.server
         self.feishu_faults = FeishuFaults(self.feishu, services.feishu_events, self.rng)
         env, log = services.env, self.log
@@ -192,6 +203,7 @@ class Run:
         (chaos_feishu.FeishuFaults)."""
         total = self.args.approvals * 3
         self.feishu_faults.tick(step, total)
+        self.wecom_faults.tick(step, total)
         if step % 25 == 0:
             limited = self.rng.randint(2, 6)
             self.dingtalk.set_faults(qps_limit=limited)
@@ -208,11 +220,14 @@ class Run:
             "dingtalk_qps_limited_calls": limited,
             **self.faults,
             **self.feishu_faults.summary(),
+            **self.wecom_faults.summary(),
         }
 
     # -- the end --------------------------------------------------------------------
 
-    def _revoke_when_scheduled(self, dingtalk: DingTalkPlayer, planned: list[Planned]) -> int:
+    def _revoke_when_scheduled(
+        self, players: dict[Platform, DingTalkPlayer | WeComPlayer], planned: list[Planned]
+    ) -> int:
         """Revoke the approvals planned to be revoked later as soon as ReleaseGate shows
         their release SCHEDULED (or after a minute without); how many were scheduled."""
         from releasegate.releases.models import Release, ReleaseState
@@ -224,11 +239,12 @@ class Run:
                 approval__instance_id__in=list(waiting), state=ReleaseState.SCHEDULED
             ).values_list("approval__instance_id", flat=True)
             for instance_id in list(ready):
-                dingtalk.revoke(waiting.pop(instance_id))
+                approval = waiting.pop(instance_id)
+                players[approval.platform].revoke(approval)
                 scheduled += 1
             time.sleep(0.5)
         for approval in waiting.values():
-            dingtalk.revoke(approval)
+            players[approval.platform].revoke(approval)
         return scheduled
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
@@ -267,7 +283,11 @@ class Run:
             instances=self.driver.instances(),
             builds=self.jenkins_control.builds(),
             queued=sum(1 for item in queue if item["state"] != "left"),
-            messages={"dingtalk": self.dingtalk.messages(), "feishu": self.feishu.messages()},
+            messages={
+                "dingtalk": self.dingtalk.messages(),
+                "feishu": self.feishu.messages(),
+                "wecom": self.wecom.messages(),
+            },
         )
 
 
