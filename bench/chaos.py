@@ -1,19 +1,24 @@
-"""Chaos: approvals from DingTalk and Feishu through every way in, while Jenkins
-misbehaves, both platforms limit, fail and expire their tokens, and workers are killed;
-then the ground truth from the simulators.
+"""Chaos: approvals from DingTalk, Feishu and WeCom through every way in, while Jenkins
+misbehaves, the platforms limit, fail and expire their tokens, and workers and streams are
+killed; then the ground truth from the simulators.
 
-Real processes, as in production: PostgreSQL, the Jenkins, DingTalk and Feishu simulators,
-`releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's event
-subscription and the form's external options), `releasegate stream --platform dingtalk`
-(Stream mode) and two `releasegate worker`s that are SIGKILLed at random moments and
-started again; every ReleaseGate process has both platforms' settings. Jenkins answers
-about 20 % of API calls with a 503, holds 10 % past the client's timeout and loses 5 % of
-the answers after doing the work. DingTalk's access tokens are expired mid-run and its
-QPS limit is hit now and then; Feishu's tenant tokens are expired, some of its API calls
-answer 503, a refused token or 429, and ReleaseGate's event URL is unreachable for a
-moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings its retry delays
-within the run). Every third approval is Feishu's (chaos_feishu.py: approved by both
-approvers, rejected, cancelled or left pending), the others DingTalk's (chaos_dingtalk.py:
+Real processes, as in production: PostgreSQL, the Jenkins, DingTalk, Feishu and WeCom
+simulators, `releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's
+event subscription and the form's external options, WeCom's callbacks), `releasegate
+stream --platform dingtalk` (Stream mode) and `--platform feishu` (the long connection),
+and two `releasegate worker`s; the monkey SIGKILLs a worker, or now and then a stream, at
+random moments and starts it again. Every ReleaseGate process has every platform's
+settings. Jenkins answers about 20 % of API calls with a 503, holds 10 % past the client's
+timeout and loses 5 % of the answers after doing the work. DingTalk's access tokens are
+expired mid-run and its QPS limit is hit now and then; Feishu's tenant tokens are expired,
+some of its API calls answer 503, a refused token or 429, and ReleaseGate's event URL is
+unreachable for a moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings
+its retry delays within the run); WeCom's tokens expire, some calls answer -1, 40014 or
+45009, and a fifth of its callbacks are dropped, for the reconcile to find. Every fifth
+approval is WeCom's (chaos_wecom.py: approved by both, refused, revoked before the end or
+after approval, deleted, left pending), of the others every third Feishu's
+(chaos_feishu.py: over the event subscription or the long connection; approved by both
+approvers, rejected, cancelled or left pending), the rest DingTalk's (chaos_dingtalk.py:
 agreed, refused, terminated, revoked after approval, left waiting); chaos_approvals.py
 plans and interleaves them; the verdict is chaos_verdict.py's, each approval judged
 approved in its own platform's words and matched to its release by its instance id.
