@@ -1,19 +1,24 @@
-"""Chaos: approvals from DingTalk and Feishu through every way in, while Jenkins
-misbehaves, both platforms limit, fail and expire their tokens, and workers are killed;
-then the ground truth from the simulators.
+"""Chaos: approvals from DingTalk, Feishu and WeCom through every way in, while Jenkins
+misbehaves, the platforms limit, fail and expire their tokens, and workers and streams are
+killed; then the ground truth from the simulators.
 
-Real processes, as in production: PostgreSQL, the Jenkins, DingTalk and Feishu simulators,
-`releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's event
-subscription and the form's external options), `releasegate stream --platform dingtalk`
-(Stream mode) and two `releasegate worker`s that are SIGKILLed at random moments and
-started again; every ReleaseGate process has both platforms' settings. Jenkins answers
-about 20 % of API calls with a 503, holds 10 % past the client's timeout and loses 5 % of
-the answers after doing the work. DingTalk's access tokens are expired mid-run and its
-QPS limit is hit now and then; Feishu's tenant tokens are expired, some of its API calls
-answer 503, a refused token or 429, and ReleaseGate's event URL is unreachable for a
-moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings its retry delays
-within the run). Every third approval is Feishu's (chaos_feishu.py: approved by both
-approvers, rejected, cancelled or left pending), the others DingTalk's (chaos_dingtalk.py:
+Real processes, as in production: PostgreSQL, the Jenkins, DingTalk, Feishu and WeCom
+simulators, `releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's
+event subscription and the form's external options, WeCom's callbacks), `releasegate
+stream --platform dingtalk` (Stream mode) and `--platform feishu` (the long connection),
+and two `releasegate worker`s; the monkey SIGKILLs a worker, or now and then a stream, at
+random moments and starts it again. Every ReleaseGate process has every platform's
+settings. Jenkins answers about 20 % of API calls with a 503, holds 10 % past the client's
+timeout and loses 5 % of the answers after doing the work. DingTalk's access tokens are
+expired mid-run and its QPS limit is hit now and then; Feishu's tenant tokens are expired,
+some of its API calls answer 503, a refused token or 429, and ReleaseGate's event URL is
+unreachable for a moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings
+its retry delays within the run); WeCom's tokens expire, some calls answer -1, 40014 or
+45009, and a fifth of its callbacks are dropped, for the reconcile to find. Every fifth
+approval is WeCom's (chaos_wecom.py: approved by both, refused, revoked before the end or
+after approval, deleted, left pending), of the others every third Feishu's
+(chaos_feishu.py: over the event subscription or the long connection; approved by both
+approvers, rejected, cancelled or left pending), the rest DingTalk's (chaos_dingtalk.py:
 agreed, refused, terminated, revoked after approval, left waiting); chaos_approvals.py
 plans and interleaves them; the verdict is chaos_verdict.py's, each approval judged
 approved in its own platform's words and matched to its release by its instance id.
@@ -38,6 +43,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +52,8 @@ from chaos_approvals import Driver, Planned, Platform, PlatformPlan, plan
 from chaos_dingtalk import DingTalkPlan, DingTalkPlayer
 from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
-from chaos_services import Services, job_names
+from chaos_services import Services, job_names, start_stream
+from chaos_wecom import WeComFaults, WeComPlan, WeComPlayer
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
@@ -59,7 +66,11 @@ JENKINS_FAULTS = {
     # Past the client's timeout (chaos_services.CONFIG): the client gives up first.
     "timeout_seconds": 2.0,
 }
-PLANS: dict[Platform, PlatformPlan] = {"dingtalk": DingTalkPlan(), "feishu": FeishuPlan()}
+PLANS: dict[Platform, PlatformPlan] = {
+    "dingtalk": DingTalkPlan(),
+    "feishu": FeishuPlan(),
+    "wecom": WeComPlan(),
+}
 
 
 def main() -> int:
@@ -114,14 +125,17 @@ class Run:
         self.jenkins_control.reset_requests()
         self.jenkins_control.set_faults(**JENKINS_FAULTS)
         self.feishu_faults.start()
+        self.wecom_faults.start()
         self.monkey.start()
         dingtalk = DingTalkPlayer(self.dingtalk, self.server.url, self._crypto(), self.rng)
         feishu = self.feishu_player = FeishuPlayer(self.feishu, self.server.url, self.rng)
-        self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu}, self.rng)
+        wecom = WeComPlayer(self.wecom, self.server.url, self.rng)
+        self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu, "wecom": wecom}, self.rng)
         drive_started = time.monotonic()
         self.driver.play(planned, self._tick)
         self.feishu_faults.drive_ended()
-        revoked_late = self._revoke_when_scheduled(dingtalk, planned)
+        self.wecom_faults.drive_ended()
+        revoked_late = self._revoke_when_scheduled({"dingtalk": dingtalk, "wecom": wecom}, planned)
         driven_s = time.monotonic() - drive_started
         deadline = time.monotonic() + self.args.deadline
         not_done = self._wait_until_done(planned, deadline)
@@ -131,6 +145,7 @@ class Run:
         result["drive_s"] = round(driven_s, 1)
         dingtalk.close()
         feishu.close()
+        wecom.close()
         return result
 
     def _result(self, planned: list[Planned], not_done: list[str]) -> dict[str, Any]:
@@ -168,10 +183,14 @@ class Run:
         services.start()
         self.jenkins_control = services.jenkins_control
         self.dingtalk, self.feishu = services.dingtalk, services.feishu
+        self.wecom = services.wecom
+        self.wecom_faults = WeComFaults(self.wecom, self.rng)
         self.server = services.server
         self.feishu_faults = FeishuFaults(self.feishu, services.feishu_events, self.rng)
+        env, log = services.env, self.log
+        restarts = {p: partial(start_stream, p, env, log) for p in services.streams}
         self.monkey = Monkey(
-            services.workers, services.env, self.log, self.rng, self.args.kill_every
+            services.workers, restarts, services.streams, env, log, self.rng, self.args.kill_every
         )
 
     def _crypto(self) -> EventCrypto:
@@ -189,6 +208,7 @@ class Run:
         (chaos_feishu.FeishuFaults)."""
         total = self.args.approvals * 3
         self.feishu_faults.tick(step, total)
+        self.wecom_faults.tick(step, total)
         if step % 25 == 0:
             limited = self.rng.randint(2, 6)
             self.dingtalk.set_faults(qps_limit=limited)
@@ -205,11 +225,14 @@ class Run:
             "dingtalk_qps_limited_calls": limited,
             **self.faults,
             **self.feishu_faults.summary(),
+            **self.wecom_faults.summary(),
         }
 
     # -- the end --------------------------------------------------------------------
 
-    def _revoke_when_scheduled(self, dingtalk: DingTalkPlayer, planned: list[Planned]) -> int:
+    def _revoke_when_scheduled(
+        self, players: dict[Platform, DingTalkPlayer | WeComPlayer], planned: list[Planned]
+    ) -> int:
         """Revoke the approvals planned to be revoked later as soon as ReleaseGate shows
         their release SCHEDULED (or after a minute without); how many were scheduled."""
         from releasegate.releases.models import Release, ReleaseState
@@ -221,11 +244,12 @@ class Run:
                 approval__instance_id__in=list(waiting), state=ReleaseState.SCHEDULED
             ).values_list("approval__instance_id", flat=True)
             for instance_id in list(ready):
-                dingtalk.revoke(waiting.pop(instance_id))
+                approval = waiting.pop(instance_id)
+                players[approval.platform].revoke(approval)
                 scheduled += 1
             time.sleep(0.5)
         for approval in waiting.values():
-            dingtalk.revoke(approval)
+            players[approval.platform].revoke(approval)
         return scheduled
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
@@ -264,14 +288,18 @@ class Run:
             instances=self.driver.instances(),
             builds=self.jenkins_control.builds(),
             queued=sum(1 for item in queue if item["state"] != "left"),
-            messages={"dingtalk": self.dingtalk.messages(), "feishu": self.feishu.messages()},
+            messages={
+                "dingtalk": self.dingtalk.messages(),
+                "feishu": self.feishu.messages(),
+                "wecom": self.wecom.messages(),
+            },
         )
 
 
 class _Idle:
     """The monkey before the workers exist."""
 
-    kills = 0
+    kills: dict[str, int] = {}
 
     def start(self) -> None:
         pass

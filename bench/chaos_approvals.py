@@ -1,13 +1,14 @@
 """The approvals of a chaos run and their pacing (see chaos.py); each platform plays its
-own (chaos_dingtalk.py, chaos_feishu.py).
+own (chaos_dingtalk.py, chaos_feishu.py, chaos_wecom.py).
 
-Each approval is planned up front from the seed: its platform (every third one Feishu's,
-the rest DingTalk's), its way in, its end in its platform's words, its job and
-parameters. A window of approvals is in flight at once and advanced step by step in
-random order, DingTalk's and Feishu's interleaved, so their events interleave too. Once
-an approval has played out, its events are delivered again 0-4 times, later and in any
-order, and some approvals get forged deliveries sent by the script itself, an attacker's
-reach: those must be refused, and nothing unapproved may run.
+Each approval is planned up front from the seed: its platform (every fifth one WeCom's,
+of the others every third Feishu's, the rest DingTalk's), its way in, its end in its
+platform's words, its job and parameters. A window of approvals is in flight at once and
+advanced step by step in random order, the platforms' interleaved, so their events
+interleave too. Once an approval has played out, its events are delivered again 0-4
+times, later and in any order, and some approvals get forged deliveries sent by the
+script itself, an attacker's reach: those must be refused, and nothing unapproved may
+run.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from functools import partial
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-Platform = Literal["dingtalk", "feishu"]
-# Every FEISHU_EVERY-th approval is Feishu's.
+Platform = Literal["dingtalk", "feishu", "wecom"]
+# Every WECOM_EVERY-th approval is WeCom's, of the others every FEISHU_EVERY-th Feishu's.
+WECOM_EVERY = 5
 FEISHU_EVERY = 3
 # Revoked approvals ask for a release this far ahead (in the form's time zone).
 REVOKED_RUN_AHEAD = timedelta(minutes=30)
@@ -90,7 +92,7 @@ def plan(
     planned: list[Planned] = []
     seen: dict[Platform, int] = {}
     for n in range(count):
-        platform: Platform = "feishu" if n % FEISHU_EVERY == FEISHU_EVERY - 1 else "dingtalk"
+        platform = _platform(n)
         turn = seen[platform] = seen.get(platform, -1) + 1
         ways = platforms[platform].ways
         approval = Planned(
@@ -110,6 +112,12 @@ def plan(
             approval.revoke_later = rng.random() < 0.5
         planned.append(approval)
     return planned
+
+
+def _platform(n: int) -> Platform:
+    if n % WECOM_EVERY == WECOM_EVERY - 1:
+        return "wecom"
+    return "feishu" if n % FEISHU_EVERY == FEISHU_EVERY - 1 else "dingtalk"
 
 
 @dataclass

@@ -7,16 +7,23 @@ last, cancelled (撤回) by the originator after the first approval, or left pen
 The simulator does not play Feishu's revocation after approval (撤销), so none is
 revoked; the verdict reads `reverted` all the same.
 
-Way in: the event subscription (`POST /feishu/events`, encrypted and signed). Feishu
-pushes an instance's events in order, retries a push that failed (15 s, 5 min, 1 h, 6 h,
-shortened by the simulator's `--push-time-factor`) and sends some acknowledged events a
-second time (`DUPLICATES`); the script has it deliver events again later, out of order,
-and sends forgeries: unsigned, with a wrong signature, with a wrong Verification Token,
-or sealed with another Encrypt Key. Each must be answered 401 and stored nowhere.
-The long connection (`releasegate stream --platform feishu`) is Feishu's second way in:
-once the simulator serves it, it joins `WAYS`, `_use_way` switches the simulator's
-delivery to it per approval and `deliver_again` delivers again over it, as DingTalk's
-player does for Stream, and chaos_services starts that `stream` beside DingTalk's.
+Ways in: the event subscription (`POST /feishu/events`, encrypted and signed) and the
+long connection (`releasegate stream --platform feishu`, which chaos_services starts
+beside DingTalk's `stream`), every other Feishu approval each. The simulator's delivery
+mode is one switch for the whole app, not per approval, but Feishu decides how to send an
+event when the event happens: `_use_way` flips the switch to the approval's way before
+each of its steps (the driver makes one step at a time), so an instance's events all go
+its way while the other way's retries and duplicates already queued go on. ReleaseGate
+has one Feishu app, so a second simulator with its own app was not an option.
+Feishu pushes an instance's events in order, retries a push that failed (15 s, 5 min,
+1 h, 6 h, shortened by the simulator's `--push-time-factor`) and sends some acknowledged
+events a second time (`DUPLICATES`); the script has it deliver webhook events again later,
+out of order. The simulator cannot send a long-connection event again on request; there,
+delivering again cuts the connection without a close frame (the stream reconnects and
+whatever awaited its ACK is sent again), and the monkey SIGKILLs the `stream` now and
+then (chaos_monkey.py). Forgeries go to the event URL: unsigned, with a wrong signature,
+with a wrong Verification Token, or sealed with another Encrypt Key. Each must be
+answered 401 and stored nowhere.
 
 Faults (`FeishuFaults`): tenant tokens expired mid-drive and as it ends, the next few
 API calls answered 503, with their token refused, or 429 (ReleaseGate waits out
@@ -41,7 +48,9 @@ from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.simulators.feishu.control import FeishuControl, SimulatorRefused
 from releasegate.simulators.feishu.crypto import encrypt, signature
 
-WAYS = ("event",)
+WAYS = ("event", "long_connection")
+# The simulator's delivery mode for each way in.
+MODES = {"event": "webhook", "long_connection": "long_connection"}
 # Of every 20 approvals: 12 approved, 3 rejected, 3 cancelled, 2 left pending.
 ENDS = ("approve",) * 12 + ("reject",) * 3 + ("cancel",) * 3 + ("pending",) * 2
 ORIGINATOR, FIRST, LAST = "zhangsan", "lisi", "wangwu"
@@ -92,6 +101,7 @@ class FeishuPlayer:
         self.server_url = server_url
         self.rng = rng
         self.forms_opened_again = 0
+        self._mode = ""
         self._http = httpx.Client(timeout=10)
 
     def close(self) -> None:
@@ -129,13 +139,18 @@ class FeishuPlayer:
         raise AssertionError("unreachable")
 
     def _use_way(self, approval: Planned) -> None:
-        """Only the event subscription so far (see the module's docstring)."""
-        if approval.way not in WAYS:
-            raise ValueError(f"no Feishu way in called {approval.way!r}")
+        """Switch Feishu's delivery to this approval's way in before its next step (see
+        the module's docstring)."""
+        mode = MODES[approval.way]
+        if mode != self._mode:
+            self._mode = self.feishu.long_connection.mode(mode)
 
     # -- deliveries again and forged ones ----------------------------------------------
 
     def deliver_again(self, approval: Planned) -> tuple[str, bool]:
+        if approval.way == "long_connection":
+            dropped = self.feishu.long_connection.drop()
+            return ("long_connection_dropped" if dropped else ""), False
         ids = [
             d["id"]
             for d in self.feishu.events()
@@ -236,6 +251,7 @@ class FeishuFaults:
         failed = sum(
             attempt["outcome"] != "success" for d in deliveries for attempt in d["attempts"]
         )
+        connected = self.feishu.long_connection.deliveries()
         return {
             **self.injected,
             "feishu_rate_limited_calls": sum(call["status"] == 429 for call in calls),
@@ -243,6 +259,9 @@ class FeishuFaults:
             "feishu_token_refused_calls": sum(call["code"] == TOKEN_REFUSED for call in calls),
             "feishu_push_attempts_failed": failed,
             "feishu_pushes_given_up": sum(d["state"] == "failed" for d in deliveries),
+            "feishu_long_connection_events": len(connected),
+            "feishu_long_connection_attempts": sum(len(d["attempts"]) for d in connected),
+            "feishu_long_connection_given_up": sum(d["state"] == "failed" for d in connected),
         }
 
 

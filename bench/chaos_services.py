@@ -1,6 +1,7 @@
-"""The chaos run's processes (see chaos.py): the simulators, the run's own PostgreSQL
-database, `releasegate serve`, `stream` and two workers, each given both platforms'
-settings; the Jenkins scenario the approvals use."""
+"""The chaos run's processes (see chaos.py): the Jenkins, DingTalk, Feishu and WeCom
+simulators, the run's own PostgreSQL database, `releasegate serve`, a `stream` per platform
+(DingTalk's Stream mode, Feishu's long connection) and two workers, each given every
+platform's settings; the Jenkins scenario the approvals use."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,11 +20,13 @@ from chaos_monkey import Monkey
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.cli.demo_feishu import DEMO_FEISHU
+from releasegate.cli.demo_wecom import DEMO_WECOM
 from releasegate.lib.process import ServiceProcess
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.feishu.control import FeishuControl
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.process import SimulatorProcess
+from releasegate.simulators.wecom.control import WeComControl
 
 USER, TOKEN = "chaos", "chaos-token"
 CONFIG = """\
@@ -39,6 +43,11 @@ timeout_seconds = 5.0
 # And what finds an approval whose every push Feishu gave up on.
 reconcile_minutes = 1
 
+[wecom]
+timeout_seconds = 5.0
+# And what finds an application whose callbacks WeCom dropped.
+reconcile_minutes = 1
+
 [releases]
 poll_seconds = 0.5
 # A trigger step makes up to three calls, each failing a third of the time here; 12
@@ -49,9 +58,19 @@ max_attempts = 12
 job = "chaos/*"
 action = "proceed"
 """
-STREAM_READY = re.compile(r"receiving DingTalk events")
+STREAM_READY = {
+    "dingtalk": re.compile(r"receiving DingTalk events"),
+    "feishu": re.compile(r"receiving Feishu events"),
+}
 # Feishu's push retries (15 s, 5 min, 1 h, 6 h) shortened to fit in the run: 0.3 s, 6 s...
 FEISHU_PUSH_TIME_FACTOR = "0.02"
+
+
+def start_stream(platform: str, env: dict[str, str], log: Any) -> ServiceProcess:
+    """`releasegate stream` for one platform: DingTalk's Stream mode, Feishu's long
+    connection; reconnecting within 2 s after a failure."""
+    stream = ["stream", "--platform", platform, "--backoff-max", "2"]
+    return ServiceProcess(stream, env=env, log=log, ready=STREAM_READY[platform])
 
 
 def scenario(jobs: int) -> str:
@@ -102,11 +121,13 @@ class Services:
 
     server: ServiceProcess
     workers: list[ServiceProcess]
+    streams: dict[str, ServiceProcess]
     env: dict[str, str]
     jenkins_control: SimulatorControl
     dingtalk: DingTalkControl
     feishu: FeishuControl
     feishu_events: str
+    wecom: WeComControl
 
     def __init__(
         self, database_url: str, jobs: int, work: Path, log: Any, running: contextlib.ExitStack
@@ -121,31 +142,34 @@ class Services:
         scenario_file.write_text(scenario(self.jobs), encoding="utf-8")
         options = ("--scenario", str(scenario_file), "--user", USER, "--token", TOKEN)
         feishu_options = ("--push-time-factor", FEISHU_PUSH_TIME_FACTOR)
-        jenkins, dingtalk, feishu = self._started(
+        jenkins, dingtalk, feishu, wecom = self._started(
             lambda: SimulatorProcess("jenkins", options, log=self.log),
             lambda: SimulatorProcess("dingtalk", ("--push", "both"), log=self.log),
             lambda: SimulatorProcess("feishu", feishu_options, log=self.log),
+            lambda: SimulatorProcess("wecom", (), log=self.log),
         )
         self.jenkins_control = SimulatorControl(jenkins.url)
         self.dingtalk = DingTalkControl(dingtalk.url)
         self.feishu = FeishuControl(feishu.url)
-        env = self._environment(jenkins.url, dingtalk.url, feishu.url)
+        self.wecom = WeComControl(wecom.url)
+        env = self._environment(jenkins.url, dingtalk.url, feishu.url, wecom.url)
         reset_database(self.database_url)
         self._prepare_database(env)
         serve = ["serve", "--port", "0", "--no-worker"]
-        # Feishu's long connection would be a second `stream --platform feishu` here.
-        stream = ["stream", "--platform", "dingtalk", "--backoff-max", "2"]
-        self.server, _, *workers = self._started(
+        self.server, *processes = self._started(
             lambda: ServiceProcess(serve, env=env, log=self.log),
-            lambda: ServiceProcess(stream, env=env, log=self.log, ready=STREAM_READY),
+            *[partial(start_stream, platform, env, self.log) for platform in STREAM_READY],
             *[lambda: Monkey.start_worker(env, self.log)] * 2,
         )
+        self.streams = dict(zip(STREAM_READY, processes[: len(STREAM_READY)], strict=True))
+        workers = processes[len(STREAM_READY) :]
         self.dingtalk.set_event_url(self.server.url + "dingtalk/events")
         self.dingtalk.configure_connector(url=self.server.url)
         feishu_events = self.server.url + "feishu/events"
         self.feishu.set_event_url(feishu_events)
         self.feishu.set_options_url(self.server.url + "feishu/options")
         self.feishu_events = feishu_events
+        self.wecom.set_callback_url(self.server.url + "wecom/events")
         self.workers, self.env = workers, env
 
     def _started(self, *starts: Callable[[], ServiceProcess]) -> list[ServiceProcess]:
@@ -180,20 +204,24 @@ class Services:
         with jenkins_client(settings.CONFIG) as client:
             run_sync(client, settings.CONFIG.options.catalog)
 
-    def _environment(self, jenkins_url: str, dingtalk_url: str, feishu_url: str) -> dict[str, str]:
-        """Every ReleaseGate process gets both platforms' settings: the registry enables
+    def _environment(
+        self, jenkins_url: str, dingtalk_url: str, feishu_url: str, wecom_url: str
+    ) -> dict[str, str]:
+        """Every ReleaseGate process gets every platform's settings: the registry enables
         each platform whose settings are present."""
         config = self.work / "chaos.toml"
         config.write_text(CONFIG, encoding="utf-8")
         inherited = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("DINGTALK_", "FEISHU_", "JENKINS_", "RELEASEGATE_"))
+            if not k.startswith(("DINGTALK_", "FEISHU_", "WECOM_", "JENKINS_", "RELEASEGATE_"))
         }
         return {
             **inherited,
             **DEMO_DINGTALK,
             **DEMO_FEISHU,
+            **DEMO_WECOM,
+            "WECOM_API_BASE": wecom_url.rstrip("/"),
             "FEISHU_API_BASE": feishu_url.rstrip("/"),
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "chaos-only-secret-key-0123456789-0123456789",

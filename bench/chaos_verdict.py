@@ -2,7 +2,8 @@
 ReleaseGate's database says only where nothing else can (is every release done, was every
 notification delivered or its failure recorded, was a forgery stored).
 
-An approval is approved in its own platform's words (`APPROVED`), and matched to its
+An approval is approved in its own platform's words (DingTalk's and Feishu's status,
+WeCom's sp_status 2), and matched to its
 build by its unique BRANCH, to its release by its instance id."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import chaos_dingtalk
 import chaos_feishu
+import chaos_wecom
 from chaos_approvals import Planned, Platform
 
 # The verdict's counters that must all be 0 for the run to pass.
@@ -28,6 +30,7 @@ MUST_BE_ZERO = (
 APPROVED: dict[Platform, Callable[[dict[str, Any]], bool]] = {
     "dingtalk": chaos_dingtalk.approved,
     "feishu": chaos_feishu.approved,
+    "wecom": chaos_wecom.approved,
 }
 
 
@@ -98,6 +101,7 @@ def database_verdict(truth: Truth) -> dict[str, Any]:
     reached = {
         "dingtalk": _reached_in_dingtalk(truth.messages.get("dingtalk", [])),
         "feishu": _reached_in_feishu(truth.messages.get("feishu", [])),
+        "wecom": _reached_in_wecom(truth.messages.get("wecom", [])),
     }
     unaccounted = 0
     for state, reference, channel, provider in Notification.objects.values_list(
@@ -126,7 +130,13 @@ def database_verdict(truth: Truth) -> dict[str, Any]:
         ).count(),
         "notifications_sent_again_dropped_by_dingtalk_as_identical": suppressed,
         "notifications_undelivered_unrecorded": unaccounted,
-        "forged_stored": InboundEvent.objects.filter(delivery_id__startswith="forged-").count(),
+        "notifications_accepted_by_wecom_but_dropped_over_30_a_minute": sum(
+            bool(message.get("dropped_for")) for message in truth.messages.get("wecom", [])
+        ),
+        "forged_stored": InboundEvent.objects.filter(delivery_id__startswith="forged-").count()
+        + InboundEvent.objects.filter(
+            provider="wecom", delivery_id__contains=f":{chaos_wecom.FORGED_CREATE_TIME}:"
+        ).count(),
     }
 
 
@@ -158,6 +168,13 @@ def _reached_in_feishu(messages: list[dict[str, Any]]) -> Callable[[str], bool]:
         return bool(ids) and set(ids) <= sent
 
     return reached
+
+
+def _reached_in_wecom(messages: list[dict[str, Any]]) -> Callable[[str], bool]:
+    """Whether WeCom recorded the message a notification names (its msgid; WeCom answers
+    a message sent again within its duplicate window with the first one's msgid)."""
+    sent = {str(message.get("msgid")) for message in messages if message.get("kind") == "message"}
+    return lambda reference: reference in sent
 
 
 def passed(verdict: dict[str, Any]) -> bool:
