@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
 from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
+from releasegate.web.readable import event_details
 
 # Endings whose build log says why.
 CONSOLE_STATES = frozenset({"FAILED", "UNSTABLE", "ABORTED", "ERROR"})
@@ -53,7 +54,7 @@ def _event_item(event: ReleaseEvent) -> TimelineItem:
         title=str(title),
         actor=event.actor,
         reason=event.reason,
-        details=_compact(event.details),
+        details=event_details(event.details),
     )
 
 
@@ -72,10 +73,6 @@ def _notification_item(notification: Notification) -> TimelineItem:
         reason=notification.last_error,
         details="",
     )
-
-
-def _compact(details: dict[str, Any]) -> str:
-    return json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""
 
 
 def queue_url(release: Release) -> str:
