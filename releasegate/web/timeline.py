@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
-from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
+from releasegate.releases.models import (
+    InboundEvent,
+    Notification,
+    Release,
+    ReleaseEvent,
+    ReleaseState,
+)
 from releasegate.web.readable import event_details
 
 # Endings whose build log says why.
@@ -45,7 +51,7 @@ def timeline(release: Release) -> list[TimelineItem]:
 
 def _event_item(event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
-        title = f"{event.from_state or '∅'} → {event.to_state}"
+        title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
     else:
         title = EVENT_TITLES.get(event.kind, event.kind)
     return TimelineItem(
@@ -56,6 +62,11 @@ def _event_item(event: ReleaseEvent) -> TimelineItem:
         reason=event.reason,
         details=event_details(event.details),
     )
+
+
+def _state_label(state: str) -> str:
+    """The state in the reader's words; a state this version does not know, as stored."""
+    return str(ReleaseState(state).label) if state in ReleaseState.values else state
 
 
 def _notification_item(notification: Notification) -> TimelineItem:

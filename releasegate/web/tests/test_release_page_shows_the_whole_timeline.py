@@ -62,8 +62,8 @@ def test_it_tells_the_story_of_a_successful_release(harness: Harness, signed_in:
         "state",  # succeeded
         "notification",  # finished
     ]
-    for step in ("RECEIVED", "SCHEDULED", "TRIGGERING", "QUEUED", "RUNNING", "SUCCEEDED"):
-        assert f"→ {step}" in page
+    for step in ("已收到", "已计划", "触发中", "排队中", "运行中", "成功"):
+        assert f"→ {step}<" in page
     assert "approved by lisi, wangwu" in page
     assert re.search(r'data-testid="agreed-by">lisi, wangwu<', page)
     assert re.search(r'data-testid="originator">zhangsan<', page)
