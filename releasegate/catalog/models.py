@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_SERVER = "default"
 
@@ -37,6 +38,8 @@ class Project(models.Model):
     present = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
         constraints = [models.UniqueConstraint(fields=["server", "key"], name="project_unique_key")]
         ordering = ["server", "key"]
 
@@ -69,6 +72,8 @@ class Application(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         constraints = [
             models.UniqueConstraint(fields=["server", "full_name"], name="application_unique_job")
         ]
@@ -100,6 +105,8 @@ class CatalogSync(models.Model):
     changes = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("catalog sync")
+        verbose_name_plural = _("catalog syncs")
         ordering = ["-started_at"]
         get_latest_by = "started_at"
 

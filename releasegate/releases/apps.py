@@ -4,11 +4,12 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleasesConfig(AppConfig):
     name = "releasegate.releases"
-    verbose_name = "Releases"
+    verbose_name = _("Releases")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

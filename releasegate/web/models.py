@@ -22,6 +22,10 @@ class Profile(models.Model):
     # The WeCom userid (成员 UserID in the admin).
     wecom_user_id = models.CharField(_("WeCom user id"), max_length=128, blank=True)
 
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
     def __str__(self) -> str:
         return f"{self.user} ({self.dingtalk_user_id or self.feishu_user_id or '-'})"
 

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from releasegate.releases.models import Release, ReleaseState
 from releasegate.web.models import Profile
@@ -42,10 +43,14 @@ class ReleaseFilterForm(forms.Form):
     application = forms.CharField(label=_("Application"), required=False, max_length=1000)
     person = forms.CharField(label=_("Person"), required=False, max_length=128)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 

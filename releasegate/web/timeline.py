@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy
 
 from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
-from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseEvent
+from releasegate.releases.models import (
+    InboundEvent,
+    Notification,
+    Release,
+    ReleaseEvent,
+    ReleaseState,
+)
+from releasegate.web.readable import event_details
 
 # Endings whose build log says why.
 CONSOLE_STATES = frozenset({"FAILED", "UNSTABLE", "ABORTED", "ERROR"})
@@ -44,7 +51,7 @@ def timeline(release: Release) -> list[TimelineItem]:
 
 def _event_item(event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
-        title = f"{event.from_state or '∅'} → {event.to_state}"
+        title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
     else:
         title = EVENT_TITLES.get(event.kind, event.kind)
     return TimelineItem(
@@ -53,8 +60,13 @@ def _event_item(event: ReleaseEvent) -> TimelineItem:
         title=str(title),
         actor=event.actor,
         reason=event.reason,
-        details=_compact(event.details),
+        details=event_details(event.details),
     )
+
+
+def _state_label(state: str) -> str:
+    """The state in the reader's words; a state this version does not know, as stored."""
+    return str(ReleaseState(state).label) if state in ReleaseState.values else state
 
 
 def _notification_item(notification: Notification) -> TimelineItem:
@@ -72,10 +84,6 @@ def _notification_item(notification: Notification) -> TimelineItem:
         reason=notification.last_error,
         details="",
     )
-
-
-def _compact(details: dict[str, Any]) -> str:
-    return json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""
 
 
 def queue_url(release: Release) -> str:

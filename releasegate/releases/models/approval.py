@@ -10,17 +10,19 @@ event and acting on it: the receiver commits the row and answers; the work happe
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApprovalStatus(models.TextChoices):
     """Where an approval stands, in the same words for every platform (the port's
     `ApprovalStatus`)."""
 
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    DELETED = "deleted"
+    PENDING = "pending", pgettext_lazy("approval status", "Pending")
+    APPROVED = "approved", pgettext_lazy("approval status", "Approved")
+    REFUSED = "refused", pgettext_lazy("approval status", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("approval status", "Withdrawn")
+    DELETED = "deleted", pgettext_lazy("approval status", "Deleted")
 
 
 class Approval(models.Model):
@@ -49,6 +51,8 @@ class Approval(models.Model):
     refreshed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         constraints = [
             models.UniqueConstraint(fields=["provider", "instance_id"], name="approval_unique")
         ]
@@ -89,6 +93,8 @@ class InboundEvent(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("inbound event")
+        verbose_name_plural = _("inbound events")
         indexes = [
             models.Index(fields=["processed_at", "received_at"], name="inbound_pending"),
             # Every pushed event and every processing asks whether its delivery id is

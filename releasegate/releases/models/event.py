@@ -4,6 +4,7 @@ transaction as the change it records."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReleaseEvent(models.Model):
@@ -19,6 +20,8 @@ class ReleaseEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("release event")
+        verbose_name_plural = _("release events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -10,14 +10,16 @@ at once cannot count a person twice.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LocalApprovalStatus(models.TextChoices):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
+    PENDING = "pending", pgettext_lazy("approval status", "Pending")
+    APPROVED = "approved", pgettext_lazy("approval status", "Approved")
+    REFUSED = "refused", pgettext_lazy("approval status", "Refused")
     # Nobody decided in time (`[local] expire_hours`).
-    EXPIRED = "expired"
+    EXPIRED = "expired", pgettext_lazy("approval status", "Expired")
 
 
 class LocalApproval(models.Model):
@@ -43,6 +45,8 @@ class LocalApproval(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ReleaseGate approval")
+        verbose_name_plural = _("ReleaseGate approvals")
         indexes = [models.Index(fields=["status", "expires_at"], name="local_approval_due")]
         ordering = ["-created_at", "-id"]
 
@@ -51,8 +55,8 @@ class LocalApproval(models.Model):
 
 
 class LocalDecisionKind(models.TextChoices):
-    APPROVE = "approve"
-    REFUSE = "refuse"
+    APPROVE = "approve", pgettext_lazy("approver decision", "Approve")
+    REFUSE = "refuse", pgettext_lazy("approver decision", "Refuse")
 
 
 class LocalDecision(models.Model):
@@ -63,6 +67,8 @@ class LocalDecision(models.Model):
     decided_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("approver decision")
+        verbose_name_plural = _("approver decisions")
         constraints = [
             models.UniqueConstraint(fields=["approval", "approver"], name="local_decision_once")
         ]

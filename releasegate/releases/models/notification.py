@@ -7,13 +7,15 @@ a crash can lose neither; delivery happens afterwards and never blocks a release
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationState(models.TextChoices):
-    PENDING = "pending"
-    SENT = "sent"
+    PENDING = "pending", pgettext_lazy("notification state", "Pending")
+    SENT = "sent", pgettext_lazy("notification state", "Sent")
     # Gave up: a permanent refusal, or too many transient failures. Kept, with why.
-    FAILED = "failed"
+    FAILED = "failed", pgettext_lazy("notification state", "Failed")
 
 
 class Notification(models.Model):
@@ -47,6 +49,8 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due")]
         ordering = ["created_at", "id"]
 

@@ -8,22 +8,24 @@ constraint, so concurrent duplicate deliveries cannot create two.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReleaseState(models.TextChoices):
-    RECEIVED = "RECEIVED"
-    REJECTED = "REJECTED"
-    SCHEDULED = "SCHEDULED"
-    CANCELLED = "CANCELLED"
-    TRIGGERING = "TRIGGERING"
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    WAITING_INPUT = "WAITING_INPUT"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    UNSTABLE = "UNSTABLE"
-    ABORTED = "ABORTED"
-    ERROR = "ERROR"
+    RECEIVED = "RECEIVED", pgettext_lazy("release state", "Received")
+    REJECTED = "REJECTED", pgettext_lazy("release state", "Rejected")
+    SCHEDULED = "SCHEDULED", pgettext_lazy("release state", "Scheduled")
+    CANCELLED = "CANCELLED", pgettext_lazy("release state", "Cancelled")
+    TRIGGERING = "TRIGGERING", pgettext_lazy("release state", "Triggering")
+    QUEUED = "QUEUED", pgettext_lazy("release state", "Queued")
+    RUNNING = "RUNNING", pgettext_lazy("release state", "Running")
+    WAITING_INPUT = "WAITING_INPUT", pgettext_lazy("release state", "Waiting for input")
+    SUCCEEDED = "SUCCEEDED", pgettext_lazy("release state", "Succeeded")
+    FAILED = "FAILED", pgettext_lazy("release state", "Failed")
+    UNSTABLE = "UNSTABLE", pgettext_lazy("release state", "Unstable")
+    ABORTED = "ABORTED", pgettext_lazy("release state", "Aborted")
+    ERROR = "ERROR", pgettext_lazy("release state", "Error")
 
 
 TERMINAL_STATES = frozenset(
@@ -111,6 +113,8 @@ class Release(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         indexes = [
             models.Index(fields=["state", "next_run_at"], name="release_due"),
             # The dashboard's and the API's lists: newest first, a page at a time.

@@ -4,10 +4,12 @@ as the last sync found them, when that was, and what the last syncs changed."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
+from releasegate.catalog.models import CatalogSync
 from releasegate.catalog.sync import run_sync
 from releasegate.config import CatalogOptions
 from releasegate.integrations.jenkins.client import JenkinsClient
@@ -59,9 +61,9 @@ def test_it_shows_the_last_sync_and_what_the_syncs_changed(
     syncs = re.findall(r'data-testid="catalog-sync" data-sync-id="(\d+)"', page)
     assert len(syncs) == 2
     latest = page.split('data-testid="catalog-sync"')[1]
-    assert re.findall(r"<code>([\w/-]+)</code> (\w+)", latest) == [
-        ("mall/coupon-service", "added"),
-        ("payment/gateway", "removed"),
+    assert re.findall(r'data-change="(\w+)"><code>([\w/-]+)</code> (\w+)', latest) == [
+        ("added", "mall/coupon-service", "新增"),
+        ("removed", "payment/gateway", "删除"),
     ]
     assert 'data-application="payment/gateway"' not in page
     assert 'data-application="mall/coupon-service"' in page
@@ -86,3 +88,31 @@ def test_a_large_catalog_lists_its_projects_and_details_the_chosen_one(
         "payment/gateway",
         "payment/settlement-batch",
     ]
+
+
+def test_what_a_sync_changed_reads_as_text_not_as_data(signed_in: Client) -> None:
+    signed_in.cookies["django_language"] = "en"
+    details = {
+        "fields": {"display_name": ["订单服务", "订单中心"]},
+        "parameters": {
+            "added": ["CANARY_PERCENT"],
+            "changed": {"TAG": {"default": ["v3.7.2", "v3.8.0"]}},
+        },
+    }
+    CatalogSync.objects.create(
+        started_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        succeeded=True,
+        changed=1,
+        changes=[{"application": "mall/order-service", "change": "changed", "details": details}],
+    )
+
+    page = signed_in.get("/catalog/").content.decode()
+
+    shown = re.search(r'data-testid="catalog-change-details">(.*?)</ul>', page, re.S)
+    assert shown is not None
+    assert re.findall(r"<li>(.*?)</li>", shown.group(1)) == [
+        "display_name: 订单服务 → 订单中心",
+        "parameters added: CANARY_PERCENT",
+        "TAG default: v3.7.2 → v3.8.0",
+    ]
+    assert "{" not in page.split('data-testid="catalog-sync"')[1]

@@ -26,4 +26,4 @@ def test_the_page_names_the_input_step_the_build_waits_at(
     step = re.search(r'data-testid="input-step">([^<]*)<', page)
     assert step is not None
     assert step.group(1).startswith("Deploy-approval · waiting since ")
-    assert "RUNNING → WAITING_INPUT" in page
+    assert "Running → Waiting for input" in page

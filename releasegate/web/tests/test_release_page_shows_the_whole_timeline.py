@@ -62,8 +62,8 @@ def test_it_tells_the_story_of_a_successful_release(harness: Harness, signed_in:
         "state",  # succeeded
         "notification",  # finished
     ]
-    for step in ("RECEIVED", "SCHEDULED", "TRIGGERING", "QUEUED", "RUNNING", "SUCCEEDED"):
-        assert f"→ {step}" in page
+    for step in ("已收到", "已计划", "触发中", "排队中", "运行中", "成功"):
+        assert f"→ {step}<" in page
     assert "approved by lisi, wangwu" in page
     assert re.search(r'data-testid="agreed-by">lisi, wangwu<', page)
     assert re.search(r'data-testid="originator">zhangsan<', page)
@@ -178,3 +178,15 @@ def test_a_link_that_is_not_a_web_address_is_not_followed(
 
 def test_an_unknown_release_is_not_found(signed_in: Client) -> None:
     assert signed_in.get("/releases/4040/").status_code == 404
+
+
+def test_the_timeline_details_read_as_text_not_as_data(harness: Harness, signed_in: Client) -> None:
+    release = succeeded(harness)
+
+    page = signed_in.get(f"/releases/{release.pk}/").content.decode()
+
+    details = re.findall(r'<div class="details">(.*?)</div>', page, re.S)
+    assert details
+    assert not [line for line in details if re.search(r"[{}\[\]]|&quot;|&#x27;", line)]
+    received = re.search(r'data-kind="received">.*?<div class="details">(.*?)</div>', page, re.S)
+    assert received and "分支或标签: v3.7.2" in received.group(1)

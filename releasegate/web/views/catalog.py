@@ -8,18 +8,27 @@ one chosen.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from releasegate.catalog.models import Application, CatalogSync, Project
+from releasegate.web.readable import catalog_change
 
 SYNCS_SHOWN = 5
 # A first sync of a large Jenkins "adds" thousands of jobs: the page lists the first ones.
 CHANGES_SHOWN = 50
 # Up to this many applications, every project is shown with its applications.
 SHOWN_WHOLE = 300
+CHANGE_KINDS: dict[str, Any] = {
+    "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"),
+    "changed": gettext_lazy("changed"),
+}
 
 
 @login_required
@@ -37,10 +46,22 @@ def show(request: HttpRequest) -> HttpResponse:
         "last_success": CatalogSync.objects.filter(succeeded=True)
         .order_by("-started_at", "-id")
         .first(),
-        "syncs": [(sync, sync.changes[:CHANGES_SHOWN]) for sync in syncs],
+        "syncs": [(sync, _readable(sync.changes[:CHANGES_SHOWN])) for sync in syncs],
         "changes_shown": CHANGES_SHOWN,
     }
     return render(request, "web/catalog.html", context)
+
+
+def _readable(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each change with its details as lines a person reads and its kind in their words."""
+    return [
+        {
+            **change,
+            "kind": CHANGE_KINDS.get(change["change"], change["change"]),
+            "lines": catalog_change(change.get("details") or {}),
+        }
+        for change in changes
+    ]
 
 
 def _projects() -> list[tuple[Project, int]]:
