@@ -31,6 +31,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from html import escape
 from urllib.parse import urlencode
 
@@ -194,8 +195,12 @@ def _guarded(request: HttpRequest) -> WeComSettings | HttpResponse:
 
 
 def _render(
-    request: HttpRequest, title: str, items: list[tuple[str, str, str]], note: str = ""
+    request: HttpRequest,
+    title: str,
+    items: list[tuple[str, str, str]] | str,
+    note: str = "",
 ) -> HttpResponse:
+    """The page; `items` as (text, link, key) or their HTML already made."""
     wecom = _guarded(request)
     if isinstance(wecom, HttpResponse):
         return wecom
@@ -203,7 +208,15 @@ def _render(
     if isinstance(script, HttpResponse):
         return script
     lead = f'<p class="note">{escape(note)}</p>' if note else ""
-    return _page(title, lead + _options(items), script)
+    listed = items if isinstance(items, str) else _options(items)
+    return _page(title, lead + listed, script)
+
+
+def _kept(about: tuple[str, ...], items: Callable[[], list[tuple[str, str, str]]]) -> str:
+    """Choices to save, as HTML made once per catalog snapshot: a person opens the same
+    page again and again (the links to a next step carry the request's own query, so
+    those pages are made each time)."""
+    return snapshot.current().remember(("wecom-picker", *about), lambda: _options(items()))
 
 
 def _projects_to(request: HttpRequest) -> list[tuple[str, str, str]]:
@@ -220,12 +233,15 @@ def _projects_to(request: HttpRequest) -> list[tuple[str, str, str]]:
 @public_endpoint
 @require_GET
 def projects(request: HttpRequest) -> HttpResponse:
-    items = []
-    for project in snapshot.current().projects:
-        key = project.key or project.display_name
-        text = option_label(project.display_name, key) if project.key else key
-        items.append((text, "", project_id(key)))
-    return _render(request, "选择项目", items)
+    def items() -> list[tuple[str, str, str]]:
+        found = []
+        for project in snapshot.current().projects:
+            key = project.key or project.display_name
+            text = option_label(project.display_name, key) if project.key else key
+            found.append((text, "", project_id(key)))
+        return found
+
+    return _render(request, "选择项目", _kept(("projects",), items))
 
 
 @xframe_options_exempt
@@ -240,11 +256,14 @@ def applications(request: HttpRequest) -> HttpResponse:
         return _problem(
             "选择应用", f"项目 {asked[:80]} 不存在或未开放发布，请返回重新选择。", status=404
         )
-    items = [
-        (option_label(app.display_name, app.full_name), "", application_id(app.full_name))
-        for app in project.applications
-    ]
-    return _render(request, "选择应用", items, option_label(project.display_name, project.key))
+    listed = _kept(
+        ("applications", project.key),
+        lambda: [
+            (option_label(app.display_name, app.full_name), "", application_id(app.full_name))
+            for app in project.applications
+        ],
+    )
+    return _render(request, "选择应用", listed, option_label(project.display_name, project.key))
 
 
 @xframe_options_exempt
