@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.provider import DingTalkMessenger
+from releasegate.integrations.dingtalk.messages import DingTalkMessenger
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.integrations.dingtalk.tests.instances import approved_release
 from releasegate.releases import outbox

@@ -11,7 +11,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.provider import DingTalkMessenger
+from releasegate.integrations.dingtalk.messages import DingTalkMessenger
 from releasegate.integrations.dingtalk.tests.instances import approved_release
 from releasegate.releases import outbox
 from releasegate.releases.approvals.ports import SentMessage

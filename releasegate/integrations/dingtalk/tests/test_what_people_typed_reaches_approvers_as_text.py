@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
-from releasegate.integrations.dingtalk.provider import DingTalkMessenger
+from releasegate.integrations.dingtalk.messages import DingTalkMessenger
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.integrations.dingtalk.tests.instances import approved_release
 from releasegate.releases import outbox
