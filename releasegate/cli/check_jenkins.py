@@ -53,36 +53,32 @@ def _job_problems(
 ) -> list[str]:
     stored = _catalog_jobs() if database else None
     names = stored or _jobs_the_catalog_will_offer(client, settings)
-    # Before the first sync, the jobs `releasegate sync` will store.
-    whose = "catalog" if stored else "exposed"
     if not names:
         console.print(escape("Jenkins jobs     none to release (see [catalog] include)"))
         return []
     access = {name: client.job_access(name) for name in names}
     by_access = {kind: sorted(n for n, a in access.items() if a is kind) for kind in JobAccess}
+    # Before the first sync, the jobs `releasegate sync` will store.
+    return _report(console, by_access, user, len(names), "catalog" if stored else "exposed")
+
+
+def _report(
+    console: Console, by_access: dict[JobAccess, list[str]], user: str, total: int, whose: str
+) -> list[str]:
+    """Print what is fine; return the problems, one line per job or per kind when many."""
     if by_access[JobAccess.DISABLED]:
         disabled = _names(by_access[JobAccess.DISABLED])
         console.print(escape(f"Jenkins jobs     disabled (left out at the next sync): {disabled}"))
     unseen = by_access[JobAccess.NOT_VISIBLE]
     unbuildable = by_access[JobAccess.NOT_BUILDABLE_BY_USER]
-    if not unseen and not unbuildable:
-        total = len(by_access[JobAccess.BUILDABLE])
-        console.print(f"Jenkins jobs     {user} can see and build all {total} {whose} jobs")
+    buildable = len(by_access[JobAccess.BUILDABLE])
+    if not unseen and not unbuildable and buildable:
+        console.print(f"Jenkins jobs     {user} can see and build all {buildable} {whose} jobs")
+    read = "Jenkins answers 404: give it Job/Read, or run `releasegate sync` if removed"
+    build = "Jenkins offers it no Build action: give it Job/Build"
     return [
-        *_per_job(
-            unseen,
-            len(names),
-            whose,
-            f"{user} cannot see",
-            "Jenkins answers 404: give it Job/Read, or run `releasegate sync` if removed",
-        ),
-        *_per_job(
-            unbuildable,
-            len(names),
-            whose,
-            f"{user} may not build",
-            "Jenkins offers it no Build action: give it Job/Build",
-        ),
+        *_per_job(unseen, total, whose, f"{user} cannot see", read),
+        *_per_job(unbuildable, total, whose, f"{user} may not build", build),
     ]
 
 
