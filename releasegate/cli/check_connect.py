@@ -8,6 +8,7 @@ from rich.console import Console
 
 from releasegate.cli.base import unapplied_migrations
 from releasegate.config import Config
+from releasegate.lib.http import OutboundError
 
 # The setting to look at when a platform refuses the credentials, and when it cannot be
 # reached.
@@ -47,7 +48,6 @@ def _database_problems(console: Console, settings: Config) -> list[str]:
 
 def _platform_problems(console: Console, settings: Config) -> list[str]:
     """Each enabled approval platform asked for a token with the app's credentials."""
-    from releasegate.lib.http import OutboundError
     from releasegate.releases.approvals import registry
     from releasegate.releases.approvals.errors import CredentialsRefused
 
@@ -61,10 +61,20 @@ def _platform_problems(console: Console, settings: Config) -> list[str]:
         except CredentialsRefused as exc:
             problems.append(f"{credentials}: {name} refused the app's credentials: {exc}")
         except OutboundError as exc:
-            problems.append(f"{address}: {name} cannot be reached: {exc}")
+            problems.append(_not_answering(name, address, exc))
         else:
             console.print(f"{name:<17}reachable, credentials accepted")
     return problems
+
+
+def _not_answering(name: str, address: str, exc: OutboundError) -> str:
+    """Nothing answered at the platform's address, something else did, or the platform
+    is down for now."""
+    if exc.status is None:
+        return f"{address}: {name} cannot be reached: {exc.message}"
+    if exc.permanent:
+        return f"{address}: answers, but not as {name}'s API ({exc.message}); is the address right?"
+    return f"{address}: {name} is unavailable for now: {exc.message}"
 
 
 def _unknown_approvers(settings: Config) -> list[str]:
