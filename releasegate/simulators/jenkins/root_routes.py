@@ -103,9 +103,9 @@ class RootRoutes:
         """Queue.doCancelItem (2.211+): 404 unknown or gone, 422 without Item.CANCEL."""
         raw = request.first("id") or "0"
         item = self.world.queue.get(int(raw)) if raw.isdigit() else None
-        if item is None or not item.live:
+        if item is None or not item.live or not caller.may("read", item.job.full_name):
             return Response(404, f"Provided id ({raw}) not found".encode())
-        if not caller.may("cancel"):
+        if not caller.may("cancel", item.job.full_name):
             return Response(422, f"Item for id ({raw}) is not cancellable".encode())
         self.world.cancel(item.id)
         return Response(204)
