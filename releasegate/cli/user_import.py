@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Name, the setting that switches it on, its setup guide.
 PLATFORMS = {
     "dingtalk": ("DingTalk", "DINGTALK_APP_KEY", "dingtalk-setup.md"),
+    "feishu": ("Feishu", "FEISHU_APP_ID", "feishu-setup.md"),
 }
 # What each step says, done and in a dry run.
 VERBS = {"create": ("created", "would create"), "link": ("linked", "would link")}
@@ -121,9 +122,14 @@ def _import(args: argparse.Namespace, people: list[DirectoryPerson]) -> int:
 
 def _reader(platform: str) -> Callable[[Any, str | None], list[DirectoryPerson]]:
     """The function reading `platform`'s directory with the process's shared client."""
-    from releasegate.integrations.dingtalk import directory as dingtalk
-    from releasegate.integrations.dingtalk.provider import shared_client as dingtalk_client
+    if platform == "dingtalk":
+        from releasegate.integrations.dingtalk import directory as dingtalk
+        from releasegate.integrations.dingtalk.provider import shared_client as dingtalk_client
 
-    return lambda settings, department: dingtalk.read_directory(
-        dingtalk_client(settings), department
-    )
+        return lambda settings, department: dingtalk.read_directory(
+            dingtalk_client(settings), department
+        )
+    from releasegate.integrations.feishu import directory as feishu
+    from releasegate.integrations.feishu.provider import shared_client as feishu_client
+
+    return lambda settings, department: feishu.read_directory(feishu_client(settings), department)
