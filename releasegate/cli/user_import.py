@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 PLATFORMS = {
     "dingtalk": ("DingTalk", "DINGTALK_APP_KEY", "dingtalk-setup.md"),
     "feishu": ("Feishu", "FEISHU_APP_ID", "feishu-setup.md"),
+    "wecom": ("WeCom", "WECOM_CORP_ID", "wecom-setup.md"),
 }
 # What each step says, done and in a dry run.
 VERBS = {"create": ("created", "would create"), "link": ("linked", "would link")}
@@ -129,7 +130,14 @@ def _reader(platform: str) -> Callable[[Any, str | None], list[DirectoryPerson]]
         return lambda settings, department: dingtalk.read_directory(
             dingtalk_client(settings), department
         )
-    from releasegate.integrations.feishu import directory as feishu
-    from releasegate.integrations.feishu.provider import shared_client as feishu_client
+    if platform == "feishu":
+        from releasegate.integrations.feishu import directory as feishu
+        from releasegate.integrations.feishu.provider import shared_client as feishu_client
 
-    return lambda settings, department: feishu.read_directory(feishu_client(settings), department)
+        return lambda settings, department: feishu.read_directory(
+            feishu_client(settings), department
+        )
+    from releasegate.integrations.wecom import directory as wecom
+    from releasegate.integrations.wecom.provider import shared_client as wecom_client
+
+    return lambda settings, department: wecom.read_directory(wecom_client(settings), department)

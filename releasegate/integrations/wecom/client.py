@@ -145,6 +145,26 @@ class WeComClient:
             span_start = span_end + 1
         return found
 
+    # -- the directory (通讯录) -------------------------------------------------------
+
+    def department_ids(self, department_id: int) -> list[int]:
+        """The department and every one below it ("获取部门列表", `department/list?id=`,
+        which answers all depths at once, in one answer)."""
+        what = f"the departments under {department_id}"
+        found = self._call("GET", "department/list", what, params={"id": str(department_id)})
+        departments = found.get("department") or []
+        return [
+            d["id"] for d in departments if isinstance(d, dict) and isinstance(d.get("id"), int)
+        ]
+
+    def department_members(self, department_id: int) -> list[dict[str, Any]]:
+        """The people directly in the department ("获取部门成员详情", `user/list`), with
+        userid and name; WeCom answers a department in one piece (no paging)."""
+        what = f"the people of department {department_id}"
+        found = self._call("GET", "user/list", what, params={"department_id": str(department_id)})
+        people = found.get("userlist") or []
+        return [p for p in people if isinstance(p, dict) and isinstance(p.get("userid"), str)]
+
     # -- messages --------------------------------------------------------------------
 
     def send(self, user_ids: list[str], message: dict[str, Any]) -> tuple[str, list[str]]:
