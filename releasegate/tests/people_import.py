@@ -26,7 +26,11 @@ def migrated_data_dir(tmp_path: Path, factory: pytest.TempPathFactory) -> Path:
         done = releasegate("migrate", env={"SECRET_KEY": "k" * 50}, data_dir=template)
         assert done.returncode == 0, done.stderr
         _MIGRATED.append(template / DATABASE)
-    shutil.copyfile(_MIGRATED[0], tmp_path / DATABASE)
+    # With WAL, committed pages may still sit in the -wal file beside the database.
+    for suffix in ("", "-wal"):
+        source = _MIGRATED[0].with_name(DATABASE + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / (DATABASE + suffix))
     return tmp_path
 
 
