@@ -147,11 +147,15 @@ class WeComClient:
 
     # -- the directory (通讯录) -------------------------------------------------------
 
-    def department_ids(self, department_id: int) -> list[int]:
+    def department_ids(self, department_id: int | None = None) -> list[int]:
         """The department and every one below it ("获取部门列表", `department/list?id=`,
-        which answers all depths at once, in one answer)."""
-        what = f"the departments under {department_id}"
-        found = self._call("GET", "department/list", what, params={"id": str(department_id)})
+        which answers all depths at once, in one answer); with no department, every one
+        the app may see (its visible range, "不填则默认获取全量组织架构")."""
+        what = (
+            "the departments" if department_id is None else f"the departments under {department_id}"
+        )
+        params = {} if department_id is None else {"id": str(department_id)}
+        found = self._call("GET", "department/list", what, params=params)
         departments = found.get("department") or []
         return [
             d["id"] for d in departments if isinstance(d, dict) and isinstance(d.get("id"), int)

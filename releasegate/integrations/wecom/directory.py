@@ -1,6 +1,7 @@
 """WeCom's directory (通讯录) as `releasegate user import` reads it: every department
-under the one asked for (the root, 1, by default) from `department/list`, then the people
-of each from `user/list` ("获取部门成员详情"), which gives userid and name.
+under the one asked for (by default every department the app may see) from
+`department/list`, then the people of each from `user/list` ("获取部门成员详情"), which
+gives userid and name.
 
 Why not `user/list_id` + `user/get`: list_id pages through userids only, so every name
 would cost one more call per person; `user/list` answers a department's people with
@@ -18,8 +19,6 @@ from releasegate.integrations.wecom import errors
 from releasegate.integrations.wecom.client import WeComClient
 from releasegate.releases.approvals.directory import DirectoryPerson, DirectoryRefused
 
-ROOT_DEPARTMENT = 1
-
 
 def read_directory(client: WeComClient, department: str | None = None) -> list[DirectoryPerson]:
     """Everyone in `department` and below it, each once. Raises `DirectoryRefused`
@@ -28,7 +27,7 @@ def read_directory(client: WeComClient, department: str | None = None) -> list[D
     start = _department_id(department)
     try:
         people: dict[str, DirectoryPerson] = {}
-        for department_id in client.department_ids(start) or [start]:
+        for department_id in client.department_ids(start):
             for member in client.department_members(department_id):
                 person = _person(member)
                 people.setdefault(person.platform_id, person)
@@ -46,9 +45,9 @@ def _person(member: dict[str, Any]) -> DirectoryPerson:
     return DirectoryPerson(member["userid"], str(name), str(email).strip())
 
 
-def _department_id(department: str | None) -> int:
+def _department_id(department: str | None) -> int | None:
     if department is None:
-        return ROOT_DEPARTMENT
+        return None
     if not department.strip().isdigit():
         raise ValueError(f"--department: {department!r} is not a WeCom department id (a number)")
     return int(department)

@@ -1,8 +1,10 @@
 """The directory (通讯录) as WeCom serves it to a self-built app: 获取部门列表
-(`GET department/list?id=`: the department and every one below it, at all depths) and
+(`GET department/list?id=`: the department and every one below it, at all depths; with
+no id, every department of the visible range) and
 获取部门成员详情 (`GET user/list?department_id=`: the people directly in it, userid and
 name; no paging). The app sees only its visible range (可见范围): anything else is 60011
-"no privilege to access/modify contact/party/agent" (全局错误码).
+"no privilege to access/modify contact/party/agent" (全局错误码; that a department outside
+the range is refused rather than answered empty is UNCONFIRMED).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ NO_DEPARTMENT = 60123  # 无效的部门id (全局错误码)
 
 
 def department_list(world: World, request: Request) -> dict[str, Any]:
-    start = _visible_department(world, request.first("id") or "1")
-    below = _below(world, start.id)
+    given = request.first("id")
+    if given is None:
+        shown = _visible(world)
+    else:
+        start = _visible_department(world, given)
+        shown = {start.id} | _below(world, start.id)
     return {
         "department": [
             {
@@ -30,7 +36,7 @@ def department_list(world: World, request: Request) -> dict[str, Any]:
                 "department_leader": [],
             }
             for dept in world.settings.departments
-            if dept.id == start.id or dept.id in below
+            if dept.id in shown
         ]
     }
 
@@ -56,11 +62,17 @@ def _visible_department(world: World, given: str) -> Department:
     found = next((d for d in world.settings.departments if str(d.id) == given), None)
     if found is None:
         raise ApiFailure(error(NO_DEPARTMENT, "invalid party id"))
-    visible = set(world.settings.visible_departments)
-    for allowed in visible:
-        if found.id == allowed or found.id in _below(world, allowed):
-            return found
-    raise ApiFailure(error(NO_PRIVILEGE, "no privilege to access/modify contact/party/agent"))
+    if found.id not in _visible(world):
+        raise ApiFailure(error(NO_PRIVILEGE, "no privilege to access/modify contact/party/agent"))
+    return found
+
+
+def _visible(world: World) -> set[int]:
+    """The departments of the visible range and every one below them."""
+    shown: set[int] = set()
+    for allowed in world.settings.visible_departments:
+        shown |= {allowed} | _below(world, allowed)
+    return shown
 
 
 def _below(world: World, department_id: int) -> set[int]:

@@ -96,14 +96,17 @@ def test_it_reads_every_department_of_a_large_directory(start_wecom: Start, data
     assert len(calls) == 3 + 6  # one answer per department: WeCom does not page it
 
 
-def test_a_department_outside_the_visible_range_is_named(
+def test_only_the_visible_range_is_imported_and_beyond_it_is_named(
     start_wecom: Start, data_dir: Path
 ) -> None:
     simulator = start_wecom(visible_departments=(3,))
 
-    code, output = run_import(simulator, data_dir)
+    whole = run_import(simulator, data_dir)
+    code, output = run_import(simulator, data_dir, "--department", "2")
 
+    assert whole[0] == 0, whole[1]
+    assert list(imported(data_dir, "wecom")) == ["wangwu"]
     assert code == 1
     assert "60011" in output and "visible range (可见范围" in output
     assert "Traceback" not in output
-    assert user_count(data_dir) == 0
+    assert user_count(data_dir) == 1

@@ -34,6 +34,7 @@ def test_a_department_outside_the_visible_range_is_refused_with_60011(
 ) -> None:
     sdk = official_sdk.client(start_wecom(visible_departments=(3,)))
 
+    assert [d["id"] for d in sdk.department.get()] == [3]
     assert [p["userid"] for p in sdk.department.get_users(3, simple=False)] == ["wangwu"]
     with pytest.raises(WeChatClientException) as raised:
         sdk.department.get_users(2, simple=False)
