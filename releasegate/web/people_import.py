@@ -30,7 +30,10 @@ PROFILE_FIELDS = {
     "feishu": "feishu_user_id",
     "wecom": "wecom_user_id",
 }
+# Django's column sizes (auth_user, web_profile): longer values are cut, not refused.
 MAX_LOGIN = 150
+MAX_NAME = 150
+MAX_EMAIL = 254
 MAX_ID = 128
 
 Action = Literal["create", "link"]
@@ -101,7 +104,11 @@ def apply_import(platform: str, plan: Plan) -> None:
 
 def _new_user(users: Any, step: Step) -> Any:
     person = step.person
-    user = users(username=step.login, email=person.email, first_name=person.name.strip()[:150])
+    user = users(
+        username=step.login,
+        email=person.email[:MAX_EMAIL],
+        first_name=person.name.strip()[:MAX_NAME],
+    )
     user.set_unusable_password()
     return user
 

@@ -167,7 +167,11 @@ class WeComClient:
         what = f"the people of department {department_id}"
         found = self._call("GET", "user/list", what, params={"department_id": str(department_id)})
         people = found.get("userlist") or []
-        return [p for p in people if isinstance(p, dict) and isinstance(p.get("userid"), str)]
+        return [
+            p
+            for p in people
+            if isinstance(p, dict) and isinstance(p.get("userid"), str) and p["userid"]
+        ]
 
     # -- messages --------------------------------------------------------------------
 
