@@ -10,6 +10,7 @@ through the platform's events or reconcile, and only an approved one becomes a r
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -19,11 +20,14 @@ from django.utils import timezone
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project, option_label
 from releasegate.config import FormMapping
+from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals.ports import ApprovalSource, ReleaseRequest
 from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
 from releasegate.releases.parameters import password_names
 from releasegate.releases.rules import form_problems
+
+logger = logging.getLogger("releasegate.requests")
 
 __all__ = ["ReleaseRequest", "RequestRefused", "form_values", "password_labels", "submit"]
 
@@ -104,7 +108,19 @@ def submit(
     )
     if problems:
         raise RequestRefused(problems)
-    instance_id = source.start(originator_user_id, request)
+    try:
+        instance_id = source.start(originator_user_id, request)
+    except OutboundError as exc:
+        # Logged here, once, for the page, the API and the CLI alike: the person is told
+        # it was not started, and nothing tries it again for them.
+        logger.error(
+            "starting a %s approval for %s failed: %s",
+            source.provider,
+            originator_user_id,
+            exc,
+            extra={"service": exc.service, "status": exc.status},
+        )
+        raise
     with transaction.atomic():
         # Remembered like a delivery, so the approval is known (and reconciled) at once.
         record_delivery(

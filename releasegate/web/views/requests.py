@@ -95,7 +95,9 @@ def _submit(
     except RequestRefused as refused:
         names = [p.name for p in application.parameters] if application else []
         return place_problems(refused.problems, names)
-    except (OutboundError, ValueError) as failure:
+    except OutboundError as failure:  # `submit` logged it
+        return {GENERAL: [_("The approval was not started: %s") % failure]}
+    except ValueError as failure:
         log.warning("starting an approval for %s failed: %s", originator, failure)
         return {GENERAL: [_("The approval was not started: %s") % failure]}
 
