@@ -24,11 +24,11 @@ from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
 from releasegate.releases.local.notices import shown_form
 from releasegate.releases.models import Approval, InboundEvent, LocalApproval, LocalDecision
+from releasegate.releases.refusals import GENERAL
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
 from releasegate.web.platform_names import platform_name
 from releasegate.web.request_form import (
-    GENERAL,
     chosen,
     parameter_fields,
     place_problems,
