@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from releasegate.lib.http import OutboundError
 from releasegate.observability.tests.json_logs import JsonLines
 from releasegate.releases.models import ReleaseState
+from releasegate.releases.operators import cancel_release
 from releasegate.releases.tests.engine_harness import Harness
 
 # Transactional: a state's move is logged once it is committed.
@@ -88,3 +90,22 @@ def test_a_sync_with_refused_credentials_is_an_error(
     [logged] = failures(json_lines())
     assert (logged["level"], logged["status"]) == ("ERROR", 401)
     assert "revoked-token" not in str(logged)
+
+
+def test_a_cancel_jenkins_refused_is_one_error_with_the_release_id(
+    harness: Harness, json_lines: JsonLines
+) -> None:
+    # A build started by hand holds the (non-concurrent) job: the release waits queued.
+    harness.jenkins.trigger("mall/order-service", {"TAG": "v3.7.1"})
+    harness.tick(1)
+    release = harness.approve()
+    harness.until(lambda: harness.state(release) == ReleaseState.QUEUED)
+    harness.sim.set_faults(error_rate=1, methods=["POST"])
+
+    with pytest.raises(OutboundError):
+        cancel_release(release.pk, actor="operator:ops", jenkins=harness.jenkins)
+
+    [logged] = failures(json_lines())
+    assert (logged["level"], logged["logger"]) == ("ERROR", "releasegate.operators")
+    assert (logged["release_id"], logged["status"]) == (release.pk, 503)
+    assert harness.state(release) == ReleaseState.QUEUED

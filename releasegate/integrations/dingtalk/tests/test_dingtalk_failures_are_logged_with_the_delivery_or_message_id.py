@@ -1,6 +1,6 @@
 """An operator follows DingTalk's failures in the log: a delivery that could not be
-checked, a message that could not be sent and an approval that could not be started are
-each logged once, with the delivery's
+checked, a message that could not be sent, an approval that could not be started and a
+reconcile that could not list are each logged once, with the delivery's
 or the message's id (and its release's) as fields of the JSON record, at WARNING while
 they will be tried again and at ERROR when retrying cannot help; never with the app
 secret."""
@@ -8,8 +8,10 @@ secret."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.messages import DingTalkMessenger
@@ -17,8 +19,10 @@ from releasegate.integrations.dingtalk.tests.instances import approved_release, 
 from releasegate.lib.http import OutboundError
 from releasegate.observability.tests.json_logs import JsonLines
 from releasegate.releases import inbox, outbox
+from releasegate.releases.chores import Periodic
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Notification, NotificationState
+from releasegate.releases.reconcile import reconcile
 from releasegate.releases.requests import ReleaseRequest, submit
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
@@ -128,3 +132,24 @@ def test_an_approval_dingtalk_would_not_start_is_one_error(
     [logged] = [line for line in json_lines() if line["level"] in ("WARNING", "ERROR")]
     assert (logged["level"], logged["logger"]) == ("ERROR", "releasegate.requests")
     assert "zhangsan" in str(logged["message"])
+
+
+def test_a_reconcile_dingtalk_could_not_answer_is_one_warning_naming_the_chore(
+    dingtalk_client: DingTalkClient, dingtalk_sim: DingTalkControl, json_lines: JsonLines
+) -> None:
+    source = dingtalk_sources(dingtalk_client)["dingtalk"]
+    chore = Periodic(
+        "reconcile-dingtalk",
+        timedelta(minutes=5),
+        lambda now: reconcile(source, now, timedelta(hours=1)),
+    )
+    dingtalk_sim.set_faults(server_error=5)
+
+    assert chore(timezone.now())
+
+    [logged] = failures(json_lines(), "releasegate.chores")
+    assert (logged["level"], logged["chore"], logged["status"]) == (
+        "WARNING",
+        "reconcile-dingtalk",
+        503,
+    )
