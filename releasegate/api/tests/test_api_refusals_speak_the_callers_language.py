@@ -65,3 +65,19 @@ def test_an_unreadable_time_is_refused_in_the_callers_language(api: APIClient) -
     assert chinese.json()["release_time"] == [
         "发布时间 'tomorrow' 无法识别，请使用 YYYY-MM-DD HH:MM 格式"
     ]
+
+
+@pytest.mark.usefixtures("local_approvals")
+def test_releasegates_own_approvals_refuse_a_request_no_group_covers_in_english(
+    api: APIClient,
+) -> None:
+    gateway = {"BRANCH": "v2.4.1", "ENV": "prod"}
+    body = {"project": "payment", "application": "payment/gateway", "parameters": gateway}
+
+    response = api.post("/api/requests", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json()["problems"] == [
+        "Application payment/gateway of project payment has no approver group "
+        "([local] groups): the approval cannot be started, ask an administrator"
+    ]

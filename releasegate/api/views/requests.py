@@ -136,7 +136,8 @@ class RequestRelease(APIView):
         except StartRefused as refused:
             # The platform refused the request as asked (ReleaseGate's own approvals: no
             # approver group covers it); nothing was started.
-            return Response({"problems": [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
+            said = refused.refusal.shown() if refused.refusal else refused.message
+            return Response({"problems": [said]}, status=status.HTTP_400_BAD_REQUEST)
         except ValueError as exc:
             # The client's own check of what DingTalk would refuse; nothing was sent.
             return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)

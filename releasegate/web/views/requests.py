@@ -19,6 +19,7 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled, Provider
 from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
@@ -95,6 +96,9 @@ def _submit(
     except RequestRefused as refused:
         names = [p.name for p in application.parameters] if application else []
         return place_problems(refused.problems, names)
+    except StartRefused as refused:  # `submit` logged it
+        said = refused.refusal.shown() if refused.refusal else str(refused)
+        return {GENERAL: [_("The approval was not started: %s") % said]}
     except OutboundError as failure:  # `submit` logged it
         return {GENERAL: [_("The approval was not started: %s") % failure]}
     except ValueError as failure:
