@@ -7,16 +7,20 @@ release cancelled. Anything later is a running build: stop it in Jenkins.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from releasegate.integrations.jenkins.client import JenkinsClient
+from releasegate.lib.http import OutboundError
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Release, ReleaseState
 from releasegate.releases.transitions import transition
 
 S = ReleaseState
+logger = logging.getLogger("releasegate.operators")
 
 
 class CannotCancel(Exception):
@@ -32,7 +36,7 @@ def cancel_release(
     if release.state == S.QUEUED:
         if jenkins is None or release.queue_id is None:
             raise CannotCancel(_("Queued in Jenkins: cancelling it needs Jenkins."))
-        if not jenkins.cancel_queue_item(release.queue_id):
+        if not _cancelled_in_jenkins(jenkins, release):
             raise CannotCancel(_("The build has already left the queue: stop it in Jenkins."))
     elif release.state not in (S.RECEIVED, S.SCHEDULED):
         raise CannotCancel(
@@ -51,3 +55,19 @@ def cancel_release(
         current.save(update_fields=["reason", "next_run_at"])
         notify(current, "cancelled", now=now)
     return current
+
+
+def _cancelled_in_jenkins(jenkins: JenkinsClient, release: Release) -> bool:
+    """Whether Jenkins cancelled the release's queue item. A failure to ask is logged
+    here (the operator is shown it, and nothing tries again for them) and raised."""
+    try:
+        return jenkins.cancel_queue_item(release.queue_id or 0)
+    except OutboundError as exc:
+        logger.error(
+            "release %s: cancelling queue item %s in Jenkins failed: %s",
+            release.pk,
+            release.queue_id,
+            exc,
+            extra={"release_id": release.pk, "service": exc.service, "status": exc.status},
+        )
+        raise

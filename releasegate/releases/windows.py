@@ -1,6 +1,6 @@
 """When a release may run: the requested time against the horizon, the release windows
 and the freezes of the configuration. Messages are written for the tester who filled in
-the form (Chinese), because that is who reads them first.
+the form, because that is who reads them first: `Refusal`s about the release time.
 """
 
 from __future__ import annotations
@@ -8,17 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext_noop
+
 from releasegate.config import ReleaseOptions, ReleaseWindow
+from releasegate.releases.refusals import RELEASE_TIME, SENTENCE_SEPARATOR, Listing, Phrase, Refusal
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = {
-    "mon": "周一",
-    "tue": "周二",
-    "wed": "周三",
-    "thu": "周四",
-    "fri": "周五",
-    "sat": "周六",
-    "sun": "周日",
+    "mon": gettext_noop("Mon"),
+    "tue": gettext_noop("Tue"),
+    "wed": gettext_noop("Wed"),
+    "thu": gettext_noop("Thu"),
+    "fri": gettext_noop("Fri"),
+    "sat": gettext_noop("Sat"),
+    "sun": gettext_noop("Sun"),
 }
 
 
@@ -27,7 +30,7 @@ class TimeDecision:
     """When to run (None: now), or why not at all."""
 
     run_at: datetime | None
-    problem: str | None = None
+    problem: Refusal | None = None
 
     @property
     def allowed(self) -> bool:
@@ -43,12 +46,14 @@ def decide_release_time(
     if requested is not None:
         requested = requested.astimezone(options.zone)
         if requested < local_now - timedelta(minutes=options.past_tolerance_minutes):
-            return TimeDecision(None, f"发布时间 {requested:%Y-%m-%d %H:%M} 已经过去，请重新选择")
+            said = gettext_noop("The release time %(time)s has passed: choose another")
+            return TimeDecision(None, _refusal(said, time=f"{requested:%Y-%m-%d %H:%M}"))
         if requested > local_now + timedelta(days=options.horizon_days):
-            return TimeDecision(
-                None,
-                f"发布时间不能晚于 {options.horizon_days} 天之后（{requested:%Y-%m-%d %H:%M}）",
+            said = gettext_noop(
+                "The release time cannot be more than %(days)s days ahead (%(time)s)"
             )
+            when = f"{requested:%Y-%m-%d %H:%M}"
+            return TimeDecision(None, _refusal(said, days=options.horizon_days, time=when))
         if requested <= local_now:
             requested = None
     effective = requested or local_now
@@ -56,20 +61,28 @@ def decide_release_time(
     return TimeDecision(requested, problem)
 
 
-def closed_at(moment: datetime, options: ReleaseOptions) -> str | None:
+def _refusal(said: str, **values: object) -> Refusal:
+    return Refusal(said, field=RELEASE_TIME, parameter="", **values)
+
+
+def closed_at(moment: datetime, options: ReleaseOptions) -> Refusal | None:
     """Why releases are closed at `moment`, or None when they are open."""
     local = moment.astimezone(options.zone)
     naive = local.replace(tzinfo=None)
     for freeze in options.freezes:
         start, end = freeze.start.replace(tzinfo=None), freeze.end.replace(tzinfo=None)
         if start <= naive < end:
-            return (
-                f"{local:%Y-%m-%d %H:%M} 处于封网期：{freeze.reason}"
-                f"（{start:%m-%d %H:%M} 至 {end:%m-%d %H:%M}）"
+            return _refusal(
+                gettext_noop("%(time)s is in a release freeze: %(reason)s (%(start)s to %(end)s)"),
+                time=f"{local:%Y-%m-%d %H:%M}",
+                reason=freeze.reason,
+                start=f"{start:%m-%d %H:%M}",
+                end=f"{end:%m-%d %H:%M}",
             )
     if options.windows and not any(_inside(window, local) for window in options.windows):
-        allowed = "；".join(describe_window(window) for window in options.windows)
-        return f"{local:%Y-%m-%d %H:%M} 不在发布窗口内（允许：{allowed}）"
+        allowed = Listing((describe_window(w) for w in options.windows), SENTENCE_SEPARATOR)
+        said = gettext_noop("%(time)s is outside the release windows (allowed: %(allowed)s)")
+        return _refusal(said, time=f"{local:%Y-%m-%d %H:%M}", allowed=allowed)
     return None
 
 
@@ -82,9 +95,9 @@ def _inside(window: ReleaseWindow, local: datetime) -> bool:
     )
 
 
-def describe_window(window: ReleaseWindow) -> str:
-    days = "、".join(_DAY_NAMES[day] for day in window.days)
-    return f"{days} {window.start}-{window.end}"
+def describe_window(window: ReleaseWindow) -> Phrase:
+    days = Listing(Phrase(_DAY_NAMES[day]) for day in window.days)
+    return Phrase("%(days)s %(start)s-%(end)s", days=days, start=window.start, end=window.end)
 
 
 def closed_only(wanted: datetime, options: ReleaseOptions, now: datetime) -> bool:

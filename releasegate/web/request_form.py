@@ -18,11 +18,10 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project
 from releasegate.catalog.snapshot import CatalogApplication, CatalogParameter, CatalogProject
 from releasegate.config import FormMapping
+from releasegate.releases.refusals import GENERAL, PARAMETER, Refusal
 from releasegate.releases.requests import ReleaseRequest
 
 PARAMETER_PREFIX = "param-"
-# Refusals about the request as a whole (not one field of it).
-GENERAL = "general"
 
 
 @dataclass(frozen=True)
@@ -122,31 +121,20 @@ def _text(value: str | bool) -> str:
     return value.strip()
 
 
-def place_problems(problems: list[str], parameter_names: list[str]) -> dict[str, list[str]]:
-    """Each refusal under the page field it is about (`GENERAL` for the whole request).
-
-    The refusals are the submit check's sentences, for the tester; they name the
-    parameter ("参数 TAG…") or the control they are about.
-    """
+def place_problems(problems: list[Refusal], parameter_names: list[str]) -> dict[str, list[str]]:
+    """Each refusal, in the page's language, under the page field it is about (`GENERAL`
+    for the whole request, and for a parameter the page does not show)."""
     placed: dict[str, list[str]] = {}
     for problem in problems:
-        placed.setdefault(_field_of(problem, parameter_names), []).append(problem)
+        placed.setdefault(_field_of(problem, parameter_names), []).append(problem.shown())
     return placed
 
 
-def _field_of(problem: str, parameter_names: list[str]) -> str:
-    for name in sorted(parameter_names, key=len, reverse=True):
-        if f"参数 {name}" in problem:
-            return PARAMETER_PREFIX + name
-    if "数据库" in problem:
-        return "db_change"
-    if "发布时间" in problem or "发布窗口" in problem or "封网" in problem:
-        return "release_time"
-    if problem.startswith(("请选择项目", "项目 ")):
-        return "project"
-    if problem.startswith(("请选择应用", "应用 ")):
-        return "application"
-    return GENERAL
+def _field_of(problem: Refusal, parameter_names: list[str]) -> str:
+    if problem.field == PARAMETER:
+        shown = problem.parameter in parameter_names
+        return PARAMETER_PREFIX + problem.parameter if shown else GENERAL
+    return problem.field
 
 
 def _mapping() -> FormMapping:

@@ -22,6 +22,7 @@ from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.form import UnreadableTime, parse_release_time
+from releasegate.releases.refusals import PARAMETER, Refusal
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
 from releasegate.web.models import platform_user_id
 
@@ -46,7 +47,7 @@ class RequestSerializer(StrictSerializer):
         required=False,
         allow_blank=True,
         max_length=100,
-        help_text="when to release, e.g. 2026-11-27 10:00 or ISO 8601; empty: once approved",
+        help_text="when to release: YYYY-MM-DD HH:MM or ISO 8601; empty: once approved",
     )
     db_change = StrictCharField(
         required=False, max_length=20, help_text="is there a database change: 是 or 否"
@@ -66,7 +67,7 @@ class RequestSerializer(StrictSerializer):
             # Near the ends of the calendar a time cannot be compared with now (in UTC).
             written = when.astimezone(UTC).astimezone(options.zone) if when else None
         except UnreadableTime as exc:
-            raise serializers.ValidationError(str(exc)) from None
+            raise serializers.ValidationError(exc.refusal.shown()) from None
         except OverflowError:
             raise serializers.ValidationError(_("The time is out of range.")) from None
         return written.strftime(_FORM_TIME) if written else ""
@@ -83,7 +84,21 @@ class RequestStarted(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RequestRefusedAnswer(serializers.Serializer):  # type: ignore[type-arg]
-    problems = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="why, in the language asked for"
+    )
+    about = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the field each problem is about, in order: project, application, "
+        "release_time, db_change, parameters.<NAME>, or general",
+    )
+
+
+def _field(problem: Refusal) -> str:
+    """Where the request's body says what `problem` is about."""
+    if problem.field == PARAMETER:
+        return f"parameters.{problem.parameter}"
+    return problem.field
 
 
 class RequestRelease(APIView):
@@ -111,11 +126,18 @@ class RequestRelease(APIView):
                 source=platform.source,
             )
         except RequestRefused as refused:
-            return Response({"problems": refused.problems}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "problems": [problem.shown() for problem in refused.problems],
+                    "about": [_field(problem) for problem in refused.problems],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         except StartRefused as refused:
             # The platform refused the request as asked (ReleaseGate's own approvals: no
             # approver group covers it); nothing was started.
-            return Response({"problems": [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
+            said = refused.refusal.shown() if refused.refusal else refused.message
+            return Response({"problems": [said]}, status=status.HTTP_400_BAD_REQUEST)
         except ValueError as exc:
             # The client's own check of what DingTalk would refuse; nothing was sent.
             return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)

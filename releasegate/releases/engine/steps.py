@@ -319,7 +319,8 @@ def failed(
     context: EngineContext, release_id: int, version: int, error: OutboundError, step: str
 ) -> None:
     """A call failed: try again later with backoff, or end in ERROR when it is permanent
-    or has failed too often. Both are in the audit trail."""
+    or has failed too often. Both are in the audit trail and the log, once each: the
+    ending is logged (at ERROR) as its transition, a retry here (at WARNING)."""
     now = context.clock()
     with fenced(release_id, version) as release:
         release.attempts += 1
@@ -337,6 +338,16 @@ def failed(
             reason=f"{step}: {error.message}",
             details={"attempt": release.attempts, "next": release.next_run_at.isoformat()},
         )
+        attempt, next_at = release.attempts, release.next_run_at
+    logger.warning(
+        "release %s: %s failed (attempt %s), trying again at %s: %s",
+        release_id,
+        step,
+        attempt,
+        next_at.isoformat(),
+        error,
+        extra={"release_id": release_id, "service": error.service, "status": error.status},
+    )
 
 
 def _end(

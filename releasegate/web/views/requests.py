@@ -19,16 +19,17 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled, Provider
 from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
 from releasegate.releases.local.notices import shown_form
 from releasegate.releases.models import Approval, InboundEvent, LocalApproval, LocalDecision
+from releasegate.releases.refusals import GENERAL
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
 from releasegate.web.platform_names import platform_name
 from releasegate.web.request_form import (
-    GENERAL,
     chosen,
     parameter_fields,
     place_problems,
@@ -95,7 +96,12 @@ def _submit(
     except RequestRefused as refused:
         names = [p.name for p in application.parameters] if application else []
         return place_problems(refused.problems, names)
-    except (OutboundError, ValueError) as failure:
+    except StartRefused as refused:  # `submit` logged it
+        said = refused.refusal.shown() if refused.refusal else str(refused)
+        return {GENERAL: [_("The approval was not started: %s") % said]}
+    except OutboundError as failure:  # `submit` logged it
+        return {GENERAL: [_("The approval was not started: %s") % failure]}
+    except ValueError as failure:
         log.warning("starting an approval for %s failed: %s", originator, failure)
         return {GENERAL: [_("The approval was not started: %s") % failure]}
 
