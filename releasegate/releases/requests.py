@@ -23,6 +23,7 @@ from releasegate.releases.approvals.ports import ApprovalSource, ReleaseRequest
 from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
 from releasegate.releases.parameters import password_names
+from releasegate.releases.rollbacks import RollbackPlan, remember
 from releasegate.releases.rules import form_problems
 
 __all__ = ["ReleaseRequest", "RequestRefused", "form_values", "password_labels", "submit"]
@@ -85,12 +86,14 @@ def submit(
     originator_user_id: str,
     source: ApprovalSource,
     now: datetime | None = None,
+    rollback: RollbackPlan | None = None,
 ) -> str:
     """Check the request as the form's submit check would, start the approval on the
     originator's behalf in `source`'s platform, and return its id. Raises
     `RequestRefused` with the reasons (nothing is started then), or the platform's error
     when it refuses. `now` (the clock's unless given) is the moment the request is
-    checked at and recorded with."""
+    checked at and recorded with. A `rollback` is checked as one and remembered with its
+    approval, so the release made of it is marked and linked."""
     if not originator_user_id:
         which = _NO_USER_ID.get(source.provider, f"{source.provider} 用户 ID")
         raise RequestRefused([f"你的账号没有设置{which}，无法代你发起审批"])
@@ -100,7 +103,12 @@ def submit(
     values = form_values(request, mapping)
     problems = _unformed_parameters(request, mapping)
     problems += form_problems(
-        read_form(dict(values), mapping), snapshot.current(), mapping, options.releases, moment
+        read_form(dict(values), mapping),
+        snapshot.current(),
+        mapping,
+        options.releases,
+        moment,
+        rollback=rollback is not None,
     )
     if problems:
         raise RequestRefused(problems)
@@ -115,6 +123,8 @@ def submit(
             payload={"originator": originator_user_id, "form": dict(values)},
             now=moment,
         )
+        if rollback is not None:
+            remember(rollback, provider=source.provider, instance_id=instance_id, now=moment)
     return instance_id
 
 
