@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -49,7 +50,7 @@ class RollbackSerializer(StrictSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("application") and attrs.get("release") is None:
             raise serializers.ValidationError(
-                {"application": ["Give the application, or the release to roll back from."]}
+                {"application": [_("Give the application, or the release to roll back from.")]}
             )
         return attrs
 
