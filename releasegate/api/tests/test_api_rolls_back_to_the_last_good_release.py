@@ -11,24 +11,18 @@ import pytest
 from rest_framework.test import APIClient
 
 from releasegate.api.tests.conftest import person, token_client
-from releasegate.api.tests.rollback_story import (
+from releasegate.releases.models import InboundEvent, Release
+from releasegate.releases.tests.engine_harness import Harness
+from releasegate.releases.tests.rollback_story import (  # noqa: F401
     APPLICATION,
     GOOD_TAG,
+    engine_options,
     good_then_bad,
     released,
     work_local_approvals,
 )
-from releasegate.config import InputRule, ReleaseOptions
-from releasegate.releases.models import InboundEvent, Release
-from releasegate.releases.tests.engine_harness import Harness
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_approvals")]
-
-
-@pytest.fixture
-def engine_options(engine_options: ReleaseOptions) -> ReleaseOptions:
-    rule = InputRule(job=APPLICATION, input_id="Deploy-approval", action="proceed")
-    return engine_options.model_copy(update={"inputs": [rule]})
 
 
 def roll_back(api: APIClient, body: dict[str, Any]) -> Any:

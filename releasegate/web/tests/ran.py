@@ -19,7 +19,12 @@ def ran(
         state=state,
         release_type=release_type,
         job_full_name="mall/order-service",
-        approved_parameters={"TAG": tag, "RELEASE_TYPE": release_type, "CANARY_PERCENT": "10"},
+        approved_parameters={
+            "TAG": tag,
+            "RELEASE_TYPE": release_type,
+            "CANARY_PERCENT": "10",
+            "RELEASEGATE_RELEASE_ID": instance_id,
+        },
         trigger_attempted_at=at + timedelta(seconds=1),
         finished_at=at + timedelta(minutes=2),
     )

@@ -82,6 +82,7 @@ def test_the_form_is_prefilled_with_the_good_parameters(
     assert response.status_code == 200
     assert f'name="rollback_to" value="{good.pk}"' in page
     assert '<tr data-parameter="TAG"><td>TAG</td><td>v3.7.2</td></tr>' in page
+    assert "RELEASEGATE_RELEASE_ID" not in page  # the rollback gets its own
     assert "在ReleaseGate中发起回滚审批" in page
 
 

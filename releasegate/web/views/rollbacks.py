@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,5 +100,8 @@ def _on_the_page(placed: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _shown(good: Release) -> dict[str, object]:
-    """The good release's approved parameters as the page shows them (passwords masked)."""
-    return shown_parameters(good.approved_parameters, release_passwords(good))
+    """The good release's approved parameters as the page shows them (passwords masked),
+    but its own release id: the rollback gets its own."""
+    own_id = settings.CONFIG.options.releases.release_id_parameter
+    approved = {k: v for k, v in good.approved_parameters.items() if k != own_id}
+    return shown_parameters(approved, release_passwords(good))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from pytest_django.fixtures import Settings
 
+from releasegate.config import InputRule, ReleaseOptions
 from releasegate.releases.approvals import registry
 from releasegate.releases.engine.worker import Worker
 from releasegate.releases.models import Release, ReleaseState
@@ -56,3 +58,10 @@ def freeze_now(harness: Harness, settings: Settings, *, rollback_through: bool) 
     releases = settings.CONFIG.options.releases.model_copy(update=update)
     file_options = settings.CONFIG.options.model_copy(update={"releases": releases})
     settings.CONFIG = dataclasses.replace(settings.CONFIG, options=file_options)
+
+
+@pytest.fixture
+def engine_options(engine_options: ReleaseOptions) -> ReleaseOptions:
+    """The order service's deploy step is answered at once, so its releases run through."""
+    rule = InputRule(job=APPLICATION, input_id="Deploy-approval", action="proceed")
+    return engine_options.model_copy(update={"inputs": [rule]})
