@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from releasegate.api.tests.conftest import person, token_client
-from releasegate.releases.models import InboundEvent, Release
+from releasegate.releases.models import InboundEvent, Notification, Release
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.releases.tests.rollback_story import (  # noqa: F401
     APPLICATION,
@@ -68,6 +68,9 @@ def test_the_approved_rollback_builds_the_good_parameters(
     assert rolled_back["rollbacks"] == [rollback.pk]
     [asked] = rolled_back["rollback_requests"]
     assert (asked["requested_by"], asked["reason"]) == ("zhangsan", "v3.8.0 breaks checkout")
+    told = Notification.objects.filter(release=rollback, kind="finished").first()
+    assert told is not None
+    assert f"回滚发布 #{bad.pk}，使用发布 #{good.pk} 的参数" in told.markdown
 
 
 def test_rolling_back_from_a_release_skips_it(api: APIClient, jenkins_of_harness: Harness) -> None:
