@@ -133,3 +133,16 @@ def test_in_english_the_timeline_says_who_asked(
     page = zhangsan.get(f"/releases/{bad.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f"Rollback to #{good.pk} requested by zhangsan" in page
+
+
+@pytest.mark.parametrize("shown_to", ["9" * 40, "x", ""])
+def test_a_good_release_number_it_cannot_read_is_not_a_server_error(
+    zhangsan: Client, good_then_bad: tuple[Release, Release], shown_to: str
+) -> None:
+    _good, bad = good_then_bad
+    form = {"rollback_to": shown_to, "release_time": "", "db_change": "no"}
+
+    response = zhangsan.post(f"/releases/{bad.pk}/rollback/", form)
+
+    assert response.status_code < 500
+    assert zhangsan.get(f"/releases/{'9' * 40}/rollback/").status_code == 404

@@ -66,9 +66,14 @@ def _plan(request: HttpRequest, rolled_back: Release, posted: QueryDict | None) 
     return plan_rollback(
         requested_by=request.user.get_username(),
         release_id=rolled_back.pk,
-        to_release_id=int(shown_to) if shown_to.isascii() and shown_to.isdigit() else None,
+        to_release_id=int(shown_to) if _an_id(shown_to) else None,
         reason=posted.get("reason", "").strip()[:500] if posted is not None else "",
     )
+
+
+def _an_id(text: str) -> bool:
+    """Digits a database key can hold (a longer number would overflow the query)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _submit(
