@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from releasegate.api.fields import StrictCharField, StrictSerializer
+from releasegate.releases.messages import release_passwords, shown_event_details
 from releasegate.releases.models import (
     Notification,
     Release,
@@ -15,6 +16,7 @@ from releasegate.releases.models import (
     ReleaseState,
     RollbackRequest,
 )
+from releasegate.releases.parameters import shown_parameters
 
 
 class SinceField(serializers.DateTimeField):
@@ -158,6 +160,17 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "events",
             "notifications",
         ]
+
+    def to_representation(self, instance: Release) -> dict[str, Any]:
+        """The release as stored, except each password parameter's value: masked in the
+        parameters and in the events that recorded them, as on the release page."""
+        data: dict[str, Any] = super().to_representation(instance)
+        passwords = release_passwords(instance)
+        for field in ("requested_parameters", "approved_parameters"):
+            data[field] = shown_parameters(data[field] or {}, passwords)
+        for event in data["events"]:
+            event["details"] = shown_event_details(instance, event["details"] or {})
+        return data
 
 
 class CancelSerializer(StrictSerializer):

@@ -133,3 +133,34 @@ def shown_parameters(values: Mapping[str, V], passwords: Collection[str]) -> dic
     """`values` to show a person: a password parameter's value masked, even when empty
     (whether one was given is not for the page to say either)."""
     return {name: MASKED if name in passwords else value for name, value in values.items()}
+
+
+def password_fields(passwords: Collection[str], mapping: FormMapping) -> frozenset[str]:
+    """The names a password's value may be shown under: the parameters themselves and the
+    form labels whose field fills one of them."""
+    labels = {
+        label for label, names in mapping.parameter_names().items() if set(names) & set(passwords)
+    }
+    return frozenset(passwords) | labels
+
+
+def shown_details(
+    details: Mapping[str, Any], passwords: Collection[str], mapping: FormMapping
+) -> dict[str, Any]:
+    """A release event's `details` to show a person: the parameters it recorded (the
+    frozen ones, when the release was scheduled) and the approval form it was received
+    with, each password's value masked."""
+    shown = dict(details)
+    if not passwords:
+        return shown
+    hidden = password_fields(passwords, mapping)
+    if isinstance(details.get("parameters"), Mapping):
+        shown["parameters"] = shown_parameters(details["parameters"], hidden)
+    if isinstance(details.get("form"), list):
+        shown["form"] = [
+            {**entry, "value": MASKED}
+            if isinstance(entry, Mapping) and entry.get("name") in hidden
+            else entry
+            for entry in details["form"]
+        ]
+    return shown

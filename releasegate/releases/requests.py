@@ -22,7 +22,7 @@ from releasegate.config import FormMapping
 from releasegate.releases.approvals.ports import ApprovalSource, ReleaseRequest
 from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
-from releasegate.releases.parameters import password_names
+from releasegate.releases.parameters import password_fields, password_names
 from releasegate.releases.rollbacks import RollbackPlan, remember
 from releasegate.releases.rules import form_problems
 
@@ -71,9 +71,7 @@ def password_labels(request: ReleaseRequest, mapping: FormMapping) -> frozenset[
     catalog = snapshot.current()
     application = find_application(catalog, request.application, request.project)
     passwords = password_names(application.parameters) if application else frozenset()
-    return frozenset(
-        label for label, names in mapping.parameter_names().items() if passwords.intersection(names)
-    )
+    return password_fields(passwords, mapping)
 
 
 # "Your account has no user id on <platform>", by platform.

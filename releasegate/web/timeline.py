@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
+from releasegate.releases.messages import shown_event_details
 from releasegate.releases.models import (
     InboundEvent,
     Notification,
@@ -44,12 +45,12 @@ class TimelineItem:
 
 def timeline(release: Release) -> list[TimelineItem]:
     """Every event of the release and every notification it caused, oldest first."""
-    events = [_event_item(event) for event in release.events.all()]
+    events = [_event_item(release, event) for event in release.events.all()]
     notices = [_notification_item(n) for n in release.notifications.all()]
     return sorted([*events, *notices], key=lambda item: item.at)
 
 
-def _event_item(event: ReleaseEvent) -> TimelineItem:
+def _event_item(release: Release, event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
         title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
     elif event.kind in ROLLBACK_TITLES:
@@ -62,7 +63,7 @@ def _event_item(event: ReleaseEvent) -> TimelineItem:
         title=str(title),
         actor=event.actor,
         reason=event.reason,
-        details=event_details(event.details),
+        details=event_details(shown_event_details(release, event.details)),
     )
 
 
