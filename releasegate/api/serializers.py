@@ -9,7 +9,13 @@ from rest_framework import serializers
 
 from releasegate.api.fields import StrictCharField, StrictSerializer
 from releasegate.releases.messages import release_passwords, shown_event_details
-from releasegate.releases.models import Notification, Release, ReleaseEvent, ReleaseState
+from releasegate.releases.models import (
+    Notification,
+    Release,
+    ReleaseEvent,
+    ReleaseState,
+    RollbackRequest,
+)
 from releasegate.releases.parameters import shown_parameters
 
 
@@ -60,6 +66,9 @@ _LIST_FIELDS = [
     "result",
     "reason",
     "updated_at",
+    "is_rollback",
+    "rollback_of",
+    "rollback_to",
 ]
 
 
@@ -99,7 +108,31 @@ class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         ]
 
 
+class RollbackRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    approval_provider = serializers.CharField(source="provider")
+    approval_instance_id = serializers.CharField(source="instance_id")
+
+    class Meta:
+        model = RollbackRequest
+        fields = [
+            "approval_provider",
+            "approval_instance_id",
+            "rollback_to",
+            "requested_by",
+            "reason",
+            "requested_at",
+        ]
+
+
 class ReleaseDetailSerializer(ReleaseSerializer):
+    rollbacks: serializers.PrimaryKeyRelatedField[Release] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="the releases that rolled back from this one"
+    )
+    rollback_requests = RollbackRequestSerializer(
+        many=True,
+        read_only=True,
+        help_text="rollbacks asked for from this release, approved or not (yet)",
+    )
     events = EventSerializer(many=True, read_only=True)
     notifications = NotificationSerializer(many=True, read_only=True)
 
@@ -122,6 +155,8 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "input_id",
             "attempts",
             "last_error",
+            "rollbacks",
+            "rollback_requests",
             "events",
             "notifications",
         ]

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from releasegate.api.views import approvals, catalog, releases, requests, tokens
+from releasegate.api.views import approvals, catalog, releases, requests, rollbacks, tokens
 
 urlpatterns = [
     path("releases", releases.ReleaseList.as_view(), name="api-releases"),
     path("releases/<int:pk>", releases.ReleaseDetail.as_view(), name="api-release"),
     path("releases/<int:pk>/cancel", releases.CancelRelease.as_view(), name="api-release-cancel"),
     path("requests", requests.RequestRelease.as_view(), name="api-requests"),
+    path("rollbacks", rollbacks.RollBack.as_view(), name="api-rollbacks"),
     path("catalog", catalog.Catalog.as_view(), name="api-catalog"),
     path("approvals", approvals.ApprovalList.as_view(), name="api-approvals"),
     path("approvals/<int:pk>", approvals.ApprovalDetail.as_view(), name="api-approval"),

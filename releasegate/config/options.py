@@ -251,6 +251,9 @@ class ReleaseOptions(_Section):
     horizon_days: int = Field(30, ge=1, le=366)
     # Outside every window: refuse (false) or hold the release to the next window (true).
     hold_outside_window: bool = False
+    # An approved rollback to the last good release may run during a freeze (the release
+    # windows still apply). It is approved like any other release either way.
+    rollback_through_freeze: bool = False
     # Only one release of an application runs at a time; the next waits (or, with
     # reject_when_busy, is refused).
     one_active_per_application: bool = True
@@ -279,6 +282,13 @@ class ReleaseOptions(_Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def for_rollback(self) -> ReleaseOptions:
+        """The options a rollback is judged by: without the freezes when
+        `rollback_through_freeze` lets rollbacks through them."""
+        if not self.rollback_through_freeze:
+            return self
+        return self.model_copy(update={"freezes": []})
 
 
 class FileConfig(_Section):

@@ -65,6 +65,10 @@ def _summary(release: Release, zone: Any) -> list[str]:
         f"- 参数：{shown or '（默认）'}",
         f"- 申请人：{markdown_text(release.originator_user_id or '—')}；审批人：{approvers}",
     ]
+    if release.is_rollback:
+        # People must know this is not a new version but a return to a known good one.
+        of, to = release.rollback_of_id, release.rollback_to_id
+        lines.insert(1, f"- 回滚：回滚发布 #{of}，使用发布 #{to} 的参数")
     if release.scheduled_for:
         lines.append(f"- 计划时间：{_when(release.scheduled_for, zone)}")
     if release.build_url:

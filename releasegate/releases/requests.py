@@ -27,6 +27,7 @@ from releasegate.releases.form import read_form
 from releasegate.releases.inbox import record_delivery
 from releasegate.releases.parameters import password_fields, password_names
 from releasegate.releases.refusals import PARAMETER, SENTENCE_SEPARATOR, Listing, Phrase, Refusal
+from releasegate.releases.rollbacks import RollbackPlan, remember
 from releasegate.releases.rules import form_problems
 
 logger = logging.getLogger("releasegate.requests")
@@ -94,12 +95,14 @@ def submit(
     originator_user_id: str,
     source: ApprovalSource,
     now: datetime | None = None,
+    rollback: RollbackPlan | None = None,
 ) -> str:
     """Check the request as the form's submit check would, start the approval on the
     originator's behalf in `source`'s platform, and return its id. Raises
     `RequestRefused` with the reasons (nothing is started then), or the platform's error
     when it refuses. `now` (the clock's unless given) is the moment the request is
-    checked at and recorded with."""
+    checked at and recorded with. A `rollback` is checked as one and remembered with its
+    approval, so the release made of it is marked and linked."""
     if not originator_user_id:
         which = Phrase(_NO_USER_ID[source.provider]) if source.provider in _NO_USER_ID else None
         which = which or Phrase(gettext_noop("%(provider)s user ID"), provider=source.provider)
@@ -111,7 +114,12 @@ def submit(
     values = form_values(request, mapping)
     problems = _unformed_parameters(request, mapping)
     problems += form_problems(
-        read_form(dict(values), mapping), snapshot.current(), mapping, options.releases, moment
+        read_form(dict(values), mapping),
+        snapshot.current(),
+        mapping,
+        options.releases,
+        moment,
+        rollback=rollback is not None,
     )
     if problems:
         raise RequestRefused(problems)
@@ -138,6 +146,8 @@ def submit(
             payload={"originator": originator_user_id, "form": dict(values)},
             now=moment,
         )
+        if rollback is not None:
+            remember(rollback, provider=source.provider, instance_id=instance_id, now=moment)
     return instance_id
 
 

@@ -75,8 +75,13 @@ def assess(
     mapping: FormMapping,
     options: ReleaseOptions,
     now: datetime,
+    *,
+    rollback: bool = False,
 ) -> Assessment:
-    """Everything the rules say of `requested` at `now`."""
+    """Everything the rules say of `requested` at `now`; a `rollback` is judged by the
+    options' rollback view of the freezes (`ReleaseOptions.for_rollback`)."""
+    if rollback:
+        options = options.for_rollback()
     problems: list[Refusal] = []
     application = _application(requested, catalog, problems)
     if requested.db_change_unreadable:
@@ -99,9 +104,11 @@ def form_problems(
     mapping: FormMapping,
     options: ReleaseOptions,
     now: datetime,
+    *,
+    rollback: bool = False,
 ) -> list[Refusal]:
     """Every reason the request cannot be released as filled in; empty when it can."""
-    return list(assess(requested, catalog, mapping, options, now).problems)
+    return list(assess(requested, catalog, mapping, options, now, rollback=rollback).problems)
 
 
 def _application(

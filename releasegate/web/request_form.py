@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.http import QueryDict
@@ -94,20 +95,34 @@ def release_type_choices(application: CatalogApplication | None) -> tuple[str, .
 
 def read_request(posted: QueryDict, application: CatalogApplication | None) -> ReleaseRequest:
     """The request the page posted, in the approval form's words."""
-    mapping = _mapping()
     fields = parameter_fields(application, posted) if application else []
     parameters = {
         field.parameter.name: _text(field.value) for field in fields if field.widget != "fixed"
     }
-    has_db_change = posted.get("db_change") == "yes"
     return ReleaseRequest(
         project=posted.get("project", "").strip(),
         application=posted.get("application", "").strip(),
         release_type=posted.get("release_type", "").strip(),
+        parameters=parameters,
+        **read_when_and_database(posted),
+    )
+
+
+class WhenAndDatabase(TypedDict):
+    release_time: str
+    db_change: str
+    db_change_done: str
+
+
+def read_when_and_database(posted: QueryDict) -> WhenAndDatabase:
+    """The request's release time and database-change answers, in the form's words (what
+    a rollback's page asks too)."""
+    mapping = _mapping()
+    has_db_change = posted.get("db_change") == "yes"
+    return WhenAndDatabase(
         release_time=posted.get("release_time", "").strip().replace("T", " "),
         db_change=mapping.yes_values[0] if has_db_change else mapping.no_values[0],
         db_change_done=_done(posted.get("db_change_done"), mapping) if has_db_change else "",
-        parameters=parameters,
     )
 
 

@@ -53,6 +53,8 @@ def timeline(release: Release) -> list[TimelineItem]:
 def _event_item(release: Release, event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
         title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
+    elif event.kind in ROLLBACK_TITLES:
+        title = _rollback_title(event)
     else:
         title = EVENT_TITLES.get(event.kind, event.kind)
     return TimelineItem(
@@ -63,6 +65,17 @@ def _event_item(release: Release, event: ReleaseEvent) -> TimelineItem:
         reason=event.reason,
         details=event_details(shown_event_details(release, event.details)),
     )
+
+
+def _rollback_title(event: ReleaseEvent) -> str:
+    """ "Rollback of #N requested by X" on the rollback, "Rollback to #G requested by X" on
+    the release it rolls back from."""
+    details = event.details if isinstance(event.details, dict) else {}
+    return str(ROLLBACK_TITLES[event.kind]) % {
+        "of": details.get("rollback_of", "?"),
+        "to": details.get("rollback_to", "?"),
+        "by": details.get("requested_by", event.actor),
+    }
 
 
 def _state_label(state: str) -> str:
@@ -146,4 +159,8 @@ EVENT_TITLES: dict[str, Any] = {
     "retry": gettext_lazy("Jenkins failed; retrying"),
     "input-answered": gettext_lazy("Input step answered"),
     "input-aborted": gettext_lazy("Input step aborted"),
+}
+ROLLBACK_TITLES: dict[str, Any] = {
+    "rollback": gettext_lazy("Rollback of #%(of)s requested by %(by)s"),
+    "rollback-requested": gettext_lazy("Rollback to #%(to)s requested by %(by)s"),
 }

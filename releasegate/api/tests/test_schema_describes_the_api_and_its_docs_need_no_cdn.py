@@ -24,6 +24,7 @@ def test_the_schema_validates_and_lists_every_endpoint(api: APIClient) -> None:
         "/api/releases/{id}",
         "/api/releases/{id}/cancel",
         "/api/requests",
+        "/api/rollbacks",
         "/api/catalog",
         "/api/approvals",
         "/api/approvals/{id}",

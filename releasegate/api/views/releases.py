@@ -62,7 +62,7 @@ class ReleaseDetail(generics.RetrieveAPIView):  # type: ignore[type-arg]
 
     serializer_class = ReleaseDetailSerializer
     queryset = Release.objects.select_related("approval").prefetch_related(
-        "events", "notifications"
+        "events", "notifications", "rollbacks", "rollback_requests"
     )
 
 
