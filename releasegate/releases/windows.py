@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from releasegate.config import ReleaseOptions, ReleaseWindow
+from releasegate.releases.holidays import holiday_day
+from releasegate.releases.recurring import describe_recurring, frozen_by, occurrences
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = {
@@ -67,14 +69,40 @@ def closed_at(moment: datetime, options: ReleaseOptions) -> str | None:
                 f"{local:%Y-%m-%d %H:%M} 处于封网期：{freeze.reason}"
                 f"（{start:%m-%d %H:%M} 至 {end:%m-%d %H:%M}）"
             )
-    if options.windows and not any(_inside(window, local) for window in options.windows):
+    calendar_problem = _calendar_freeze(local, options)
+    if calendar_problem:
+        return calendar_problem
+    working_weekend = holiday_day(local.date(), options.holidays).working_weekend
+    if options.windows and not any(
+        _inside(window, local, working_weekend) for window in options.windows
+    ):
         allowed = "；".join(describe_window(window) for window in options.windows)
         return f"{local:%Y-%m-%d %H:%M} 不在发布窗口内（允许：{allowed}）"
     return None
 
 
-def _inside(window: ReleaseWindow, local: datetime) -> bool:
-    if _WEEKDAYS[local.weekday()] not in window.days:
+def _calendar_freeze(local: datetime, options: ReleaseOptions) -> str | None:
+    """Why a recurring freeze or a public holiday closes releases at `local`, if one does."""
+    naive = local.replace(tzinfo=None)
+    for recurring in options.recurring_freezes:
+        if frozen_by(recurring, naive):
+            return (
+                f"{local:%Y-%m-%d %H:%M} 处于例行封网期：{recurring.reason}"
+                f"（{describe_recurring(recurring)}）"
+            )
+    if options.holidays is not None and options.holidays.freeze:
+        holiday = holiday_day(local.date(), options.holidays).holiday
+        if holiday:
+            return f"{local:%Y-%m-%d} 是法定节假日（{holiday}），节假日封网，不能发布"
+    return None
+
+
+def _inside(window: ReleaseWindow, local: datetime, working_weekend: bool = False) -> bool:
+    """Whether `local` is inside `window`. A working weekend (调休) opens the windows
+    that cover every weekday: they mean "working days"."""
+    day = _WEEKDAYS[local.weekday()]
+    every_weekday = set(_WEEKDAYS[:5]) <= set(window.days)
+    if day not in window.days and not (working_weekend and every_weekday):
         return False
     clock = local.time().replace(tzinfo=None)
     return window.clock("start") <= clock < window.clock("end") or (
@@ -102,8 +130,14 @@ def next_opening(after: datetime, options: ReleaseOptions) -> datetime | None:
     zone = options.zone
     local = after.astimezone(zone)
     candidates = [freeze.end.replace(tzinfo=zone) for freeze in options.freezes]
+    last = local + timedelta(days=options.horizon_days + 1)
+    for recurring in options.recurring_freezes:
+        spans = occurrences(recurring, local.replace(tzinfo=None), last.replace(tzinfo=None))
+        candidates += [end.replace(tzinfo=zone) for _, end in spans]
     for day in range(options.horizon_days + 1):
         date = (local + timedelta(days=day)).date()
+        # Midnight: a holiday freeze ends when its day does.
+        candidates.append(datetime.combine(date, datetime.min.time(), tzinfo=zone))
         for window in options.windows:
             start = window.clock("start")
             candidates.append(datetime.combine(date, start, tzinfo=zone))
