@@ -24,6 +24,8 @@ class HolidayDay:
 
     # The holiday's Chinese name on a public holiday (an ordinary weekend has none).
     holiday: str | None = None
+    # Its English name where the data source has one.
+    english: str | None = None
     # A Saturday or Sunday that is a working day, replacing a holiday.
     working_weekend: bool = False
     # False when the data source has no data for the day's year (only extras apply).
@@ -41,7 +43,7 @@ def _from_library(day: date) -> HolidayDay:
     except NotImplementedError:
         return HolidayDay(known=False)
     if off and name:
-        return HolidayDay(holiday=_chinese_names().get(name, name))
+        return HolidayDay(holiday=_chinese_names().get(name, name), english=name)
     return HolidayDay(working_weekend=not off and day.weekday() >= 5)
 
 

@@ -6,7 +6,7 @@ the form (Chinese), because that is who reads them first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from releasegate.config import ReleaseOptions, ReleaseWindow
 from releasegate.releases.holidays import holiday_day
@@ -97,12 +97,15 @@ def _calendar_freeze(local: datetime, options: ReleaseOptions) -> str | None:
     return None
 
 
-def _inside(window: ReleaseWindow, local: datetime, working_weekend: bool = False) -> bool:
-    """Whether `local` is inside `window`. A working weekend (调休) opens the windows
+def window_opens_on(window: ReleaseWindow, day: date, working_weekend: bool = False) -> bool:
+    """Whether `window` opens at all on `day`. A working weekend (调休) opens the windows
     that cover every weekday: they mean "working days"."""
-    day = _WEEKDAYS[local.weekday()]
     every_weekday = set(_WEEKDAYS[:5]) <= set(window.days)
-    if day not in window.days and not (working_weekend and every_weekday):
+    return _WEEKDAYS[day.weekday()] in window.days or (working_weekend and every_weekday)
+
+
+def _inside(window: ReleaseWindow, local: datetime, working_weekend: bool = False) -> bool:
+    if not window_opens_on(window, local.date(), working_weekend):
         return False
     clock = local.time().replace(tzinfo=None)
     return window.clock("start") <= clock < window.clock("end") or (
