@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from releasegate.api.views import approvals, catalog, releases, requests, tokens
+from releasegate.api.views import approvals, calendar, catalog, releases, requests, tokens
 
 urlpatterns = [
     path("releases", releases.ReleaseList.as_view(), name="api-releases"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("releases/<int:pk>/cancel", releases.CancelRelease.as_view(), name="api-release-cancel"),
     path("requests", requests.RequestRelease.as_view(), name="api-requests"),
     path("catalog", catalog.Catalog.as_view(), name="api-catalog"),
+    path("calendar", calendar.Calendar.as_view(), name="api-calendar"),
     path("approvals", approvals.ApprovalList.as_view(), name="api-approvals"),
     path("approvals/<int:pk>", approvals.ApprovalDetail.as_view(), name="api-approval"),
     path("approvals/<int:pk>/approve", approvals.Approve.as_view(), name="api-approval-approve"),
