@@ -21,8 +21,6 @@ from releasegate.releases.recurring import occurrences
 from releasegate.releases.windows import window_opens_on
 
 View = Literal["week", "month"]
-# The most days one look covers: a month's grid is at most six weeks.
-MOST_DAYS = 42
 
 
 @dataclass(frozen=True)
