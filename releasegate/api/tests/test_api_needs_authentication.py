@@ -14,6 +14,7 @@ ENDPOINTS = [
     ("post", "/api/releases/1/cancel"),
     ("post", "/api/requests"),
     ("get", "/api/catalog"),
+    ("get", "/api/calendar"),
     ("get", "/api/schema"),
     ("get", "/api/docs"),
 ]

@@ -26,6 +26,7 @@ def test_the_schema_validates_and_lists_every_endpoint(api: APIClient) -> None:
         "/api/requests",
         "/api/rollbacks",
         "/api/catalog",
+        "/api/calendar",
         "/api/approvals",
         "/api/approvals/{id}",
         "/api/approvals/{id}/approve",
