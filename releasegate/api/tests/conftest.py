@@ -4,7 +4,7 @@ permission to cancel; ReleaseGate configured for the simulators over real socket
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -14,9 +14,6 @@ from rest_framework.test import APIClient
 from releasegate.api.tokens import issue
 from releasegate.cli.demo import DEMO_DINGTALK, DEMO_TOKEN, DEMO_USER
 from releasegate.config import JenkinsSettings, LocalGroup, LocalOptions, load
-from releasegate.platforms.installed import PLATFORMS
-from releasegate.releases.approvals import registry
-from releasegate.releases.approvals.registry import Provider
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 from releasegate.web.models import Profile
@@ -75,16 +72,6 @@ def jenkins_of_harness(harness: Harness, settings: Settings) -> Harness:  # noqa
     jenkins = JenkinsSettings(url=harness._url, user=DEMO_USER, token=DEMO_TOKEN, password=None)
     settings.CONFIG = dataclasses.replace(settings.CONFIG, jenkins=jenkins)
     return harness
-
-
-@pytest.fixture
-def harness_platform(harness: Harness) -> Iterator[Harness]:  # noqa: F811
-    """The engine harness, with its approvals an enabled platform: the server asks them
-    again (a retry checks the approval still holds)."""
-    name = harness.approvals.provider
-    registry.use({**PLATFORMS, name: lambda config: Provider(name, source=harness.approvals)})
-    yield harness
-    registry.use(PLATFORMS)
 
 
 from releasegate.releases.tests.engine_harness import engine_options, harness  # noqa: E402, F401
