@@ -35,7 +35,7 @@ from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.engine.policies import parameters_hash, recheck
-from releasegate.releases.engine.steps import holder_of_the_lock
+from releasegate.releases.engine.steps import active_holder, holder_of_the_lock
 from releasegate.releases.ingest import ingest_approval
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Release, ReleaseState
@@ -115,18 +115,24 @@ def retry_release(
     moment = now or timezone.now()
     release = Release.objects.select_related("approval").get(pk=release_id)
     _retryable(release)
-    _still_approved(release, registry.sources() if sources is None else sources, moment)
     rules = options or settings.CONFIG.options.releases
-    if release.build_number is None:
+    fires = release.build_number is None
+    if fires:
         _may_fire(release, rules, moment)
+    locks = fires and rules.one_active_per_application
+    if locks:
+        # Said before the platform is asked: a busy application is the refusal an
+        # operator may meet several times in a row, and each ask costs API quota.
+        _refuse_if_held(active_holder(release))
+    _still_approved(release, registry.sources() if sources is None else sources, moment)
     with transaction.atomic():
         current = Release.objects.select_for_update().get(pk=release_id)
         if current.version != release.version:
             raise CannotRetry(
                 _("The release moved on to %(state)s meanwhile.") % {"state": current.state}
             )
-        if current.build_number is None and rules.one_active_per_application:
-            _lock_is_free(current)
+        if locks:
+            _refuse_if_held(holder_of_the_lock(current))
         _resume(current, actor, reason, moment)
         transaction.on_commit(work_arrived.set)
     return current
@@ -171,8 +177,8 @@ def _may_fire(release: Release, options: ReleaseOptions, now: datetime) -> None:
         raise CannotRetry(_("The rules refuse it now: %(why)s") % {"why": refusal})
 
 
-def _lock_is_free(release: Release) -> None:
-    holder = holder_of_the_lock(release)
+def _refuse_if_held(holder: Release | None) -> None:
+    """`holder`: another active release of the job, which holds its lock."""
     if holder is not None:
         raise CannotRetry(
             _("Release %(id)s of the same application is active: retry once it has ended.")

@@ -150,6 +150,12 @@ def holder_of_the_lock(release: Release) -> Release | None:
     writer)."""
     locked = Application.objects.select_for_update().filter(full_name=release.job_full_name)
     list(locked.order_by("pk").values_list("pk", flat=True))
+    return active_holder(release)
+
+
+def active_holder(release: Release) -> Release | None:
+    """The other active release of the job, as the database says now (unlocked: a
+    decision on it is taken again under `holder_of_the_lock`)."""
     return (
         Release.objects.filter(job_full_name=release.job_full_name, state__in=ACTIVE)
         .exclude(pk=release.pk)

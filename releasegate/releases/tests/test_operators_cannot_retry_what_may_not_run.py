@@ -1,6 +1,7 @@
 """A retry is refused, with why, and changes nothing, when the release did not end in
 ERROR, its approval was revoked or terminated since, its frozen parameters changed, the
-rules would refuse it if it fired now, or another release of its application is active."""
+rules would refuse it if it fired now, or another release of its application is active
+(said before the approval platform is asked)."""
 
 from __future__ import annotations
 
@@ -99,5 +100,9 @@ def test_another_active_release_of_the_application_refuses_the_retry(
 ) -> None:
     other = harness.approve("inst-2", form={**FORM, "分支或标签": "release/2026.11"})
     harness.until(lambda: harness.state(other) == S.RUNNING)
+    asked = harness.approvals.calls
 
     refused(harness, in_error, f"同一应用的发布 {other.pk} 正在进行")
+
+    # Said without asking the approval platform: each ask costs its API quota.
+    assert harness.approvals.calls == asked
