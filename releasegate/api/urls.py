@@ -17,6 +17,7 @@ urlpatterns = [
     path("releases", releases.ReleaseList.as_view(), name="api-releases"),
     path("releases/<int:pk>", releases.ReleaseDetail.as_view(), name="api-release"),
     path("releases/<int:pk>/cancel", releases.CancelRelease.as_view(), name="api-release-cancel"),
+    path("releases/<int:pk>/retry", releases.RetryRelease.as_view(), name="api-release-retry"),
     path("requests", requests.RequestRelease.as_view(), name="api-requests"),
     path("rollbacks", rollbacks.RollBack.as_view(), name="api-rollbacks"),
     path("catalog", catalog.Catalog.as_view(), name="api-catalog"),

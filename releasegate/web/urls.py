@@ -34,6 +34,7 @@ urlpatterns = [
     path("releases/<int:release_id>/cancel/", release_detail.cancel, name="release-cancel"),
     path("releases/<int:release_id>/rollback/", rollbacks.roll_back, name="release-rollback"),
     path("calendar/", calendar.show, name="calendar"),
+    path("releases/<int:release_id>/retry/", release_detail.retry, name="release-retry"),
     path("catalog/", catalog.show, name="catalog"),
     path("requests/new", requests.new, name="new-request"),
     path("requests/new/applications", requests.applications, name="request-applications"),

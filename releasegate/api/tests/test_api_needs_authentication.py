@@ -12,6 +12,7 @@ ENDPOINTS = [
     ("get", "/api/releases"),
     ("get", "/api/releases/1"),
     ("post", "/api/releases/1/cancel"),
+    ("post", "/api/releases/1/retry"),
     ("post", "/api/requests"),
     ("get", "/api/catalog"),
     ("get", "/api/calendar"),
