@@ -182,3 +182,13 @@ class CancelSerializer(StrictSerializer):
 class CancelRefusedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     detail = serializers.CharField()
     state = serializers.CharField()
+
+
+class RetrySerializer(StrictSerializer):
+    reason = StrictCharField(
+        required=False, allow_blank=True, max_length=500, help_text="kept in the audit trail"
+    )
+
+
+class RetryRefusedSerializer(CancelRefusedSerializer):
+    """Why the release was not retried, and the state it is in."""

@@ -28,6 +28,7 @@ class ReleaseState(models.TextChoices):
     ERROR = "ERROR", pgettext_lazy("release state", "Error")
 
 
+# Ended: the worker does no more. An operator may retry an ERROR (releases/operators.py).
 TERMINAL_STATES = frozenset(
     {
         ReleaseState.REJECTED,
