@@ -40,6 +40,7 @@ logger = logging.getLogger("releasegate.changes")
 BUILDS_READ = 20
 COMMITS_SHOWN = 10
 _CACHED_SECONDS = 3600
+_JENKINS_SECONDS = 5.0
 
 JenkinsOpener = Callable[[], JenkinsClient]
 
@@ -161,8 +162,9 @@ def _release_time(text: str, options: ReleaseOptions) -> datetime | None:
 
 
 def configured_jenkins() -> JenkinsClient:
-    """The configured Jenkins' client (raises `NotConfigured` without one)."""
-    return jenkins_client(settings.CONFIG)
+    """The configured Jenkins' client (raises `NotConfigured` without one), waiting no
+    longer than a person waits for a page or a notice."""
+    return jenkins_client(settings.CONFIG, timeout_seconds=_JENKINS_SECONDS)
 
 
 def changes_of(proposed: Proposed, jenkins: JenkinsOpener) -> ReleaseChanges:

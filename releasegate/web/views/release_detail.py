@@ -1,6 +1,6 @@
-"""One release: everything that happened to it, the rollbacks linked to it, the
-operator's Cancel and Retry buttons, and Roll back (to the application's last good
-release)."""
+"""One release: what it changes, everything that happened to it, the rollbacks linked to
+it, the operator's Cancel and Retry buttons, and Roll back (to the application's last
+good release)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.changes import BUILDS_READ, changes_of, configured_jenkins, of_release
 from releasegate.releases.messages import release_passwords
 from releasegate.releases.models import Release, ReleaseState, RollbackRequest
 from releasegate.releases.operators import CannotCancel, CannotRetry, cancel_release, retry_release
@@ -51,6 +52,8 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
         "last_good": last_good_release(release.application_name, other_than=release.pk),
         "rollbacks": _rollbacks(release),
         "may_retry": may_cancel(request.user) and release.state == ReleaseState.ERROR,
+        "changes": changes_of(of_release(release), configured_jenkins),
+        "builds_read": BUILDS_READ,
     }
     return render(request, "web/release_detail.html", context)
 
