@@ -29,7 +29,12 @@ from releasegate.integrations.jenkins.change_sets import BuildChanges, Commit
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals.ports import ReleaseRequest
-from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
+from releasegate.releases.form import (
+    RequestedRelease,
+    UnreadableTime,
+    parse_release_time,
+    read_form,
+)
 from releasegate.releases.models import Release, ReleaseState
 from releasegate.releases.parameters import MASKED, password_names, requested_parameters
 
@@ -126,21 +131,33 @@ def of_release(release: Release) -> Proposed:
 
 
 def of_request(request: ReleaseRequest, mapping: FormMapping, options: ReleaseOptions) -> Proposed:
-    """A request not approved yet, read as the engine will read it once approved: its
-    parameters under the names the job declares."""
-    offered = find_application(snapshot.current(), request.application, request.project)
-    name = offered.full_name if offered else request.application
+    """A request not approved yet, read as the engine will read it once approved."""
     yes = {answer.lower() for answer in mapping.yes_values}
     no = {answer.lower() for answer in mapping.no_values}
     requested = RequestedRelease(
         project=request.project,
-        application=name,
+        application=request.application,
         release_type=request.release_type,
         release_time_text=request.release_time,
         has_db_change=request.db_change.strip().lower() not in no,
         db_change_done=request.db_change_done.strip().lower() in yes,
         parameters=dict(request.parameters),
     )
+    return _proposed(requested, mapping, options)
+
+
+def of_form(values: Mapping[str, str], mapping: FormMapping, options: ReleaseOptions) -> Proposed:
+    """An approval form as people filled it (label -> value), on any platform: what an
+    approver's card or message about a pending approval describes."""
+    return _proposed(read_form(values, mapping), mapping, options)
+
+
+def _proposed(
+    requested: RequestedRelease, mapping: FormMapping, options: ReleaseOptions
+) -> Proposed:
+    """Its parameters under the names the job declares, as ingest will send them."""
+    offered = find_application(snapshot.current(), requested.application, requested.project)
+    name = offered.full_name if offered else requested.application
     return Proposed(
         application=name,
         job=name,
@@ -150,7 +167,7 @@ def of_request(request: ReleaseRequest, mapping: FormMapping, options: ReleaseOp
         passwords=password_names(offered.parameters) if offered else frozenset(),
         has_db_change=requested.has_db_change,
         db_change_done=requested.db_change_done,
-        release_time=_release_time(request.release_time, options),
+        release_time=_release_time(requested.release_time_text, options),
     )
 
 

@@ -12,8 +12,17 @@ import pytest
 from django.conf import settings
 
 from releasegate.config import LocalGroup, LocalOptions
+from releasegate.integrations.jenkins.change_sets import BuildChanges, Commit
 from releasegate.releases.approvals.ports import ReleaseRequest
-from releasegate.releases.changes import CommitsStatus, changes_of, of_release, of_request
+from releasegate.releases.changes import (
+    COMMITS_SHOWN,
+    CommitsStatus,
+    changes_of,
+    of_form,
+    of_release,
+    of_request,
+    since,
+)
 from releasegate.releases.local.approvals import LocalApprovals
 from releasegate.releases.models import Approval, Notification, Release, ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
@@ -165,3 +174,49 @@ def test_closed_build_ranges_are_read_once(harness: Harness) -> None:
     assert [c.message for c in first.commits] == ["New work"]
     assert again == first
     assert harness.sim.requests()["total"] == before
+
+
+def test_a_form_filled_on_a_platform_reads_the_same(harness: Harness) -> None:
+    build(harness, GATEWAY, {"TAG": "v2.4.0", "ENV": "prod"}, "Old work")
+    succeeded(harness, GATEWAY, 1, {"TAG": "v2.4.0", "ENV": "prod"})
+    form = {
+        "项目名称": "支付中心 (payment)",
+        "应用名称": "支付网关 (payment/gateway)",
+        "分支或标签": "v2.4.1",
+        "环境": "prod",
+        "是否有数据库变更": "否",
+    }
+    options = settings.CONFIG.options
+
+    changes = changes_of(of_form(form, options.form, options.releases), harness.client)
+
+    assert changes.application == GATEWAY
+    assert [(row.name, row.changed) for row in changes.parameters] == [
+        ("TAG", True),
+        ("ENV", False),
+    ]
+    assert (changes.has_db_change, changes.release_time) == (False, None)
+
+
+def test_only_the_newest_commits_are_listed_and_the_rest_counted(harness: Harness) -> None:
+    build(harness, GATEWAY, {"TAG": "v2.4.0", "ENV": "prod"}, "Old work")
+    succeeded(harness, GATEWAY, 1, {"TAG": "v2.4.0", "ENV": "prod"})
+    messages = [f"Change {n}" for n in range(1, COMMITS_SHOWN + 3)]
+    build(harness, GATEWAY, {"TAG": "master", "ENV": "staging"}, *messages)
+
+    markdown = start(harness, ASKED)
+
+    listed = [line for line in markdown.splitlines() if line.startswith("  - `")]
+    assert len(listed) == COMMITS_SHOWN
+    assert listed[0].endswith(f"Change {COMMITS_SHOWN + 2} — Li Lei")
+    assert "  - 另有 2 条提交" in markdown
+
+
+def test_it_says_when_the_last_good_build_is_older_than_the_builds_read() -> None:
+    commit = Commit("c" * 40, "Work", "Li Lei", None)
+    newest = [BuildChanges(n, "SUCCESS", 0, (commit,)) for n in range(30, 10, -1)]
+
+    _, complete = since(newest, after=5, upto=None)
+    _, complete_from_ten = since(newest, after=10, upto=None)
+
+    assert (complete, complete_from_ten) == (False, True)
