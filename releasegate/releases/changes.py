@@ -11,6 +11,7 @@ whose own build is known) never changes, so it is cached.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
@@ -246,7 +247,9 @@ def _commits(
     after = last.build_number
     if after is None:
         return CommitsStatus.UNAVAILABLE, [], True
-    key = f"releasegate:changes:{proposed.job}:{after}:{proposed.build_number}"
+    # Hashed: a job's name may hold spaces or run long, which some cache backends refuse.
+    job = hashlib.sha256(proposed.job.encode()).hexdigest()[:32]
+    key = f"releasegate:changes:{job}:{after}:{proposed.build_number}"
     if proposed.build_number is not None and (hit := cache.get(key)) is not None:
         commits, complete = hit
         return CommitsStatus.LISTED, commits, complete
