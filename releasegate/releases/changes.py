@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,12 +90,6 @@ class ReleaseChanges:
     db_change_done: bool = False
     # None: as soon as it is approved.
     release_time: datetime | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, as the API shows it."""
-        shown = asdict(self)
-        shown["commits_status"] = str(self.commits_status)
-        return shown
 
 
 @dataclass(frozen=True)
