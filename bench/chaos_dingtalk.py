@@ -188,3 +188,57 @@ class DingTalkPlayer:
             self.server_url + "dingtalk/connector/approved", json=body, headers=headers
         )
         return answer.status_code
+
+
+# In turn, every 25 steps (between the QPS limits): the next 1 to N token-carrying calls
+# meet the gateway's 503 or 502, DingTalk's own system error (500, or errcode -1 on the
+# older API), or no answer at all, the connection reset before DingTalk got the call or
+# after it did the work (a notification sent, its answer lost).
+OUTAGES = (
+    ("server_error", 3),
+    ("connection_reset", 3),
+    ("bad_gateway", 2),
+    ("reset_after_work", 2),
+    ("system_error", 3),
+)
+SERVER_ERRORS = ("server_error", "bad_gateway", "system_error")
+
+
+class DingTalkFaults:
+    """DingTalk's misbehaviour between steps, counted in `injected`."""
+
+    def __init__(self, dingtalk: DingTalkControl, rng: random.Random) -> None:
+        self.dingtalk, self.rng = dingtalk, rng
+        self.injected: dict[str, int] = {}
+
+    def tick(self, step: int, total: int) -> None:
+        """Every 25 steps DingTalk's QPS limit is hit by the next few calls, and half-way
+        between them an outage (`OUTAGES`); at a third and at two thirds of the run every
+        access token expires."""
+        if step % 25 == 0:
+            self._add("qps_limit", self.rng.randint(2, 6))
+        if step % 25 == 18:
+            fault, most = OUTAGES[(step // 25) % len(OUTAGES)]
+            self._add(fault, self.rng.randint(1, most))
+        if step in (total // 3, 2 * total // 3):
+            self.dingtalk.expire_tokens()
+            self.injected["dingtalk_token_expired"] = (
+                self.injected.get("dingtalk_token_expired", 0) + 1
+            )
+
+    def _add(self, fault: str, calls: int) -> None:
+        """The next `calls` calls meet `fault`, besides what is still pending (setting
+        the faults replaces them all)."""
+        pending = self.dingtalk.faults()
+        self.dingtalk.set_faults(**(pending | {fault: pending[fault] + calls}))
+
+    def summary(self) -> dict[str, int]:
+        """What DingTalk's API went through, from the simulator's records."""
+        faults = [call["fault"] for call in self.dingtalk.requests()]
+        return {
+            **self.injected,
+            "dingtalk_qps_limited_calls": faults.count("qps_limit"),
+            "dingtalk_5xx_calls": sum(faults.count(name) for name in SERVER_ERRORS),
+            "dingtalk_connections_reset": faults.count("connection_reset"),
+            "dingtalk_connections_reset_after_work": faults.count("reset_after_work"),
+        }
