@@ -72,6 +72,9 @@ from releasegate.lib.postgres_cluster import PostgresCluster
 
 # How long the run's own PostgreSQL stays down half-way through the drive.
 POSTGRES_DOWN_S = 2.0
+# How many of the last changes in what the run waited on, once the drive was over, the
+# JSON shows.
+SETTLING_SHOWN = 4
 JENKINS_FAULTS = {
     "error_rate": 0.20,
     "timeout_rate": 0.10,
@@ -136,6 +139,7 @@ class Run:
         self.rng = random.Random(args.seed)
         self.monkey: Monkey | _Idle = _Idle()
         self.postgres = PostgresRestart()
+        self.settling: list[dict[str, Any]] = []
 
     def play(self) -> dict[str, Any]:
         self._start()
@@ -165,6 +169,8 @@ class Run:
         result["drive_s"] = round(driven_s, 1)
         # Measured against the deadline: from the last revocation until all was done.
         result["settle_s"] = round(settled_s, 1)
+        # The last changes say what the end waited on longest.
+        result["settling_last"] = self.settling[-SETTLING_SHOWN:]
         dingtalk.close()
         feishu.close()
         wecom.close()
@@ -182,7 +188,7 @@ class Run:
             "not_done_at_deadline": not_done,
             "kills": self.monkey.kills,
             "postgres": self.postgres.summary(),
-            "faults_injected": self._faults_injected(),
+            "faults_injected": self._faults_injected(planned),
             "ways_in": _by_platform(planned, lambda p: p.way),
             "ends": _by_platform(planned, lambda p: p.end),
             "revocations": {
@@ -243,12 +249,12 @@ class Run:
         if step == total // 2:
             self.postgres.start()
 
-    def _faults_injected(self) -> dict[str, Any]:
+    def _faults_injected(self, planned: list[Planned]) -> dict[str, Any]:
         jenkins = self.jenkins_control.requests()
         return {
             "jenkins_requests": jenkins["total"],
             "jenkins": jenkins["by_fault"],
-            **self.dingtalk_faults.summary(),
+            **self.dingtalk_faults.summary(planned),
             **self.feishu_faults.summary(),
             **self.wecom_faults.summary(),
         }
@@ -280,10 +286,15 @@ class Run:
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
         """Wait until every approved instance's release has ended, Jenkins is idle and the
-        outbox is empty; what was still not done when the deadline came (empty: all was)."""
+        outbox is empty; what was still not done when the deadline came (empty: all was).
+        What was waited on, each time it changed, goes to `settling` (seconds in: what)."""
+        started, last = time.monotonic(), None
         while True:
             close_old_connections()
             pending = self._not_done(planned)
+            if pending != last:
+                self.settling.append({"at_s": round(time.monotonic() - started), "on": pending})
+                last = pending
             if not pending or time.monotonic() > deadline:
                 return pending
             time.sleep(1.0)
@@ -294,19 +305,32 @@ class Run:
         from releasegate.releases.models.release import TERMINAL_STATES
 
         truth = self.driver.instances()
-        approved = {p.instance_id for p in planned if chaos_verdict.approved(p, truth)}
-        ended = Approval.objects.filter(
-            instance_id__in=approved, release__state__in=TERMINAL_STATES
-        ).count()
+        approved = {p.instance_id: p for p in planned if chaos_verdict.approved(p, truth)}
+        ended = set(
+            Approval.objects.filter(
+                instance_id__in=list(approved), release__state__in=TERMINAL_STATES
+            ).values_list("instance_id", flat=True)
+        )
+        unended = Counter(f"{p.platform} {p.way}" for i, p in approved.items() if i not in ended)
         checks = {
-            "approvals without an ended release": len(approved) - ended,
+            **{f"approvals without an ended release ({w})": n for w, n in unended.items()},
             "builds running": sum(b["building"] for b in self.jenkins_control.builds()),
             "queue items": sum(i["state"] != "left" for i in self.jenkins_control.queue()),
-            "releases not ended": Release.objects.exclude(state__in=TERMINAL_STATES).count(),
-            "notifications pending": Notification.objects.filter(
-                state=NotificationState.PENDING
-            ).count(),
         }
+        open_releases = Release.objects.exclude(state__in=TERMINAL_STATES)
+        checks.update(
+            Counter(
+                f"releases not ended ({state})"
+                for state in open_releases.values_list("state", flat=True)
+            )
+        )
+        pending = Notification.objects.filter(state=NotificationState.PENDING)
+        checks.update(
+            Counter(
+                f"notifications pending ({provider})"
+                for provider in pending.values_list("provider", flat=True)
+            )
+        )
         return [f"{count} {what}" for what, count in checks.items() if count]
 
     def _truth(self) -> chaos_verdict.Truth:
