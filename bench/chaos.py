@@ -11,14 +11,15 @@ SIGKILLs a worker, or now and then a stream or `serve`, at random moments and st
 again (`serve` on the same port: what the platforms pushed meanwhile, their retries or the
 reconcile must bring in). Every ReleaseGate process has every platform's settings.
 Half-way through the drive PostgreSQL is stopped (`pg_ctl stop -m fast`: every session
-ended, transactions in flight rolled back) and started again `POSTGRES_DOWN_S` later:
-every process must ride through. Only the run's own cluster is restarted: given a
-`--database-url`, the run uses that server and leaves it running (the JSON says
-`postgres.restarts: 0`). Jenkins answers about 20 % of API calls with a 503, holds 10 %
-past the client's timeout and loses 5 % of the answers after doing the work. DingTalk's
-access tokens are expired mid-run, its QPS limit is hit now and then, and so are outages
-(chaos_dingtalk.DingTalkFaults: the gateway's 502 and 503, DingTalk's system error,
-connections reset before the call or after its work); Feishu's tenant tokens are expired,
+ended, transactions in flight rolled back) and started again 2 s later
+(chaos_services.PostgresRestart): every process must ride through. Only the run's own
+cluster is restarted: given a `--database-url`, the run uses that server and leaves it
+running (the JSON says `postgres.restarts: 0`). Jenkins answers about 20 % of API calls
+with a 503, holds 10 % past the client's timeout and loses 5 % of the answers after doing
+the work. DingTalk's access tokens are expired mid-run, its QPS limit is hit now and then,
+and so are outages (chaos_dingtalk.DingTalkFaults: the gateway's 502 and 503, DingTalk's
+system error, connections reset before the call or after its work); Feishu's tenant tokens
+are expired,
 some of its API calls answer 503, a refused token or 429, and ReleaseGate's event URL is
 unreachable for a moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings
 its retry delays within the run); WeCom's tokens expire, some calls answer -1, 40014 or
@@ -48,7 +49,6 @@ import random
 import signal
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -62,16 +62,13 @@ from chaos_approvals import Driver, Planned, Platform, PlatformPlan, plan
 from chaos_dingtalk import DingTalkFaults, DingTalkPlan, DingTalkPlayer
 from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
-from chaos_services import Services, job_names, start_serve, start_stream
+from chaos_services import PostgresRestart, Services, job_names, start_serve, start_stream
 from chaos_wecom import WeComFaults, WeComPlan, WeComPlayer
 from django.db import close_old_connections
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
-from releasegate.lib.postgres_cluster import PostgresCluster
 
-# How long the run's own PostgreSQL stays down half-way through the drive.
-POSTGRES_DOWN_S = 2.0
 # How many of the last changes in what the run waited on, once the drive was over, the
 # JSON shows.
 SETTLING_SHOWN = 4
@@ -345,41 +342,6 @@ class Run:
                 "wecom": self.wecom.messages(),
             },
         )
-
-
-class PostgresRestart:
-    """The run's own PostgreSQL stopped and started again `POSTGRES_DOWN_S` later, in a
-    thread; nothing when the run was given a database (another server: never restarted)."""
-
-    def __init__(self, cluster: PostgresCluster | None = None) -> None:
-        self.cluster = cluster
-        self.failure: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self.cluster is not None and self._thread is None:
-            self._thread = threading.Thread(
-                target=self._restart, args=(self.cluster,), name="postgres restart"
-            )
-            self._thread.start()
-
-    def _restart(self, cluster: PostgresCluster) -> None:
-        try:
-            cluster.restart(down_seconds=POSTGRES_DOWN_S)
-        except BaseException as exc:  # raised again by wait(), in the run's thread
-            self.failure = exc
-
-    def wait(self) -> None:
-        """Until the server is back; raises what the restart raised."""
-        if self._thread is not None:
-            self._thread.join()
-        if self.failure is not None:
-            raise self.failure
-
-    def summary(self) -> dict[str, Any]:
-        if self.cluster is None:
-            return {"own_cluster": False, "restarts": 0}
-        return {"own_cluster": True, "restarts": self.cluster.restarts, "down_s": POSTGRES_DOWN_S}
 
 
 class _Idle:

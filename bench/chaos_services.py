@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -73,6 +74,8 @@ FEISHU_PUSH_TIME_FACTOR = "0.02"
 # only a crash of the machine that fsync guards against.
 CLUSTER_SETTINGS = {"fsync": "off"}
 DATABASE_NAME = "rg_chaos"
+# How long the run's own PostgreSQL stays down half-way through the drive.
+POSTGRES_DOWN_S = 2.0
 
 
 def start_serve(env: dict[str, str], log: Any, port: int = 0) -> ServiceProcess:
@@ -264,3 +267,38 @@ class Services:
             # people: a few hundred calls a second at its peak.
             "RELEASEGATE_RATE_LIMIT": "1000",
         }
+
+
+class PostgresRestart:
+    """The run's own PostgreSQL stopped and started again `POSTGRES_DOWN_S` later, in a
+    thread; nothing when the run was given a database (another server: never restarted)."""
+
+    def __init__(self, cluster: PostgresCluster | None = None) -> None:
+        self.cluster = cluster
+        self.failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.cluster is not None and self._thread is None:
+            self._thread = threading.Thread(
+                target=self._restart, args=(self.cluster,), name="postgres restart"
+            )
+            self._thread.start()
+
+    def _restart(self, cluster: PostgresCluster) -> None:
+        try:
+            cluster.restart(down_seconds=POSTGRES_DOWN_S)
+        except BaseException as exc:  # raised again by wait(), in the run's thread
+            self.failure = exc
+
+    def wait(self) -> None:
+        """Until the server is back; raises what the restart raised."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def summary(self) -> dict[str, Any]:
+        if self.cluster is None:
+            return {"own_cluster": False, "restarts": 0}
+        return {"own_cluster": True, "restarts": self.cluster.restarts, "down_s": POSTGRES_DOWN_S}
