@@ -19,18 +19,18 @@ with a 503, holds 10 % past the client's timeout and loses 5 % of the answers af
 the work. DingTalk's access tokens are expired mid-run, its QPS limit is hit now and then,
 and so are outages (chaos_dingtalk.DingTalkFaults: the gateway's 502 and 503, DingTalk's
 system error, connections reset before the call or after its work); Feishu's tenant tokens
-are expired,
-some of its API calls answer 503, a refused token or 429, and ReleaseGate's event URL is
-unreachable for a moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings
-its retry delays within the run); WeCom's tokens expire, some calls answer -1, 40014 or
-45009, and a fifth of its callbacks are dropped, for the reconcile to find. Every fifth
-approval is WeCom's (chaos_wecom.py: approved by both, refused, revoked before the end or
-after approval, deleted, left pending), of the others every third Feishu's
-(chaos_feishu.py: over the event subscription or the long connection; approved by both
-approvers, rejected, cancelled or left pending), the rest DingTalk's (chaos_dingtalk.py:
-agreed, refused, terminated, revoked after approval, left waiting); chaos_approvals.py
-plans and interleaves them; the verdict is chaos_verdict.py's, each approval judged
-approved in its own platform's words and matched to its release by its instance id.
+are expired, some of its API calls answer 503, a refused token or 429, and ReleaseGate's
+event URL is unreachable for a moment, so Feishu retries its pushes
+(`FEISHU_PUSH_TIME_FACTOR` brings its retry delays within the run); WeCom's tokens expire,
+some calls answer -1, 40014 or 45009, and a fifth of its callbacks are dropped, for the
+reconcile to find. Every fifth approval is WeCom's (chaos_wecom.py: approved by both,
+refused, revoked before the end or after approval, deleted, left pending), of the others
+every third Feishu's (chaos_feishu.py: over the event subscription or the long connection;
+approved by both approvers, rejected, cancelled or left pending), the rest DingTalk's
+(chaos_dingtalk.py: agreed, refused, terminated, revoked after approval, left waiting);
+chaos_approvals.py plans and interleaves them; the verdict is chaos_verdict.py's, each
+approval judged approved in its own platform's words and matched to its release by its
+instance id.
 
 Prints one JSON object (`ways_in` and `ends` by platform show each one's share); exits 1
 when the run failed (a counter of chaos_verdict.MUST_BE_ZERO is not 0, a forged delivery
