@@ -23,6 +23,8 @@ WORKER_READY = re.compile(r"worker running")
 # worker.
 STREAM_SHARE = 0.25
 SERVE_SHARE = 0.1
+# The kill that hits `serve` whatever the draws (the third).
+SERVE_FOR_SURE = 3
 # A process that does not come back is started again this many times, a few seconds
 # apart (on a loaded machine one may miss its start-up deadline).
 START_ATTEMPTS = 3
@@ -74,9 +76,11 @@ class Monkey:
             self.running[name] = _started(self.others[name])
 
     def _victim(self) -> str | None:
-        """The name of the process to kill next among `others`; None for a worker."""
+        """The name of the process to kill next among `others`; None for a worker. The
+        third kill is `serve`'s, so that even a short run kills it once."""
         draw = self.rng.random()
-        if draw < SERVE_SHARE and "serve" in self.others:
+        serve_due = sum(self.kills.values()) == SERVE_FOR_SURE - 1 and not self.kills["serve"]
+        if (serve_due or draw < SERVE_SHARE) and "serve" in self.others:
             return "serve"
         streams = sorted(name for name in self.others if name.startswith("stream:"))
         if streams and draw < SERVE_SHARE + STREAM_SHARE:
