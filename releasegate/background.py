@@ -29,9 +29,13 @@ def chores(config: Config) -> tuple[Periodic, ...]:
 
     def sync_catalog(now: datetime) -> str:
         from releasegate.catalog.sync import run_sync
+        from releasegate.lib.http import OutboundError
 
         with jenkins_client(config) as client:
-            record = run_sync(client, options.catalog)
+            try:
+                record = run_sync(client, options.catalog)
+            except OutboundError as exc:
+                return f"failed: {exc}"  # run_sync logged it, with the sync's id
         changes = f"{record.added} added, {record.changed} changed, {record.removed} removed"
         return f"{record.jobs_seen} jobs: {changes}"
 

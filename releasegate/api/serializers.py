@@ -8,7 +8,15 @@ from typing import Any
 from rest_framework import serializers
 
 from releasegate.api.fields import StrictCharField, StrictSerializer
-from releasegate.releases.models import Notification, Release, ReleaseEvent, ReleaseState
+from releasegate.releases.messages import release_passwords, shown_event_details
+from releasegate.releases.models import (
+    Notification,
+    Release,
+    ReleaseEvent,
+    ReleaseState,
+    RollbackRequest,
+)
+from releasegate.releases.parameters import shown_parameters
 
 
 class SinceField(serializers.DateTimeField):
@@ -58,6 +66,9 @@ _LIST_FIELDS = [
     "result",
     "reason",
     "updated_at",
+    "is_rollback",
+    "rollback_of",
+    "rollback_to",
 ]
 
 
@@ -97,7 +108,31 @@ class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-
         ]
 
 
+class RollbackRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    approval_provider = serializers.CharField(source="provider")
+    approval_instance_id = serializers.CharField(source="instance_id")
+
+    class Meta:
+        model = RollbackRequest
+        fields = [
+            "approval_provider",
+            "approval_instance_id",
+            "rollback_to",
+            "requested_by",
+            "reason",
+            "requested_at",
+        ]
+
+
 class ReleaseDetailSerializer(ReleaseSerializer):
+    rollbacks: serializers.PrimaryKeyRelatedField[Release] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="the releases that rolled back from this one"
+    )
+    rollback_requests = RollbackRequestSerializer(
+        many=True,
+        read_only=True,
+        help_text="rollbacks asked for from this release, approved or not (yet)",
+    )
     events = EventSerializer(many=True, read_only=True)
     notifications = NotificationSerializer(many=True, read_only=True)
 
@@ -120,9 +155,22 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "input_id",
             "attempts",
             "last_error",
+            "rollbacks",
+            "rollback_requests",
             "events",
             "notifications",
         ]
+
+    def to_representation(self, instance: Release) -> dict[str, Any]:
+        """The release as stored, except each password parameter's value: masked in the
+        parameters and in the events that recorded them, as on the release page."""
+        data: dict[str, Any] = super().to_representation(instance)
+        passwords = release_passwords(instance)
+        for field in ("requested_parameters", "approved_parameters"):
+            data[field] = shown_parameters(data[field] or {}, passwords)
+        for event in data["events"]:
+            event["details"] = shown_event_details(instance, event["details"] or {})
+        return data
 
 
 class CancelSerializer(StrictSerializer):
@@ -134,3 +182,13 @@ class CancelSerializer(StrictSerializer):
 class CancelRefusedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     detail = serializers.CharField()
     state = serializers.CharField()
+
+
+class RetrySerializer(StrictSerializer):
+    reason = StrictCharField(
+        required=False, allow_blank=True, max_length=500, help_text="kept in the audit trail"
+    )
+
+
+class RetryRefusedSerializer(CancelRefusedSerializer):
+    """Why the release was not retried, and the state it is in."""

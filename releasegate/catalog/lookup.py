@@ -26,6 +26,18 @@ def option_label(display_name: str, key: str) -> str:
     return display_name if display_name == key or not key else f"{display_name} ({key})"
 
 
+def project_option(project: CatalogProject) -> tuple[str, str]:
+    """A project as every form offers it: (key, label). Jobs outside any folder form a
+    project whose key is ""; forms need a non-empty key, and the readable name finds that
+    project again."""
+    return project.key or project.display_name, option_label(project.display_name, project.key)
+
+
+def application_option(application: CatalogApplication) -> tuple[str, str]:
+    """An application as every form offers it: (full job name, label)."""
+    return application.full_name, option_label(application.display_name, application.full_name)
+
+
 def _candidates(text: str) -> list[str]:
     text = text.strip()
     labelled = _LABELLED.match(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.integrations.jenkins.models import Folder, Job, JobListing
 from releasegate.lib.collector import cyclic_gc_paused
 from releasegate.lib.http import OutboundError
+
+logger = logging.getLogger("releasegate.catalog")
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,9 @@ def run_sync(
 ) -> CatalogSync:
     """Sync the catalog from one Jenkins server and return the record of the run.
 
-    A Jenkins failure is recorded on the returned (unsuccessful) record and re-raised as
-    the `OutboundError` it was, after nothing in the catalog has been touched.
+    A Jenkins failure is recorded on the returned (unsuccessful) record, logged (with
+    the record's id as `sync_id`) and re-raised as the `OutboundError` it was, after
+    nothing in the catalog has been touched: callers need not log it again.
     """
     previous = _latest_successful_sync(server)
     record = CatalogSync.objects.create(server=server, started_at=now())
@@ -133,6 +137,7 @@ def _sync(
         record.requests = client.request_count - before
         record.finished_at = now()
         record.save()
+        _log_failure(record, exc)
         raise
     with transaction.atomic():
         changes = apply_listing(listing, options, server=server, now=now())
@@ -146,6 +151,20 @@ def _sync(
         record.save()
     snapshot.after_sync(record.pk, record.finished_at, changed=bool(changes), previous=previous)
     return record
+
+
+def _log_failure(record: CatalogSync, error: OutboundError) -> None:
+    """WARNING when the next sync may go through (Jenkins was down or slow), ERROR when
+    it cannot until someone acts (refused credentials, a missing permission). The form
+    keeps offering the last synced catalog meanwhile."""
+    logger.log(
+        logging.ERROR if error.permanent else logging.WARNING,
+        "catalog sync %s from %s failed: %s",
+        record.pk,
+        record.server,
+        error,
+        extra={"sync_id": record.pk, "service": error.service, "status": error.status},
+    )
 
 
 def _latest_successful_sync(server: str) -> int | None:

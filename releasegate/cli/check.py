@@ -1,16 +1,20 @@
 """`releasegate check`: validate every setting; `--connect` also reaches each service.
 
 It says which approval platforms the settings enable (each by its own settings being
-present) and names what is missing or wrong for those."""
+present) and names what is missing or wrong for those. `--connect` (check_connect.py)
+reaches every service whose own settings are right, whatever else is wrong."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
-from releasegate.cli.base import config, setup_django, unapplied_migrations
+from releasegate.cli.base import config, setup_django
+from releasegate.config import ReleaseOptions
 
 
 def register(subparsers: Any) -> None:
@@ -18,7 +22,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--connect",
         action="store_true",
-        help="also connect to the database and Jenkins, and look up the approvers",
+        help=(
+            "also connect to the database, Jenkins (can its user see and build the "
+            "catalog's jobs? nothing is started) and each enabled approval platform"
+        ),
     )
     parser.set_defaults(run=run)
 
@@ -36,10 +43,15 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"Jenkins          {settings.jenkins.url} as {settings.jenkins.user} ({how})")
     problems += _platforms(console, {problem.area for problem in settings.problems})
     problems += _django_problems()
-    if args.connect and not settings.problems:
-        problems += _connection_problems(console)
+    _warn_about_holiday_data(console, settings.options.releases)
+    if args.connect:
+        from releasegate.cli.check_connect import connection_problems
+
+        problems += connection_problems(console, settings)
     for problem in problems:
-        console.print(f"[red]✗[/red] {problem}")
+        # Escaped: "[local]" in a message is text, not markup; unwrapped, so each
+        # problem stays one line for grep.
+        console.print(f"[red]✗[/red] {escape(problem)}", soft_wrap=True)
     if problems:
         console.print(f"{len(problems)} problem(s); see docs/configuration.md")
         return 1
@@ -70,6 +82,21 @@ def _platforms(console: Console, broken: set[str]) -> list[str]:
     ]
 
 
+def _warn_about_holiday_data(console: Console, options: ReleaseOptions) -> None:
+    """A warning, not a problem: without the data, those days are ordinary days, and
+    the fix (a newer chinesecalendar, or `extra_holidays`) may not be at hand yet."""
+    from releasegate.releases.holidays import unknown_years
+
+    today = datetime.now(options.zone).date()
+    for year in unknown_years(options.holidays, today, today + timedelta(options.horizon_days)):
+        console.print(
+            f"[yellow]![/yellow] releases.holidays: the holiday data has nothing for {year}: "
+            "its holidays are not frozen and its working weekends are ordinary weekends; "
+            "upgrade chinesecalendar or list them in extra_holidays and extra_workdays "
+            "(see docs/configuration.md)"
+        )
+
+
 def masked_database_url(url: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
@@ -87,79 +114,4 @@ def _django_problems() -> list[str]:
         f"{message.id}: {message.msg}"
         for message in checks.run_checks()
         if message.level >= checks.ERROR and not message.is_silenced()
-    ]
-
-
-def _connection_problems(console: Console) -> list[str]:
-    from django.db import DatabaseError
-
-    from releasegate.connections import jenkins_client
-    from releasegate.lib.http import OutboundError
-
-    problems = []
-    try:
-        pending = unapplied_migrations()
-        console.print("database         reachable")
-        if pending:
-            problems.append(
-                f"DATABASE_URL: {len(pending)} migration(s) to apply: run `releasegate migrate`"
-            )
-        else:
-            problems += _unknown_approvers()
-    except DatabaseError as exc:
-        problems.append(f"DATABASE_URL: cannot connect: {exc}")
-    try:
-        with jenkins_client(config()) as client:
-            console.print(f"Jenkins          reachable, version {client.server_version()}")
-    except OutboundError as exc:
-        problems.append(f"JENKINS_URL: {exc}")
-    return problems + _platform_problems(console)
-
-
-# The setting to look at when a platform refuses the credentials, and when it cannot be
-# reached.
-_PLATFORM_SETTINGS = {
-    "dingtalk": ("DINGTALK_APP_SECRET", "DINGTALK_API_BASE"),
-    "feishu": ("FEISHU_APP_SECRET", "FEISHU_API_BASE"),
-    "wecom": ("WECOM_CORP_SECRET", "WECOM_API_BASE"),
-}
-
-
-def _platform_problems(console: Console) -> list[str]:
-    """Each enabled approval platform asked for a token with the app's credentials."""
-    from releasegate.lib.http import OutboundError
-    from releasegate.releases.approvals import registry
-    from releasegate.releases.approvals.errors import CredentialsRefused
-
-    problems = []
-    for name, platform in registry.enabled(config()).items():
-        if platform.check is None:
-            continue
-        credentials, address = _PLATFORM_SETTINGS.get(name, (name.upper(), name.upper()))
-        try:
-            platform.check()
-        except CredentialsRefused as exc:
-            problems.append(f"{credentials}: {name} refused the app's credentials: {exc}")
-        except OutboundError as exc:
-            problems.append(f"{address}: {name} cannot be reached: {exc}")
-        else:
-            console.print(f"{name:<17}reachable, credentials accepted")
-    return problems
-
-
-def _unknown_approvers() -> list[str]:
-    """Approvers of ReleaseGate's own approvals who have no login here: they could never
-    decide, and a group may then never reach its number."""
-    from django.contrib.auth import get_user_model
-
-    groups = config().options.local.groups
-    named = {login for group in groups for login in group.approvers}
-    users = get_user_model().objects.filter(username__in=named)
-    known = {user.get_username() for user in users}
-    return [
-        f"local.groups.{index}.approvers: {login} is not a ReleaseGate user (add the login in "
-        "the admin)"
-        for index, group in enumerate(groups)
-        for login in group.approvers
-        if login not in known
     ]

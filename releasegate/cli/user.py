@@ -4,6 +4,7 @@ on each approval platform (a dashboard user asks for releases as that person the
     releasegate user add zhangsan --name 张三 --dingtalk-id zhangsan --feishu-id ou_…
     releasegate user change zhangsan --wecom-id ZhangSan --staff
     releasegate user list
+    releasegate user import --platform dingtalk [--department 3] [--dry-run]
 
 `add` gives the user a password: read from stdin with `--password-stdin`, or generated
 and printed once. Staff users may use the admin pages.
@@ -19,6 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from releasegate.cli import user_import
 from releasegate.cli.base import setup_django, stderr_console
 
 # Profile field, option and what it is, for each approval platform.
@@ -46,6 +48,7 @@ def register(subparsers: Any) -> None:
     change.set_defaults(run=run_change)
     listing = actions.add_parser("list", help="list the users and their platform ids")
     listing.set_defaults(run=run_list)
+    user_import.register(actions)
 
 
 def _fields(parser: argparse.ArgumentParser) -> None:

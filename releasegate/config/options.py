@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from releasegate.config.calendar_options import HolidayOptions, RecurringFreeze
 from releasegate.config.problems import Problem
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -245,12 +246,19 @@ class ReleaseOptions(_Section):
     # Empty: releases may run at any time. Otherwise only inside one of these windows.
     windows: list[ReleaseWindow] = []
     freezes: list[Freeze] = []
+    # Freezes that come back every week or every month.
+    recurring_freezes: list[RecurringFreeze] = []
+    # Public holidays and working weekends; none when the section is absent.
+    holidays: HolidayOptions | None = None
     # A release time this far in the past still means "now" (the form took a while).
     past_tolerance_minutes: int = Field(10, ge=0, le=1440)
     # Release times further ahead than this are refused.
     horizon_days: int = Field(30, ge=1, le=366)
     # Outside every window: refuse (false) or hold the release to the next window (true).
     hold_outside_window: bool = False
+    # An approved rollback to the last good release may run during a freeze (the release
+    # windows still apply). It is approved like any other release either way.
+    rollback_through_freeze: bool = False
     # Only one release of an application runs at a time; the next waits (or, with
     # reject_when_busy, is refused).
     one_active_per_application: bool = True
@@ -279,6 +287,13 @@ class ReleaseOptions(_Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def for_rollback(self) -> ReleaseOptions:
+        """The options a rollback is judged by: without the freezes when
+        `rollback_through_freeze` lets rollbacks through them."""
+        if not self.rollback_through_freeze:
+            return self
+        return self.model_copy(update={"freezes": []})
 
 
 class FileConfig(_Section):

@@ -17,6 +17,7 @@ from releasegate.releases.models import (
     Notification,
     Release,
     ReleaseEvent,
+    RollbackRequest,
 )
 from releasegate.releases.operators import CannotCancel, cancel_release
 
@@ -66,7 +67,7 @@ class ReleaseAdmin(ReadOnlyAdmin):
         "result",
         "received_at",
     ]
-    list_filter = ["state", "received_via"]
+    list_filter = ["state", "received_via", "is_rollback"]
     search_fields = ["application_name", "originator_user_id", "approval__instance_id"]
     inlines = [EventInline, NotificationInline]
     actions = ["cancel"]
@@ -105,6 +106,24 @@ class ReleaseEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "to_state"]
     search_fields = ["actor", "reason", "release__application_name"]
     list_select_related = ["release"]
+
+
+@admin.register(RollbackRequest)
+class RollbackRequestAdmin(ReadOnlyAdmin):
+    """Rollbacks as they were asked for, approved or not (the dashboard's and the API's
+    "Roll back"); written only with the request, never here."""
+
+    list_display = [
+        "requested_at",
+        "rollback_of",
+        "rollback_to",
+        "requested_by",
+        "provider",
+        "instance_id",
+    ]
+    list_filter = ["provider"]
+    search_fields = ["instance_id", "requested_by", "rollback_of__application_name"]
+    list_select_related = ["rollback_of", "rollback_to"]
 
 
 @admin.register(Approval)

@@ -34,7 +34,14 @@ class Periodic:
         try:
             outcome = self.work(now)
         except OutboundError as exc:
-            logger.warning("chore %s: %s", self.name, exc)
+            # Run again at its next turn either way; permanent: not before someone acts.
+            logger.log(
+                logging.ERROR if exc.permanent else logging.WARNING,
+                "chore %s failed: %s",
+                self.name,
+                exc,
+                extra={"chore": self.name, "service": exc.service, "status": exc.status},
+            )
             outcome = f"failed: {exc}"
         except Exception as exc:  # a chore failing must not stop the worker; it is logged
             logger.exception("chore %s failed", self.name)

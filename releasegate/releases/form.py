@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from releasegate.config import FormMapping, ReleaseOptions
+from django.utils.translation import gettext_noop
 
-# DingTalk's date controls answer "2026-11-26" or "2026-11-26 14:30" depending on the unit;
-# ISO forms come from API-started requests.
+from releasegate.config import FormMapping, ReleaseOptions
+from releasegate.releases.refusals import DB_CHANGE, RELEASE_TIME, Refusal
+
+# DingTalk's date controls answer "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" depending on the
+# unit; ISO forms come from API-started requests.
 _TIME_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -26,7 +29,18 @@ _TIME_FORMATS = (
 
 
 class UnreadableTime(ValueError):
-    """The release time is neither empty nor a time we can read."""
+    """The release time is neither empty nor a time we can read; `refusal` says so."""
+
+    def __init__(self, text: str) -> None:
+        # The format rather than a sample date: a sample goes out of date, then reads as
+        # a time that has already passed.
+        said = gettext_noop("The release time %(text)s cannot be read: use the format %(format)s")
+        self.refusal = Refusal(said, field=RELEASE_TIME, text=repr(text[:40]), format=_SHOWN)
+        super().__init__(self.refusal)
+
+
+# How the refusal writes the expected format (the page's date picker writes it so too).
+_SHOWN = "YYYY-MM-DD HH:MM"
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,7 @@ class RequestedRelease:
     # chosen job declares).
     parameters: dict[str, str] = field(default_factory=dict)
     # Why the database-change answer could not be read (None: it could).
-    db_change_unreadable: str | None = None
+    db_change_unreadable: Refusal | None = None
 
 
 def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelease:
@@ -69,14 +83,18 @@ def read_form(values: Mapping[str, str], mapping: FormMapping) -> RequestedRelea
     )
 
 
-def _unreadable_answer(values: Mapping[str, str], label: str, known: set[str]) -> str | None:
+def _unreadable_answer(values: Mapping[str, str], label: str, known: set[str]) -> Refusal | None:
     """A database-change answer that is missing or neither yes nor no: said plainly,
     because reading it as "no" would let an unfinished change through."""
     if label not in values:
-        return f"表单中没有「{label}」字段，无法确认是否有数据库变更"
+        said = gettext_noop(
+            "The form has no “%(label)s” field: whether there is a database change is unknown"
+        )
+        return Refusal(said, field=DB_CHANGE, label=label)
     answer = (values.get(label) or "").strip()
     if answer.lower() not in known:
-        return f"「{label}」的回答 {answer[:20]!r} 无法识别，请选择 是 或 否"
+        said = gettext_noop("The answer %(answer)s to “%(label)s” cannot be read: choose 是 or 否")
+        return Refusal(said, field=DB_CHANGE, label=label, answer=repr(answer[:20]))
     return None
 
 
@@ -86,9 +104,7 @@ def parse_release_time(text: str, options: ReleaseOptions) -> datetime | None:
     text = text.strip()
     if not text:
         return None
-    unreadable = UnreadableTime(
-        f"发布时间 {text[:40]!r} 无法识别，请使用 2026-11-26 14:30 这样的格式"
-    )
+    unreadable = UnreadableTime(text)
     if text.isascii() and text.isdigit() and 12 <= len(text) <= 13:
         # Some date controls answer milliseconds since the epoch.
         try:

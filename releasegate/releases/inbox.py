@@ -22,12 +22,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from releasegate.lib.http import OutboundError
+from releasegate.lib.log_context import working_on
 from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.errors import ApprovalNotFound
 from releasegate.releases.approvals.instance import ApprovalStatus
 from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.ingest import ingest_approval
-from releasegate.releases.models import InboundEvent
+from releasegate.releases.models import InboundEvent, Release
 
 logger = logging.getLogger("releasegate.inbox")
 
@@ -100,13 +101,25 @@ def process(event_id: int, sources: Sources, now: datetime | None = None) -> str
     source = sources.get(event.provider)
     if source is None:
         return _wait(event, f"{event.provider} is not configured", moment)
-    try:
-        return _process(event, source, moment)
-    except OutboundError as exc:
-        return _failed(event, exc, moment)
-    except Exception as exc:  # one bad delivery must not stop the others behind it
-        logger.exception("delivery %s for %s failed", event.pk, event.instance_id)
-        return _failed(event, exc, moment)
+    with working_on(_release_of(event)):
+        try:
+            return _process(event, source, moment)
+        except OutboundError as exc:
+            return _failed(event, exc, moment)
+        except Exception as exc:  # one bad delivery must not stop the others behind it
+            return _failed(event, exc, moment, unexpected=True)
+
+
+def _release_of(event: InboundEvent) -> int | None:
+    """The release of the delivery's approval, when there is one already (a revocation,
+    a reconcile look): the records about the delivery carry its id."""
+    return (
+        Release.objects.filter(
+            approval__provider=event.provider, approval__instance_id=event.instance_id
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _claim(event_id: int, now: datetime) -> bool:
@@ -189,11 +202,16 @@ def _skip_reason(event: InboundEvent, release_form: str) -> str | None:
     return None
 
 
-def _failed(event: InboundEvent, error: Exception, now: datetime) -> str:
+def _failed(
+    event: InboundEvent, error: Exception, now: datetime, *, unexpected: bool = False
+) -> str:
     """Record the failure. Only the platform saying the approval does not exist ends the
     delivery: everything else (an outage, the monthly quota, refused credentials, an
     answer we could not read) is about the app or the day, not this approval, so it is
-    tried again, with backoff, until it goes through."""
+    tried again, with backoff, until it goes through. Logged once: WARNING while trying
+    again may help, ERROR when it ends, when only an operator can help (refused
+    credentials: it is still tried again, for when they are fixed) or when the failure is
+    a bug (with its traceback)."""
     message = error.message if isinstance(error, OutboundError) else repr(error)
     event.attempts += 1
     event.last_error = str(error)[:2000]
@@ -205,7 +223,19 @@ def _failed(event: InboundEvent, error: Exception, now: datetime) -> str:
     event.save(
         update_fields=["attempts", "last_error", "processed_at", "outcome", "next_attempt_at"]
     )
-    logger.warning("delivery %s for %s: %s", event.pk, event.instance_id, error)
+    ends = isinstance(error, ENDS_DELIVERY)
+    permanent = isinstance(error, OutboundError) and error.permanent
+    logger.log(
+        logging.ERROR if ends or permanent or unexpected else logging.WARNING,
+        "delivery %s (%s approval %s) %s: %s",
+        event.pk,
+        event.provider,
+        event.instance_id,
+        "given up" if ends else f"will be tried again (attempt {event.attempts})",
+        error,
+        exc_info=error if unexpected else None,
+        extra={"delivery_id": event.pk, "approval_instance_id": event.instance_id},
+    )
     return event.outcome
 
 

@@ -38,6 +38,7 @@ from releasegate.releases.messages import notify
 from releasegate.releases.models import Approval, Release, ReleaseState
 from releasegate.releases.models.release import NOT_STARTED_STATES
 from releasegate.releases.parameters import requested_parameters
+from releasegate.releases.rollbacks import mark_if_rollback
 from releasegate.releases.transitions import record, transition
 from releasegate.releases.wakeup import work_arrived
 
@@ -199,6 +200,7 @@ def _receive(
     if created:
         transaction.on_commit(work_arrived.set)
         _record_decisions(release, instance)
+        mark_if_rollback(release)
         record(
             release,
             "received",

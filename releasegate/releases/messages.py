@@ -12,6 +12,7 @@ approved in, to each person by their id there, and to its group chat when one is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from releasegate.lib.markdown import markdown_code_block, markdown_link, markdown_text
 from releasegate.releases.approvals import registry
 from releasegate.releases.models import Notification, Release
-from releasegate.releases.parameters import password_names, shown_parameters
+from releasegate.releases.parameters import password_names, shown_details, shown_parameters
 
 TITLES = {
     "rejected": "发布被拒绝",
@@ -64,11 +65,20 @@ def _summary(release: Release, zone: Any) -> list[str]:
         f"- 参数：{shown or '（默认）'}",
         f"- 申请人：{markdown_text(release.originator_user_id or '—')}；审批人：{approvers}",
     ]
+    if release.is_rollback:
+        # People must know this is not a new version but a return to a known good one.
+        of, to = release.rollback_of_id, release.rollback_to_id
+        lines.insert(1, f"- 回滚：回滚发布 #{of}，使用发布 #{to} 的参数")
     if release.scheduled_for:
         lines.append(f"- 计划时间：{_when(release.scheduled_for, zone)}")
     if release.build_url:
         lines.append(f"- 构建：{markdown_link(f'#{release.build_number}', release.build_url)}")
     return lines
+
+
+def shown_event_details(release: Release, details: Mapping[str, Any]) -> dict[str, Any]:
+    """One of `release`'s event details to show a person, its passwords masked."""
+    return shown_details(details, release_passwords(release), settings.CONFIG.options.form)
 
 
 def release_passwords(release: Release) -> frozenset[str]:

@@ -95,14 +95,32 @@ def _deliver(notification: Notification, messenger: Messenger | None, now: datet
         give_up = exc.permanent or notification.attempts >= MAX_ATTEMPTS
         notification.state = NotificationState.FAILED if give_up else NotificationState.PENDING
         notification.next_attempt_at = now + retry_delay(notification.attempts)
-        logger.warning("notification %s (%s): %s", notification.pk, notification.kind, exc)
+        _log_failure(notification, exc, give_up=give_up)
     except _NotConfigured as exc:
         notification.state, notification.last_error = NotificationState.FAILED, str(exc)
+        _log_failure(notification, exc, give_up=True)
     else:
         notification.state, notification.sent_at = NotificationState.SENT, now
         notification.reference = sent.reference[:200]
         notification.not_reached = list(sent.not_reached)
     notification.save()
+
+
+def _log_failure(notification: Notification, error: Exception, *, give_up: bool) -> None:
+    """One record per failed attempt: WARNING while it will be tried again, ERROR when
+    the message is given up (nobody will be told unless an operator acts). The message's
+    id and its release's (from the caller's context) are fields of the record."""
+    logger.log(
+        logging.ERROR if give_up else logging.WARNING,
+        "notification %s (%s, %s, attempt %s) %s: %s",
+        notification.pk,
+        notification.kind,
+        notification.provider,
+        notification.attempts,
+        "given up" if give_up else "will be tried again",
+        error,
+        extra={"notification_id": notification.pk},
+    )
 
 
 class _NotConfigured(Exception):

@@ -3,7 +3,7 @@ booleans that are booleans, and a value wherever the job has no default.
 
 Pure: the submit-time check of the approval form and the release engine (before it
 triggers) ask the same question and must get the same answer. Messages are for the
-tester who filled in the form, in Chinese.
+tester who filled in the form: `Refusal`s about the parameter they name.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext_noop
+
 from releasegate.catalog.snapshot import CatalogApplication, CatalogParameter
 from releasegate.config import FormMapping
 from releasegate.releases.form import RequestedRelease
+from releasegate.releases.refusals import PARAMETER, Listing, Phrase, Refusal
 
 ParameterInput = str | bool | None
 V = TypeVar("V")
@@ -29,7 +32,7 @@ _CHOICES_SHOWN = 10
 
 def check_parameters(
     application: CatalogApplication, values: Mapping[str, ParameterInput]
-) -> list[str]:
+) -> list[Refusal]:
     """Every problem with `values` (Jenkins parameter name -> value) for `application`,
     in the job's parameter order then unknown names by name; empty when they may be sent.
 
@@ -44,8 +47,11 @@ def check_parameters(
     declared = {parameter.name for parameter in application.parameters}
     # By name: the same words in the same order however the values were stored (a
     # PostgreSQL JSON column keeps its keys in an order of its own).
+    said = gettext_noop("Application %(application)s has no parameter %(name)s: clear the field")
     problems.extend(
-        f"应用 {application.display_name} 没有参数 {name}，请清空该字段"
+        Refusal(
+            said, field=PARAMETER, parameter=name, application=application.display_name, name=name
+        )
         for name, value in sorted(values.items())
         if name not in declared and _given(value)
     )
@@ -76,37 +82,50 @@ def _declared_name(name: str, application: CatalogApplication, mapping: FormMapp
     return next((n for n in alternatives if application.parameter(n) is not None), name)
 
 
-def parameter_problem(parameter: CatalogParameter, value: ParameterInput) -> str | None:
+def parameter_problem(parameter: CatalogParameter, value: ParameterInput) -> Refusal | None:
     """What is wrong with `value` for `parameter`, or None when Jenkins will accept it."""
     if parameter.kind in _UNCHECKED:
         return None
     if not _given(value):
         if parameter.default is None:
-            return f"参数 {describe(parameter)} 必须填写（该任务没有默认值）"
+            said = gettext_noop("Parameter %(described)s is required (the job has no default)")
+            return _about(parameter, said)
         return None
     if parameter.kind == "boolean":
         if isinstance(value, bool) or str(value).strip().lower() in _BOOLEANS:
             return None
-        return f"参数 {describe(parameter)} 只能是 true 或 false，收到 {value!r}"
+        said = gettext_noop("Parameter %(described)s can only be true or false, not %(value)s")
+        return _about(parameter, said, value=repr(value))
     if isinstance(value, bool) or value is None:
-        return f"参数 {describe(parameter)} 需要文字，收到 {value!r}"
+        said = gettext_noop("Parameter %(described)s needs text, not %(value)s")
+        return _about(parameter, said, value=repr(value))
     text = value.strip()
     # Git Parameter jobs list their choices only where the definition exports them
     # (the real plugin computes them from the repository), so an empty list means "any".
     listed = parameter.kind in ("choice", "git") and parameter.choices
     if listed and text not in parameter.choices:
-        return (
-            f"参数 {describe(parameter)} 的值 {text!r} 不在可选范围内"
-            f"（可选：{_listed(parameter.choices)}）"
+        said = gettext_noop(
+            "The value %(value)s of parameter %(described)s is not one of its choices "
+            "(choices: %(choices)s)"
         )
+        return _about(parameter, said, value=repr(text), choices=_listed(parameter.choices))
     return None
+
+
+def _about(parameter: CatalogParameter, said: str, **values: object) -> Refusal:
+    """A refusal about `parameter` (`%(described)s` in `said` names it)."""
+    return Refusal(
+        said, field=PARAMETER, parameter=parameter.name, described=describe(parameter), **values
+    )
 
 
 def describe(parameter: CatalogParameter) -> str:
     """The parameter's name, with its description when it has a short one."""
     description = parameter.description.strip()
     if description and len(description) <= 20 and "\n" not in description:
-        return f"{parameter.name}（{description}）"
+        return Phrase(
+            gettext_noop("%(name)s (%(description)s)"), name=parameter.name, description=description
+        )
     return parameter.name
 
 
@@ -115,8 +134,12 @@ def _given(value: ParameterInput) -> bool:
 
 
 def _listed(choices: tuple[str, ...]) -> str:
-    shown = "、".join(choices[:_CHOICES_SHOWN])
-    return shown if len(choices) <= _CHOICES_SHOWN else f"{shown} 等 {len(choices)} 项"
+    shown = Listing(choices[:_CHOICES_SHOWN])
+    if len(choices) <= _CHOICES_SHOWN:
+        return shown
+    return Phrase(
+        gettext_noop("%(shown)s and more, %(count)s in all"), shown=shown, count=len(choices)
+    )
 
 
 def password_names(declared: Iterable[Mapping[str, Any] | CatalogParameter]) -> frozenset[str]:
@@ -133,3 +156,34 @@ def shown_parameters(values: Mapping[str, V], passwords: Collection[str]) -> dic
     """`values` to show a person: a password parameter's value masked, even when empty
     (whether one was given is not for the page to say either)."""
     return {name: MASKED if name in passwords else value for name, value in values.items()}
+
+
+def password_fields(passwords: Collection[str], mapping: FormMapping) -> frozenset[str]:
+    """The names a password's value may be shown under: the parameters themselves and the
+    form labels whose field fills one of them."""
+    labels = {
+        label for label, names in mapping.parameter_names().items() if set(names) & set(passwords)
+    }
+    return frozenset(passwords) | labels
+
+
+def shown_details(
+    details: Mapping[str, Any], passwords: Collection[str], mapping: FormMapping
+) -> dict[str, Any]:
+    """A release event's `details` to show a person: the parameters it recorded (the
+    frozen ones, when the release was scheduled) and the approval form it was received
+    with, each password's value masked."""
+    shown = dict(details)
+    if not passwords:
+        return shown
+    hidden = password_fields(passwords, mapping)
+    if isinstance(details.get("parameters"), Mapping):
+        shown["parameters"] = shown_parameters(details["parameters"], hidden)
+    if isinstance(details.get("form"), list):
+        shown["form"] = [
+            {**entry, "value": MASKED}
+            if isinstance(entry, Mapping) and entry.get("name") in hidden
+            else entry
+            for entry in details["form"]
+        ]
+    return shown

@@ -8,7 +8,9 @@ asked to approve it. (Only the self-approval rule is the engine's alone: who app
 not known at submit time.)
 
 Pure: the catalog, the form mapping, the options and the clock come in. The reasons are
-written for the person who filled in the form, in Chinese.
+written for the person who filled in the form: each is a `Refusal`, the chat platforms'
+words (Chinese) as a string, in the page's or the API caller's language with `shown()`,
+and naming the form field it is about.
 """
 
 from __future__ import annotations
@@ -16,15 +18,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext_noop
+
 from releasegate.catalog.lookup import find_application, find_project
 from releasegate.catalog.snapshot import CatalogApplication, CatalogSnapshot
 from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.parameters import check_parameters, requested_parameters
+from releasegate.releases.refusals import (
+    APPLICATION,
+    DB_CHANGE,
+    PROJECT,
+    SENTENCE_SEPARATOR,
+    Listing,
+    Refusal,
+)
 from releasegate.releases.windows import closed_only, decide_release_time, next_opening
 
-DB_CHANGE_PENDING = "有数据库变更且尚未完成：请先完成数据库变更，再提交发布申请"
-SELF_APPROVED = "申请人不能是自己发布的唯一审批人"
+DB_CHANGE_PENDING = Refusal(
+    gettext_noop(
+        "There is a database change and it is not done yet: finish the database change "
+        "first, then ask for the release"
+    ),
+    field=DB_CHANGE,
+)
+SELF_APPROVED = Refusal(
+    gettext_noop("The person who asked cannot be the only approver of their own release")
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +52,7 @@ class Assessment:
     """What the rules say of a request."""
 
     # Every reason it may not run, in the order people should hear them; empty: it may.
-    problems: tuple[str, ...] = ()
+    problems: tuple[Refusal, ...] = ()
     # The job it runs, when the catalog offers it.
     application: CatalogApplication | None = None
     # The request's parameters under the names the job declares.
@@ -40,12 +60,13 @@ class Assessment:
     # When it runs (None: as soon as approved).
     run_at: datetime | None = None
     # Why it waits for `run_at` although asked for earlier (releases are closed then).
-    held: str | None = None
+    held: Refusal | None = None
 
     @property
     def refusal(self) -> str | None:
-        """The problems as one message (what DingTalk's form and the engine show)."""
-        return "；".join(self.problems) or None
+        """The problems as one message, in the chat platforms' language (what DingTalk's
+        form and the engine show)."""
+        return Listing(self.problems, SENTENCE_SEPARATOR) or None
 
 
 def assess(
@@ -54,9 +75,14 @@ def assess(
     mapping: FormMapping,
     options: ReleaseOptions,
     now: datetime,
+    *,
+    rollback: bool = False,
 ) -> Assessment:
-    """Everything the rules say of `requested` at `now`."""
-    problems: list[str] = []
+    """Everything the rules say of `requested` at `now`; a `rollback` is judged by the
+    options' rollback view of the freezes (`ReleaseOptions.for_rollback`)."""
+    if rollback:
+        options = options.for_rollback()
+    problems: list[Refusal] = []
     application = _application(requested, catalog, problems)
     if requested.db_change_unreadable:
         problems.append(requested.db_change_unreadable)
@@ -78,41 +104,52 @@ def form_problems(
     mapping: FormMapping,
     options: ReleaseOptions,
     now: datetime,
-) -> list[str]:
+    *,
+    rollback: bool = False,
+) -> list[Refusal]:
     """Every reason the request cannot be released as filled in; empty when it can."""
-    return list(assess(requested, catalog, mapping, options, now).problems)
+    return list(assess(requested, catalog, mapping, options, now, rollback=rollback).problems)
 
 
 def _application(
-    requested: RequestedRelease, catalog: CatalogSnapshot, problems: list[str]
+    requested: RequestedRelease, catalog: CatalogSnapshot, problems: list[Refusal]
 ) -> CatalogApplication | None:
     """The chosen application, or None with the reason appended."""
     if not requested.project:
-        problems.append("请选择项目")
+        problems.append(Refusal(gettext_noop("Choose a project"), field=PROJECT))
         return None
     project = find_project(catalog, requested.project)
     if project is None:
-        problems.append(f"项目 {requested.project} 不存在或未开放发布")
+        said = gettext_noop("Project %(project)s does not exist or is not open for releases")
+        problems.append(Refusal(said, field=PROJECT, project=requested.project))
         return None
     if not requested.application:
-        problems.append("请选择应用")
+        problems.append(Refusal(gettext_noop("Choose an application"), field=APPLICATION))
         return None
     application = find_application(catalog, requested.application, requested.project)
     if application is None:
+        said = gettext_noop(
+            "Application %(application)s is not in project %(project)s, or is not open for releases"
+        )
         problems.append(
-            f"应用 {requested.application} 不在项目 {project.display_name} 中，或未开放发布"
+            Refusal(
+                said,
+                field=APPLICATION,
+                application=requested.application,
+                project=project.display_name,
+            )
         )
     return application
 
 
 def _when(
     text: str, options: ReleaseOptions, now: datetime
-) -> tuple[datetime | None, str | None, str | None]:
+) -> tuple[datetime | None, Refusal | None, Refusal | None]:
     """(when it runs, why it is held until then, why it may not run at all)."""
     try:
         wanted = parse_release_time(text, options)
     except UnreadableTime as exc:
-        return None, None, str(exc)
+        return None, None, exc.refusal
     decision = decide_release_time(wanted, options, now)
     if decision.problem is None:
         return decision.run_at, None, None

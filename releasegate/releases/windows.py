@@ -1,24 +1,29 @@
 """When a release may run: the requested time against the horizon, the release windows
 and the freezes of the configuration. Messages are written for the tester who filled in
-the form (Chinese), because that is who reads them first.
+the form, because that is who reads them first: `Refusal`s about the release time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.utils.translation import gettext_noop
 
 from releasegate.config import ReleaseOptions, ReleaseWindow
+from releasegate.releases.holidays import holiday_day
+from releasegate.releases.recurring import describe_recurring, frozen_by, occurrences
+from releasegate.releases.refusals import RELEASE_TIME, SENTENCE_SEPARATOR, Listing, Phrase, Refusal
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = {
-    "mon": "周一",
-    "tue": "周二",
-    "wed": "周三",
-    "thu": "周四",
-    "fri": "周五",
-    "sat": "周六",
-    "sun": "周日",
+    "mon": gettext_noop("Mon"),
+    "tue": gettext_noop("Tue"),
+    "wed": gettext_noop("Wed"),
+    "thu": gettext_noop("Thu"),
+    "fri": gettext_noop("Fri"),
+    "sat": gettext_noop("Sat"),
+    "sun": gettext_noop("Sun"),
 }
 
 
@@ -27,7 +32,7 @@ class TimeDecision:
     """When to run (None: now), or why not at all."""
 
     run_at: datetime | None
-    problem: str | None = None
+    problem: Refusal | None = None
 
     @property
     def allowed(self) -> bool:
@@ -43,12 +48,14 @@ def decide_release_time(
     if requested is not None:
         requested = requested.astimezone(options.zone)
         if requested < local_now - timedelta(minutes=options.past_tolerance_minutes):
-            return TimeDecision(None, f"发布时间 {requested:%Y-%m-%d %H:%M} 已经过去，请重新选择")
+            said = gettext_noop("The release time %(time)s has passed: choose another")
+            return TimeDecision(None, _refusal(said, time=f"{requested:%Y-%m-%d %H:%M}"))
         if requested > local_now + timedelta(days=options.horizon_days):
-            return TimeDecision(
-                None,
-                f"发布时间不能晚于 {options.horizon_days} 天之后（{requested:%Y-%m-%d %H:%M}）",
+            said = gettext_noop(
+                "The release time cannot be more than %(days)s days ahead (%(time)s)"
             )
+            when = f"{requested:%Y-%m-%d %H:%M}"
+            return TimeDecision(None, _refusal(said, days=options.horizon_days, time=when))
         if requested <= local_now:
             requested = None
     effective = requested or local_now
@@ -56,25 +63,67 @@ def decide_release_time(
     return TimeDecision(requested, problem)
 
 
-def closed_at(moment: datetime, options: ReleaseOptions) -> str | None:
+def _refusal(said: str, **values: object) -> Refusal:
+    return Refusal(said, field=RELEASE_TIME, parameter="", **values)
+
+
+def closed_at(moment: datetime, options: ReleaseOptions) -> Refusal | None:
     """Why releases are closed at `moment`, or None when they are open."""
     local = moment.astimezone(options.zone)
     naive = local.replace(tzinfo=None)
     for freeze in options.freezes:
         start, end = freeze.start.replace(tzinfo=None), freeze.end.replace(tzinfo=None)
         if start <= naive < end:
-            return (
-                f"{local:%Y-%m-%d %H:%M} 处于封网期：{freeze.reason}"
-                f"（{start:%m-%d %H:%M} 至 {end:%m-%d %H:%M}）"
+            return _refusal(
+                gettext_noop("%(time)s is in a release freeze: %(reason)s (%(start)s to %(end)s)"),
+                time=f"{local:%Y-%m-%d %H:%M}",
+                reason=freeze.reason,
+                start=f"{start:%m-%d %H:%M}",
+                end=f"{end:%m-%d %H:%M}",
             )
-    if options.windows and not any(_inside(window, local) for window in options.windows):
-        allowed = "；".join(describe_window(window) for window in options.windows)
-        return f"{local:%Y-%m-%d %H:%M} 不在发布窗口内（允许：{allowed}）"
+    calendar_problem = _calendar_freeze(local, options)
+    if calendar_problem:
+        return calendar_problem
+    working_weekend = holiday_day(local.date(), options.holidays).working_weekend
+    if options.windows and not any(
+        _inside(window, local, working_weekend) for window in options.windows
+    ):
+        allowed = Listing((describe_window(w) for w in options.windows), SENTENCE_SEPARATOR)
+        said = gettext_noop("%(time)s is outside the release windows (allowed: %(allowed)s)")
+        return _refusal(said, time=f"{local:%Y-%m-%d %H:%M}", allowed=allowed)
     return None
 
 
-def _inside(window: ReleaseWindow, local: datetime) -> bool:
-    if _WEEKDAYS[local.weekday()] not in window.days:
+def _calendar_freeze(local: datetime, options: ReleaseOptions) -> Refusal | None:
+    """Why a recurring freeze or a public holiday closes releases at `local`, if one does."""
+    naive = local.replace(tzinfo=None)
+    for recurring in options.recurring_freezes:
+        if frozen_by(recurring, naive):
+            return _refusal(
+                gettext_noop("%(time)s is in a recurring release freeze: %(reason)s (%(when)s)"),
+                time=f"{local:%Y-%m-%d %H:%M}",
+                reason=recurring.reason,
+                when=describe_recurring(recurring),
+            )
+    if options.holidays is not None and options.holidays.freeze:
+        holiday = holiday_day(local.date(), options.holidays).holiday
+        if holiday:
+            said = gettext_noop(
+                "%(day)s is a public holiday (%(holiday)s): releases are frozen on holidays"
+            )
+            return _refusal(said, day=f"{local:%Y-%m-%d}", holiday=holiday)
+    return None
+
+
+def window_opens_on(window: ReleaseWindow, day: date, working_weekend: bool = False) -> bool:
+    """Whether `window` opens at all on `day`. A working weekend (调休) opens the windows
+    that cover every weekday: they mean "working days"."""
+    every_weekday = set(_WEEKDAYS[:5]) <= set(window.days)
+    return _WEEKDAYS[day.weekday()] in window.days or (working_weekend and every_weekday)
+
+
+def _inside(window: ReleaseWindow, local: datetime, working_weekend: bool = False) -> bool:
+    if not window_opens_on(window, local.date(), working_weekend):
         return False
     clock = local.time().replace(tzinfo=None)
     return window.clock("start") <= clock < window.clock("end") or (
@@ -82,9 +131,9 @@ def _inside(window: ReleaseWindow, local: datetime) -> bool:
     )
 
 
-def describe_window(window: ReleaseWindow) -> str:
-    days = "、".join(_DAY_NAMES[day] for day in window.days)
-    return f"{days} {window.start}-{window.end}"
+def describe_window(window: ReleaseWindow) -> Phrase:
+    days = Listing(Phrase(_DAY_NAMES[day]) for day in window.days)
+    return Phrase("%(days)s %(start)s-%(end)s", days=days, start=window.start, end=window.end)
 
 
 def closed_only(wanted: datetime, options: ReleaseOptions, now: datetime) -> bool:
@@ -102,8 +151,14 @@ def next_opening(after: datetime, options: ReleaseOptions) -> datetime | None:
     zone = options.zone
     local = after.astimezone(zone)
     candidates = [freeze.end.replace(tzinfo=zone) for freeze in options.freezes]
+    last = local + timedelta(days=options.horizon_days + 1)
+    for recurring in options.recurring_freezes:
+        spans = occurrences(recurring, local.replace(tzinfo=None), last.replace(tzinfo=None))
+        candidates += [end.replace(tzinfo=zone) for _, end in spans]
     for day in range(options.horizon_days + 1):
         date = (local + timedelta(days=day)).date()
+        # Midnight: a holiday freeze ends when its day does.
+        candidates.append(datetime.combine(date, datetime.min.time(), tzinfo=zone))
         for window in options.windows:
             start = window.clock("start")
             candidates.append(datetime.combine(date, start, tzinfo=zone))

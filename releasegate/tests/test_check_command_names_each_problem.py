@@ -90,7 +90,7 @@ def test_connect_names_refused_credentials_and_missing_migrations(
     result = releasegate("check", "--connect", env=env, data_dir=tmp_path)
 
     assert result.returncode == 1
-    assert "JENKINS_URL: jenkins: Jenkins refused the credentials" in result.stdout
+    assert "JENKINS_USER/JENKINS_TOKEN: Jenkins refused the credentials" in result.stdout
     assert "releasegate migrate" in result.stdout
     assert "wrong-token-value" not in result.stdout
 

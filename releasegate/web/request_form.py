@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.http import QueryDict
@@ -18,11 +19,10 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application, find_project
 from releasegate.catalog.snapshot import CatalogApplication, CatalogParameter, CatalogProject
 from releasegate.config import FormMapping
+from releasegate.releases.refusals import GENERAL, PARAMETER, Refusal
 from releasegate.releases.requests import ReleaseRequest
 
 PARAMETER_PREFIX = "param-"
-# Refusals about the request as a whole (not one field of it).
-GENERAL = "general"
 
 
 @dataclass(frozen=True)
@@ -95,20 +95,34 @@ def release_type_choices(application: CatalogApplication | None) -> tuple[str, .
 
 def read_request(posted: QueryDict, application: CatalogApplication | None) -> ReleaseRequest:
     """The request the page posted, in the approval form's words."""
-    mapping = _mapping()
     fields = parameter_fields(application, posted) if application else []
     parameters = {
         field.parameter.name: _text(field.value) for field in fields if field.widget != "fixed"
     }
-    has_db_change = posted.get("db_change") == "yes"
     return ReleaseRequest(
         project=posted.get("project", "").strip(),
         application=posted.get("application", "").strip(),
         release_type=posted.get("release_type", "").strip(),
+        parameters=parameters,
+        **read_when_and_database(posted),
+    )
+
+
+class WhenAndDatabase(TypedDict):
+    release_time: str
+    db_change: str
+    db_change_done: str
+
+
+def read_when_and_database(posted: QueryDict) -> WhenAndDatabase:
+    """The request's release time and database-change answers, in the form's words (what
+    a rollback's page asks too)."""
+    mapping = _mapping()
+    has_db_change = posted.get("db_change") == "yes"
+    return WhenAndDatabase(
         release_time=posted.get("release_time", "").strip().replace("T", " "),
         db_change=mapping.yes_values[0] if has_db_change else mapping.no_values[0],
         db_change_done=_done(posted.get("db_change_done"), mapping) if has_db_change else "",
-        parameters=parameters,
     )
 
 
@@ -122,31 +136,20 @@ def _text(value: str | bool) -> str:
     return value.strip()
 
 
-def place_problems(problems: list[str], parameter_names: list[str]) -> dict[str, list[str]]:
-    """Each refusal under the page field it is about (`GENERAL` for the whole request).
-
-    The refusals are the submit check's sentences, for the tester; they name the
-    parameter ("参数 TAG…") or the control they are about.
-    """
+def place_problems(problems: list[Refusal], parameter_names: list[str]) -> dict[str, list[str]]:
+    """Each refusal, in the page's language, under the page field it is about (`GENERAL`
+    for the whole request, and for a parameter the page does not show)."""
     placed: dict[str, list[str]] = {}
     for problem in problems:
-        placed.setdefault(_field_of(problem, parameter_names), []).append(problem)
+        placed.setdefault(_field_of(problem, parameter_names), []).append(problem.shown())
     return placed
 
 
-def _field_of(problem: str, parameter_names: list[str]) -> str:
-    for name in sorted(parameter_names, key=len, reverse=True):
-        if f"参数 {name}" in problem:
-            return PARAMETER_PREFIX + name
-    if "数据库" in problem:
-        return "db_change"
-    if "发布时间" in problem or "发布窗口" in problem or "封网" in problem:
-        return "release_time"
-    if problem.startswith(("请选择项目", "项目 ")):
-        return "project"
-    if problem.startswith(("请选择应用", "应用 ")):
-        return "application"
-    return GENERAL
+def _field_of(problem: Refusal, parameter_names: list[str]) -> str:
+    if problem.field == PARAMETER:
+        shown = problem.parameter in parameter_names
+        return PARAMETER_PREFIX + problem.parameter if shown else GENERAL
+    return problem.field
 
 
 def _mapping() -> FormMapping:

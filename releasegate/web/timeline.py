@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from releasegate.lib.links import web_address
 from releasegate.releases.local.decisions import PROVIDER as LOCAL
+from releasegate.releases.messages import shown_event_details
 from releasegate.releases.models import (
     InboundEvent,
     Notification,
@@ -44,14 +45,21 @@ class TimelineItem:
 
 def timeline(release: Release) -> list[TimelineItem]:
     """Every event of the release and every notification it caused, oldest first."""
-    events = [_event_item(event) for event in release.events.all()]
+    events = [_event_item(release, event) for event in release.events.all()]
     notices = [_notification_item(n) for n in release.notifications.all()]
     return sorted([*events, *notices], key=lambda item: item.at)
 
 
-def _event_item(event: ReleaseEvent) -> TimelineItem:
+def _event_item(release: Release, event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
         title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
+        if event.from_state == ReleaseState.ERROR:
+            title = _("Retried by %(person)s: %(move)s") % {
+                "person": _person(event.actor),
+                "move": title,
+            }
+    elif event.kind in ROLLBACK_TITLES:
+        title = _rollback_title(event)
     else:
         title = EVENT_TITLES.get(event.kind, event.kind)
     return TimelineItem(
@@ -60,8 +68,24 @@ def _event_item(event: ReleaseEvent) -> TimelineItem:
         title=str(title),
         actor=event.actor,
         reason=event.reason,
-        details=event_details(event.details),
+        details=event_details(shown_event_details(release, event.details)),
     )
+
+
+def _rollback_title(event: ReleaseEvent) -> str:
+    """ "Rollback of #N requested by X" on the rollback, "Rollback to #G requested by X" on
+    the release it rolls back from."""
+    details = event.details if isinstance(event.details, dict) else {}
+    return str(ROLLBACK_TITLES[event.kind]) % {
+        "of": details.get("rollback_of", "?"),
+        "to": details.get("rollback_to", "?"),
+        "by": details.get("requested_by", event.actor),
+    }
+
+
+def _person(actor: str) -> str:
+    """Who, without the way they came ("dashboard:ops", "api:ops", "operator:ops")."""
+    return actor.partition(":")[2] or actor
 
 
 def _state_label(state: str) -> str:
@@ -145,4 +169,8 @@ EVENT_TITLES: dict[str, Any] = {
     "retry": gettext_lazy("Jenkins failed; retrying"),
     "input-answered": gettext_lazy("Input step answered"),
     "input-aborted": gettext_lazy("Input step aborted"),
+}
+ROLLBACK_TITLES: dict[str, Any] = {
+    "rollback": gettext_lazy("Rollback of #%(of)s requested by %(by)s"),
+    "rollback-requested": gettext_lazy("Rollback to #%(to)s requested by %(by)s"),
 }

@@ -82,7 +82,7 @@ def test_a_pending_database_change_is_refused_and_nothing_started(
     response = post(api, {**ORDER, "db_change": "是", "db_change_done": "否"})
 
     assert response.status_code == 400
-    assert response.json() == {"problems": [DB_CHANGE_PENDING]}
+    assert response.json() == {"problems": [DB_CHANGE_PENDING], "about": ["db_change"]}
     assert dingtalk_sim.instances() == []
     assert not InboundEvent.objects.exists()
 

@@ -22,11 +22,27 @@ from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled
 from releasegate.releases.form import UnreadableTime, parse_release_time
+from releasegate.releases.refusals import PARAMETER, Refusal
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
+from releasegate.releases.rollbacks import RollbackPlan
 from releasegate.web.models import platform_user_id
 
 # How the form writes a time; the approvers read it there.
 _FORM_TIME = "%Y-%m-%d %H:%M"
+
+
+def form_time(value: str) -> str:
+    """`value` written as the form writes times, in the release time zone."""
+    options = settings.CONFIG.options.releases
+    try:
+        when = parse_release_time(value, options)
+        # Near the ends of the calendar a time cannot be compared with now (in UTC).
+        written = when.astimezone(UTC).astimezone(options.zone) if when else None
+    except UnreadableTime as exc:
+        raise serializers.ValidationError(exc.refusal.shown()) from None
+    except OverflowError:
+        raise serializers.ValidationError(_("The time is out of range.")) from None
+    return written.strftime(_FORM_TIME) if written else ""
 
 
 class RequestSerializer(StrictSerializer):
@@ -59,17 +75,7 @@ class RequestSerializer(StrictSerializer):
     )
 
     def validate_release_time(self, value: str) -> str:
-        """Written as the form writes times, in the release time zone."""
-        options = settings.CONFIG.options.releases
-        try:
-            when = parse_release_time(value, options)
-            # Near the ends of the calendar a time cannot be compared with now (in UTC).
-            written = when.astimezone(UTC).astimezone(options.zone) if when else None
-        except UnreadableTime as exc:
-            raise serializers.ValidationError(str(exc)) from None
-        except OverflowError:
-            raise serializers.ValidationError(_("The time is out of range.")) from None
-        return written.strftime(_FORM_TIME) if written else ""
+        return form_time(value)
 
     def release_request(self) -> ReleaseRequest:
         data: dict[str, Any] = dict(self.validated_data)
@@ -83,7 +89,21 @@ class RequestStarted(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RequestRefusedAnswer(serializers.Serializer):  # type: ignore[type-arg]
-    problems = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="why, in the language asked for"
+    )
+    about = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the field each problem is about, in order: project, application, "
+        "release_time, db_change, parameters.<NAME>, or general",
+    )
+
+
+def _field(problem: Refusal) -> str:
+    """Where the request's body says what `problem` is about."""
+    if problem.field == PARAMETER:
+        return f"parameters.{problem.parameter}"
+    return problem.field
 
 
 class RequestRelease(APIView):
@@ -103,27 +123,43 @@ class RequestRelease(APIView):
         that takes requests (`approval_provider` in the answer says which)."""
         body = RequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            platform = registry.for_requests()
-            instance_id = submit(
-                body.release_request(),
-                originator_user_id=platform_user_id(request.user, platform.name),
-                source=platform.source,
-            )
-        except RequestRefused as refused:
-            return Response({"problems": refused.problems}, status=status.HTTP_400_BAD_REQUEST)
-        except StartRefused as refused:
-            # The platform refused the request as asked (ReleaseGate's own approvals: no
-            # approver group covers it); nothing was started.
-            return Response({"problems": [refused.message]}, status=status.HTTP_400_BAD_REQUEST)
-        except ValueError as exc:
-            # The client's own check of what DingTalk would refuse; nothing was sent.
-            return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-        except NotEnabled as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        except OutboundError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
-        return Response(
-            {"approval_instance_id": instance_id, "approval_provider": platform.name},
-            status=status.HTTP_201_CREATED,
+        return start(body.release_request(), request)
+
+
+def start(
+    asked: ReleaseRequest, request: Request, rollback: RollbackPlan | None = None
+) -> Response:
+    """Submit `asked` as the caller (a `rollback` when given): 201 with the approval
+    started, else the refusal or the platform's failure as its status."""
+    try:
+        platform = registry.for_requests()
+        instance_id = submit(
+            asked,
+            originator_user_id=platform_user_id(request.user, platform.name),
+            source=platform.source,
+            rollback=rollback,
         )
+    except RequestRefused as refused:
+        return Response(
+            {
+                "problems": [problem.shown() for problem in refused.problems],
+                "about": [_field(problem) for problem in refused.problems],
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    except StartRefused as refused:
+        # The platform refused the request as asked (ReleaseGate's own approvals: no
+        # approver group covers it); nothing was started.
+        said = refused.refusal.shown() if refused.refusal else refused.message
+        return Response({"problems": [said]}, status=status.HTTP_400_BAD_REQUEST)
+    except ValueError as exc:
+        # The client's own check of what DingTalk would refuse; nothing was sent.
+        return Response({"problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    except NotEnabled as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    except OutboundError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
+    return Response(
+        {"approval_instance_id": instance_id, "approval_provider": platform.name},
+        status=status.HTTP_201_CREATED,
+    )

@@ -24,9 +24,12 @@ from releasegate.integrations.dingtalk.models import (
 from releasegate.integrations.dingtalk.parsing import instance_from, validated
 from releasegate.integrations.dingtalk.raw import (
     RawCreated,
+    RawDepartmentsAnswer,
     RawExecuted,
     RawIdPageAnswer,
     RawInstanceAnswer,
+    RawMember,
+    RawMemberPageAnswer,
     RawRobotBatchAnswer,
     RawWorkNotificationAnswer,
 )
@@ -44,6 +47,8 @@ MAX_REMARK = 1024
 MAX_PAGE_SIZE = 20
 # "发送工作通知": userid_list holds at most 100 users.
 WORK_NOTIFICATION_BATCH = 100
+# "获取部门用户详情" (topapi/v2/user/list): a page holds at most 100 people.
+MEMBER_PAGE_SIZE = 100
 # robot oToMessages/batchSend: at most 20 userIds per call, as recalled from the official
 # page; no source at hand confirms the number.
 ROBOT_BATCH = 20
@@ -181,6 +186,32 @@ class DingTalkClient(DingTalkSession):
                 raise errors.UnexpectedResponse(f"{what}: DingTalk repeated nextToken {token}")
             seen.add(token)
             body["nextToken"] = int(token) if token.isdigit() else token
+
+    # -- the directory (通讯录) ------------------------------------------------------
+
+    def sub_department_ids(self, dept_id: int) -> list[int]:
+        """The ids of the department's direct sub-departments ("获取部门列表",
+        topapi/v2/department/listsub; 1 is the root). Raises `PermissionDenied` when the
+        app may not read departments or this one is outside its contact range."""
+        what = f"the sub-departments of department {dept_id}"
+        body = {"dept_id": dept_id}
+        response = self._oapi_post("topapi/v2/department/listsub", what, body)
+        return [dept.dept_id for dept in validated(RawDepartmentsAnswer, response, what).result]
+
+    def department_members(self, dept_id: int) -> list[RawMember]:
+        """The people directly in the department ("获取部门用户详情", topapi/v2/user/list),
+        following `next_cursor` to the last page."""
+        what = f"the people of department {dept_id}"
+        body: dict[str, Any] = {"dept_id": dept_id, "cursor": 0, "size": MEMBER_PAGE_SIZE}
+        members: list[RawMember] = []
+        for _ in range(100_000):  # a bound, should DingTalk ever page forever
+            response = self._oapi_post("topapi/v2/user/list", what, body)
+            page = validated(RawMemberPageAnswer, response, what).result
+            members += page.members
+            if not page.has_more or page.next_cursor is None or not page.members:
+                break
+            body["cursor"] = page.next_cursor
+        return members
 
     # -- messages -------------------------------------------------------------------
 

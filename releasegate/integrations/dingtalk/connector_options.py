@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from releasegate.catalog.lookup import option_label, parameter_values
+from releasegate.catalog.lookup import application_option, parameter_values, project_option
 from releasegate.catalog.snapshot import (
     CatalogApplication,
     CatalogParameter,
@@ -36,18 +36,6 @@ def option_list(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "values": [value for _, value in pairs],
         "options": [{"id": option_id, "value": value} for option_id, value in pairs],
     }
-
-
-def project_option(project: CatalogProject) -> tuple[str, str]:
-    """A project's (id, value). Jobs outside any folder form a project whose key is "";
-    DingTalk needs a non-empty option id, and the readable name finds it again."""
-    if not project.key:
-        return project.display_name, project.display_name
-    return project.key, option_label(project.display_name, project.key)
-
-
-def application_option(application: CatalogApplication) -> tuple[str, str]:
-    return application.full_name, option_label(application.display_name, application.full_name)
 
 
 def projects_answer(catalog: CatalogSnapshot) -> dict[str, Any]:

@@ -33,6 +33,10 @@ TOKEN_REJECTED_CODE = "InvalidAuthentication"
 # The older API's "不合法的access_token" (40014) and "access_token超时" (42001); 88 was seen
 # in third-party code. None of them is confirmed against an official list.
 TOKEN_REJECTED_ERRCODES = frozenset({40014, 42001, 88})
+# The older API refusing for want of a permission: 60011 "没有调用该接口的权限" (seen in
+# third-party reports, capricornxl/ad-password-self-service#13) and 50004 "请求的部门id不在
+# 授权范围内" (open-dingtalk/openapi-demo-java#1: outside the app's contact range).
+PERMISSION_ERRCODES = frozenset({60011, 50004})
 # The older API's "系统繁忙".
 BUSY_ERRCODE = -1
 # The last is how `processInstances/execute` names an unknown instance (reference 9.1).
@@ -177,4 +181,6 @@ def oapi_error(errcode: int, errmsg: str, what: str) -> DingTalkError:
         return TokenRejected(f"DingTalk refused the access token for {what}{said}", code=errcode)
     if errcode == BUSY_ERRCODE:
         return DingTalkUnavailable(f"DingTalk was busy for {what}{said}", code=errcode)
+    if errcode in PERMISSION_ERRCODES:
+        return PermissionDenied(f"DingTalk denied {what}{said}", code=errcode)
     return MessageRejected(f"DingTalk refused {what}{said}", code=errcode)

@@ -127,3 +127,35 @@ class RawRobotBatchAnswer(_Raw):
     invalid_staff_id_list: list[str] = []
     flow_controlled_staff_id_list: list[str] = []
     filtered_staff_id_list: list[str] = []
+
+
+class _Oapi(BaseModel):
+    # The older API spells its fields in snake_case, as they arrive.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RawDepartment(_Oapi):
+    dept_id: int
+    name: str = ""
+
+
+class RawDepartmentsAnswer(_Oapi):
+    result: list[RawDepartment] = []
+
+
+class RawMember(_Oapi):
+    userid: str = Field(min_length=1)
+    name: str = ""
+    email: str | None = None
+    org_email: str | None = None
+
+
+class RawMemberPage(_Oapi):
+    has_more: bool = False
+    next_cursor: int | None = None
+    # `list` on the wire; renamed so the builtin stays itself in the class.
+    members: list[RawMember] = Field(default=[], alias="list")
+
+
+class RawMemberPageAnswer(_Oapi):
+    result: RawMemberPage

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
@@ -22,8 +22,11 @@ from releasegate.integrations.feishu import errors
 from releasegate.integrations.feishu.raw import (
     RawCreated,
     RawDefinition,
+    RawDepartmentPage,
     RawInstance,
     RawInstanceCodes,
+    RawMember,
+    RawMemberPage,
     RawMessage,
     RawTenantToken,
 )
@@ -42,6 +45,9 @@ R = TypeVar("R")
 TOKEN_MARGIN_SECONDS = 300
 # Listing instance codes: the largest page Feishu gives.
 PAGE_SIZE = 100
+# The directory's largest pages: 50 departments ("获取子部门列表"), 50 people
+# ("获取部门直属用户列表").
+DIRECTORY_PAGE_SIZE = 50
 # A rate limit that resets sooner than this is waited out in the call; a longer one is
 # handed back (transient), so the inbox, the outbox or the reconcile tries again later
 # instead of holding one of their few threads for up to a minute.
@@ -194,6 +200,45 @@ class FeishuClient:
             params={"user_id_type": "open_id"},
             json=body,
         )
+
+    # -- the directory (通讯录) -------------------------------------------------------
+
+    def department_ids_under(self, open_department_id: str) -> list[str]:
+        """The open_department_id of every department below this one ("0": the root),
+        at any depth (`fetch_child=true`), every page."""
+        path = f"contact/v3/departments/{_segment(open_department_id)}/children"
+        params = {"department_id_type": "open_department_id", "fetch_child": "true"}
+        found: list[str] = []
+        for data in self._pages(path, f"the departments under {open_department_id}", params):
+            page = _model(RawDepartmentPage, data, "the departments")
+            found += [dept.open_department_id for dept in page.items]
+        return found
+
+    def department_members(self, open_department_id: str) -> list[RawMember]:
+        """The people directly in the department, by open_id, every page."""
+        params = {
+            "department_id": open_department_id,
+            "department_id_type": "open_department_id",
+            "user_id_type": "open_id",
+        }
+        what = f"the people of department {open_department_id}"
+        members: list[RawMember] = []
+        for data in self._pages("contact/v3/users/find_by_department", what, params):
+            members += _model(RawMemberPage, data, what).items
+        return members
+
+    def _pages(self, path: str, what: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Each page's `data` of a directory listing, following `page_token`."""
+        page_token = ""
+        for _ in range(100_000):  # a bound, should Feishu ever page forever
+            query = {**params, "page_size": str(DIRECTORY_PAGE_SIZE)}
+            if page_token:
+                query["page_token"] = page_token
+            data = self._call("GET", path, what, params=query)
+            yield data
+            page_token = str(data.get("page_token") or "")
+            if not data.get("has_more") or not page_token:
+                return
 
     # -- messages --------------------------------------------------------------------
 

@@ -29,10 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import (
+    application_option,
     find_application,
     find_project,
-    option_label,
     parameter_values,
+    project_option,
 )
 from releasegate.catalog.option_ids import (
     application_id,
@@ -166,10 +167,8 @@ def _page(options: list[tuple[str, str]], query: OptionsQuery) -> dict[str, Any]
 def _projects(query: OptionsQuery, catalog: CatalogSnapshot) -> Found:
     options = []
     for project in catalog.projects:
-        key = project.key or project.display_name
-        options.append(
-            (project_id(key), option_label(project.display_name, key) if project.key else key)
-        )
+        key, label = project_option(project)
+        options.append((project_id(key), label))
     return ("projects",), options
 
 
@@ -179,8 +178,7 @@ def _applications(query: OptionsQuery, catalog: CatalogSnapshot) -> Found:
     if project is None:
         return None, ()
     options = [
-        (application_id(app.full_name), option_label(app.display_name, app.full_name))
-        for app in project.applications
+        (application_id(key), label) for key, label in map(application_option, project.applications)
     ]
     return ("applications", project.key), options
 

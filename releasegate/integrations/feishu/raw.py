@@ -74,3 +74,28 @@ class RawDefinition(_Raw):
     status: str = ""
     # A JSON string: [{id, custom_id, name, type, option?, …}, …].
     form: str = "[]"
+
+
+class RawDepartment(_Raw):
+    open_department_id: str = Field(min_length=1)
+    name: str = ""
+
+
+class RawDepartmentPage(_Raw):
+    items: list[RawDepartment] = []
+    has_more: bool = False
+    page_token: str = ""
+
+
+class RawMember(_Raw):
+    open_id: str = Field(min_length=1)
+    name: str = ""
+    # Only with the scope contact:user.email:readonly (enterprise_email with its own).
+    email: str = ""
+    enterprise_email: str = ""
+
+
+class RawMemberPage(_Raw):
+    items: list[RawMember] = []
+    has_more: bool = False
+    page_token: str = ""

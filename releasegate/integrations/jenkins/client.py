@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, unquote, urlsplit
 
 from releasegate.integrations.jenkins import errors
+from releasegate.integrations.jenkins.access import AccessChecks
 from releasegate.integrations.jenkins.listing import list_all_jobs
 from releasegate.integrations.jenkins.models import (
     Build,
@@ -48,7 +49,6 @@ from releasegate.integrations.jenkins.raw import (
 from releasegate.integrations.jenkins.session import (
     ApiTokenAuth,
     JenkinsAuth,
-    JenkinsSession,
     PasswordAuth,
     job_path,
 )
@@ -74,7 +74,7 @@ _QUEUE_ITEM_FIELDS = (
 _POST_DONE = (200, 302, 303)
 
 
-class JenkinsClient(JenkinsSession):
+class JenkinsClient(AccessChecks):
     """The operations ReleaseGate performs on one Jenkins. Not thread-safe: give each
     thread its own client."""
 

@@ -76,6 +76,12 @@ class UnexpectedResponse(JenkinsError):
     """An answer Jenkins does not give for this call; ReleaseGate cannot interpret it."""
 
 
+class NotJenkinsRoot(UnexpectedResponse):
+    """The configured address answers, but not as Jenkins' root: another server (a
+    proxy's page, a servlet container outside Jenkins' context path) or a page inside
+    Jenkins."""
+
+
 # Uncaught IllegalArgumentExceptions surface as 500 pages with the exception's message:
 # "Illegal choice for parameter X: v", "No such parameter definition: X". They are
 # about the request, so retrying cannot help.

@@ -161,3 +161,17 @@ class RawPendingInputActions(RootModel[list[RawStageViewInput]]):
 
 class RawBuildActions(BaseModel):
     actions: list[RawAction | None] = []
+
+
+class RawMenuItem(_Raw):
+    url: str | None = None
+    # "BUILD" on the app bar's Build action (jenkins.model.menu.Semantic, 2.560+).
+    semantic: str | None = None
+
+
+class RawContextMenu(_Raw):
+    items: list[RawMenuItem] = []
+
+
+class RawJobState(_Raw):
+    buildable: bool | None = None

@@ -145,6 +145,34 @@ class WeComClient:
             span_start = span_end + 1
         return found
 
+    # -- the directory (通讯录) -------------------------------------------------------
+
+    def department_ids(self, department_id: int | None = None) -> list[int]:
+        """The department and every one below it ("获取部门列表", `department/list?id=`,
+        which answers all depths at once, in one answer); with no department, every one
+        the app may see (its visible range, "不填则默认获取全量组织架构")."""
+        what = (
+            "the departments" if department_id is None else f"the departments under {department_id}"
+        )
+        params = {} if department_id is None else {"id": str(department_id)}
+        found = self._call("GET", "department/list", what, params=params)
+        departments = found.get("department") or []
+        return [
+            d["id"] for d in departments if isinstance(d, dict) and isinstance(d.get("id"), int)
+        ]
+
+    def department_members(self, department_id: int) -> list[dict[str, Any]]:
+        """The people directly in the department ("获取部门成员详情", `user/list`), with
+        userid and name; WeCom answers a department in one piece (no paging)."""
+        what = f"the people of department {department_id}"
+        found = self._call("GET", "user/list", what, params={"department_id": str(department_id)})
+        people = found.get("userlist") or []
+        return [
+            p
+            for p in people
+            if isinstance(p, dict) and isinstance(p.get("userid"), str) and p["userid"]
+        ]
+
     # -- messages --------------------------------------------------------------------
 
     def send(self, user_ids: list[str], message: dict[str, Any]) -> tuple[str, list[str]]:

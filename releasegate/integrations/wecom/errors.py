@@ -15,8 +15,9 @@ TOKEN_REJECTED_CODES = frozenset({41001, 40014, 42001})
 # (60020, new self-built apps must list 企业可信IP).
 CREDENTIALS_CODES = frozenset({40013, 40001, 60020})
 # The app may not use the approval API or the person is outside its range (301055),
-# the app is disabled (301056); no permission for the API (48002).
-PERMISSION_CODES = frozenset({301055, 301056, 48002})
+# the app is disabled (301056); no permission for the API (48002); a contact call outside
+# the app's visible range (60011 "no privilege to access/modify contact/party/agent").
+PERMISSION_CODES = frozenset({301055, 301056, 48002, 60011})
 # Too many calls (45009) or at once (45033): the block lasts the window (a minute).
 RATE_LIMIT_CODES = frozenset({45009, 45033})
 # System busy (-1) and internal errors (301057).

@@ -42,10 +42,11 @@ from django.views.decorators.http import require_GET
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import (
+    application_option,
     find_application,
     find_project,
-    option_label,
     parameter_values,
+    project_option,
 )
 from releasegate.catalog.option_ids import application_id, choice_id, chosen, project_id
 from releasegate.config import WeComSettings
@@ -223,8 +224,7 @@ def _projects_to(request: HttpRequest) -> list[tuple[str, str, str]]:
     """The projects, as links to the page's next step."""
     items = []
     for project in snapshot.current().projects:
-        key = project.key or project.display_name
-        text = option_label(project.display_name, key) if project.key else key
+        key, text = project_option(project)
         items.append((text, _link(request, project=key), ""))
     return items
 
@@ -236,8 +236,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     def items() -> list[tuple[str, str, str]]:
         found = []
         for project in snapshot.current().projects:
-            key = project.key or project.display_name
-            text = option_label(project.display_name, key) if project.key else key
+            key, text = project_option(project)
             found.append((text, "", project_id(key)))
         return found
 
@@ -259,11 +258,11 @@ def applications(request: HttpRequest) -> HttpResponse:
     listed = _kept(
         ("applications", project.key),
         lambda: [
-            (option_label(app.display_name, app.full_name), "", application_id(app.full_name))
-            for app in project.applications
+            (label, "", application_id(key))
+            for key, label in map(application_option, project.applications)
         ],
     )
-    return _render(request, "选择应用", listed, option_label(project.display_name, project.key))
+    return _render(request, "选择应用", listed, project_option(project)[1])
 
 
 @xframe_options_exempt
@@ -286,12 +285,8 @@ def _choices(request: HttpRequest, parameter: str) -> HttpResponse:
         if project is None:
             return _problem(title, f"项目 {asked_project[:80]} 不存在或未开放发布。", status=404)
         items = [
-            (
-                option_label(app.display_name, app.full_name),
-                _link(request, application=app.full_name),
-                "",
-            )
-            for app in project.applications
+            (label, _link(request, application=key), "")
+            for key, label in map(application_option, project.applications)
         ]
         return _render(request, title, items, "再选择应用")
     found = find_application(catalog, asked_application)
@@ -300,7 +295,7 @@ def _choices(request: HttpRequest, parameter: str) -> HttpResponse:
     declared = next((p for p in found.parameters if p.name == parameter), None)
     values = parameter_values(declared) if declared else ()
     items = [(value, "", choice_id(parameter, value)) for value in values]
-    note = option_label(found.display_name, found.full_name)
+    note = application_option(found)[1]
     if declared is None:
         note += f"：此应用没有参数 {parameter}"
     return _render(request, title, items, note)

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 from django.conf import settings
 
+from releasegate.observability.tests.json_logs import json_lines  # noqa: F401
 from releasegate.observability.tests.services import use_services  # noqa: F401
 from releasegate.releases.tests.engine_harness import engine_options, harness  # noqa: F401
 

@@ -58,8 +58,10 @@ def test_sixteen_probes_while_jenkins_hangs_hold_up_nothing(
     assert {status for status, _ in answers} == {503}
     took = sorted(seconds for _, seconds in answers)
     # One caller runs the round (Jenkins gets CHECK_SECONDS); the rest are answered at once.
+    # A caller held up by the round would wait about the whole of it; the margin below it
+    # leaves room for a machine busy with other tests (the suite runs in parallel).
     assert took[-1] < health.CHECK_SECONDS + 2
-    assert took[-2] < 1.5
+    assert took[-2] < health.CHECK_SECONDS * 0.8
 
 
 @pytest.mark.django_db

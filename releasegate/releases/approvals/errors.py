@@ -8,6 +8,7 @@ so the domain decides on the kind of failure without knowing the platform. All a
 from __future__ import annotations
 
 from releasegate.lib.http import OutboundError
+from releasegate.releases.refusals import Phrase
 
 
 class ApprovalError(OutboundError):
@@ -31,7 +32,12 @@ class ProviderUnavailable(ApprovalError):
 
 
 class StartRefused(ApprovalError):
-    """The platform refused to start the approval as asked (a form value, the form)."""
+    """The platform refused to start the approval as asked (a form value, the form).
+
+    `message` is in the platform's words; `refusal`, when the platform is ReleaseGate's
+    own, says the same in the reader's language (`shown()`)."""
+
+    refusal: Phrase | None = None
 
 
 class ActionRefused(ApprovalError):

@@ -19,7 +19,7 @@ class ReleaseRequest:
     project: str
     application: str
     release_type: str = ""
-    # As the form writes it: "2026-11-27 10:00", or empty for as soon as approved.
+    # As the form writes it ("YYYY-MM-DD HH:MM"), or empty for as soon as approved.
     release_time: str = ""
     # "是" or "否" (any of the configured yes/no words).
     db_change: str = "否"

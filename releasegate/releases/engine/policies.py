@@ -47,7 +47,9 @@ def judge(
 ) -> Verdict:
     """Everything a received release must pass: the rules every request passes at submit
     time, then that its originator is not its only approver."""
-    assessment = assess(requested_of(release), catalog, mapping, options, now)
+    assessment = assess(
+        requested_of(release), catalog, mapping, options, now, rollback=release.is_rollback
+    )
     problems = list(assessment.problems)
     if options.forbid_self_approval and self_approved(release):
         problems.append(SELF_APPROVED)
@@ -118,6 +120,8 @@ def recheck(
     """The checks again at firing time: still offered, the frozen parameters unchanged and
     still valid for the job, releases open now. `run_at` is a later opening when the
     release is held."""
+    if release.is_rollback:
+        options = options.for_rollback()
     application = catalog.applications_by_name.get(release.job_full_name)
     if application is None:
         return Verdict(f"应用 {release.job_full_name} 已不存在、已停用或未开放发布")

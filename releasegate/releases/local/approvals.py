@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application
@@ -32,6 +33,7 @@ from releasegate.releases.models import (
     LocalDecision,
     LocalDecisionKind,
 )
+from releasegate.releases.refusals import Refusal
 from releasegate.releases.requests import form_values
 
 _STATUSES = {
@@ -73,16 +75,20 @@ class LocalApprovals:
         application = offered.full_name if offered else request.application
         group = group_for(self.options, project, application)
         if group is None:
-            raise _refused(
-                f"项目 {project or '—'} 的应用 {application} 没有配置审批组"
-                "（[local] groups），无法发起审批，请联系管理员"
+            said = gettext_noop(
+                "Application %(application)s of project %(project)s has no approver group "
+                "([local] groups): the approval cannot be started, ask an administrator"
             )
+            raise _refused(Refusal(said, project=project or "—", application=application))
         approvers = [login for login in group.approvers if login != originator_user_id]
         if len(approvers) < group.required:
-            raise _refused(
-                f"{scope(group)} 的审批组除申请人外只有 {len(approvers)} 位审批人，"
-                f"少于需要的 {group.required} 位，无法发起审批"
+            said = gettext_noop(
+                "The approver group of %(scope)s has only %(left)s approvers besides the "
+                "person who asked, fewer than the %(required)s it needs: the approval cannot "
+                "be started"
             )
+            left, required = len(approvers), group.required
+            raise _refused(Refusal(said, scope=scope(group), left=left, required=required))
         now = self.clock()
         hours = self.options.expire_hours
         with transaction.atomic():
@@ -184,5 +190,7 @@ def _number(instance_id: str) -> int:
     return int(text)
 
 
-def _refused(message: str) -> StartRefused:
-    return StartRefused(message, service=PROVIDER, permanent=True)
+def _refused(refusal: Refusal) -> StartRefused:
+    refused = StartRefused(refusal, service=PROVIDER, permanent=True)
+    refused.refusal = refusal
+    return refused

@@ -11,6 +11,7 @@ from releasegate.releases.models.local import (
 )
 from releasegate.releases.models.notification import Notification, NotificationState
 from releasegate.releases.models.release import Release, ReleaseState
+from releasegate.releases.models.rollback import RollbackRequest
 
 __all__ = [
     "Approval",
@@ -26,4 +27,5 @@ __all__ = [
     "Release",
     "ReleaseEvent",
     "ReleaseState",
+    "RollbackRequest",
 ]

@@ -28,6 +28,7 @@ class ReleaseState(models.TextChoices):
     ERROR = "ERROR", pgettext_lazy("release state", "Error")
 
 
+# Ended: the worker does no more. An operator may retry an ERROR (releases/operators.py).
 TERMINAL_STATES = frozenset(
     {
         ReleaseState.REJECTED,
@@ -99,6 +100,17 @@ class Release(models.Model):
     input_id = models.CharField(max_length=200, blank=True)
     input_waiting_since = models.DateTimeField(null=True, blank=True)
 
+    # A rollback (`releases.rollbacks`): the release it rolls back from, and the good
+    # release whose approved parameters it asked for again. `is_rollback` stays true
+    # should either row ever go, so what is counted as a rollback never changes.
+    is_rollback = models.BooleanField(default=False)
+    rollback_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rollbacks"
+    )
+    rollback_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="restored_by"
+    )
+
     # The plain reason of a REJECTED, CANCELLED or ERROR ending.
     reason = models.TextField(blank=True)
     # Consecutive transient failures of the current step, and the last one.
@@ -119,6 +131,12 @@ class Release(models.Model):
             models.Index(fields=["state", "next_run_at"], name="release_due"),
             # The dashboard's and the API's lists: newest first, a page at a time.
             models.Index(fields=["-received_at", "-id"], name="release_newest"),
+            # The insights count rollbacks per period; the last good release of an
+            # application is the SUCCEEDED one that finished last.
+            models.Index(fields=["is_rollback", "received_at"], name="release_rollbacks"),
+            models.Index(
+                fields=["application_name", "state", "-finished_at"], name="release_by_outcome"
+            ),
         ]
         ordering = ["-received_at"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from releasegate.releases.models import Notification, Release, ReleaseEvent
+from releasegate.releases.models import Notification, Release, ReleaseEvent, RollbackRequest
 from releasegate.releases.operators import cancel_release
 from releasegate.releases.tests.engine_harness import Harness
 
@@ -77,3 +77,21 @@ def test_the_release_page_shows_its_events_without_a_form_to_change_them(
     assert "operator:ops" in page
     assert 'name="_save"' not in page
     assert 'name="events-0-reason"' not in page
+
+
+def test_rollbacks_asked_for_are_listed_and_cannot_be_added(
+    admin_browser: Client, cancelled: Release
+) -> None:
+    RollbackRequest.objects.create(
+        provider="local",
+        instance_id="7",
+        rollback_of=cancelled,
+        rollback_to=cancelled,
+        requested_by="zhangsan",
+        requested_at=cancelled.received_at,
+    )
+    base = "/admin/releases/rollbackrequest/"
+
+    assert "zhangsan" in admin_browser.get(base).content.decode()
+    assert admin_browser.get(f"{base}add/").status_code == 403
+    assert admin_browser.get("/admin/releases/release/?is_rollback__exact=1").status_code == 200

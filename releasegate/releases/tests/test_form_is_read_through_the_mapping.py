@@ -65,7 +65,7 @@ def test_an_empty_release_time_means_as_soon_as_possible() -> None:
 
 
 def test_an_unreadable_release_time_says_how_to_write_it() -> None:
-    with pytest.raises(UnreadableTime, match="2026-11-26 14:30"):
+    with pytest.raises(UnreadableTime, match="YYYY-MM-DD HH:MM"):
         parse_release_time("明天下午", ReleaseOptions())
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from releasegate.simulators.dingtalk import directory
 from releasegate.simulators.dingtalk.approvals import api as approval_api
 from releasegate.simulators.dingtalk.faults import Dialect
 from releasegate.simulators.dingtalk.forms import connector_node
@@ -103,6 +104,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v1.0/workflow/processInstances/execute"): Route("v1", approval_api.execute),
     ("POST", "/v1.0/robot/oToMessages/batchSend"): Route("v1", _robot_batch),
     ("POST", "/topapi/message/corpconversation/asyncsend_v2"): Route("oapi", _work_notification),
+    ("POST", "/topapi/v2/department/listsub"): Route("oapi", directory.sub_departments),
+    ("POST", "/topapi/v2/user/list"): Route("oapi", directory.members),
     ("GET", "/call_back/get_call_back_failed_result"): Route("oapi", _failed_events),
     ("POST", "/robot/send"): Route("none", _group_robot),
     ("POST", "/v1.0/gateway/connections/open"): Route("none", stream_api.open_connection),

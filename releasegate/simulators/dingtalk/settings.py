@@ -19,6 +19,7 @@ class OrgUser:
     name: str
     dept_id: int
     title: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,13 @@ class FormField:
 
 ROOT_DEPT = -1
 DEPARTMENTS = {ROOT_DEPT: "演示公司", 1: "演示公司", 2: "测试部", 3: "研发部", 4: "运维部"}
+# Every department but the root (1) sits directly under it.
+DEPARTMENT_PARENTS = {2: 1, 3: 1, 4: 1}
+# The app's contact permissions (权限管理) the directory calls check (directory.py).
+CONTACT_PERMISSIONS = ("qyapi_get_department_list", "qyapi_get_member")
 DEMO_USERS = (
-    OrgUser("zhangsan", "张三", 2, "测试工程师"),
-    OrgUser("lisi", "李四", 3, "研发经理"),
+    OrgUser("zhangsan", "张三", 2, "测试工程师", "zhangsan@example.com"),
+    OrgUser("lisi", "李四", 3, "研发经理", "lisi@example.com"),
     OrgUser("wangwu", "王五", 4, "运维经理"),
     OrgUser("admin", "管理员", 1, "管理员"),
 )
@@ -90,6 +95,8 @@ class SimSettings:
     # Custom keywords (a robot security option); empty: not checked.
     robot_keywords: tuple[str, ...] = ()
     users: tuple[OrgUser, ...] = DEMO_USERS
+    # The contact permissions the app was granted; take one away to see the refusal.
+    contact_permissions: tuple[str, ...] = CONTACT_PERMISSIONS
     process_name: str = "发布审批"
     form: tuple[FormField, ...] = RELEASE_FORM
     # The flow configured in DingTalk's designer: sequential steps of one approver each.

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from releasegate.simulators.feishu import directory
 from releasegate.simulators.feishu.approvals import api as approvals
 from releasegate.simulators.feishu.faults import (
     TOKEN_INVALID,
@@ -108,6 +109,18 @@ ROUTES = (
     _route("POST", "approval/v4/tasks/approve", "task.approve", approvals.approve),
     _route("POST", "approval/v4/tasks/reject", "task.reject", approvals.reject),
     _route("POST", "im/v1/messages", "message.create", _message),
+    _route(
+        "GET",
+        "contact/v3/departments/:department_id/children",
+        "department.children",
+        directory.children,
+    ),
+    _route(
+        "GET",
+        "contact/v3/users/find_by_department",
+        "user.find_by_department",
+        directory.find_by_department,
+    ),
     _route("POST", "bot/v2/hook/:token", "bot", _bot, "none"),
     # The long connection's endpoint lives outside /open-apis/ (lark-oapi ws/const.py).
     Route(

@@ -21,6 +21,16 @@ class Person:
     user_id: str
     open_id: str
     name: str
+    # The open_department_id of their department ("0": the root) and their e-mail.
+    department: str = "0"
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Department:
+    open_department_id: str
+    name: str
+    parent: str = "0"
 
 
 @dataclass(frozen=True)
@@ -50,10 +60,34 @@ def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
     return tuple(Option(key, text) for key, text in pairs)
 
 
+DEMO_DEPARTMENTS = (
+    Department("od-4e6ac4d14bfd8ee7b1b7b2e1e4d3c2a1", "测试部"),
+    Department("od-5f7bd5e25c0e9ff8c2c8c3f2f5e4d3b2", "研发部"),
+    Department("od-6a8ce6f36d1f0aa9d3d9d4a3a6f5e4c3", "运维部"),
+)
+# The scopes the app was granted (开通的权限) that the directory calls check.
+CONTACT_SCOPES = ("contact:department.base:readonly", "contact:user.base:readonly")
 DEMO_PEOPLE = (
-    Person("zhangsan", "ou_7d8a6e6df7621556ce0d21922b676706", "张三"),
-    Person("lisi", "ou_2b5c8a41e9f04d3c9a7e6b1d0f3c5a28", "李四"),
-    Person("wangwu", "ou_9f1e3d5c7b9a4e2d8c6b0a1f3e5d7c91", "王五"),
+    Person(
+        "zhangsan",
+        "ou_7d8a6e6df7621556ce0d21922b676706",
+        "张三",
+        DEMO_DEPARTMENTS[0].open_department_id,
+        "zhangsan@example.com",
+    ),
+    Person(
+        "lisi",
+        "ou_2b5c8a41e9f04d3c9a7e6b1d0f3c5a28",
+        "李四",
+        DEMO_DEPARTMENTS[1].open_department_id,
+        "lisi@example.com",
+    ),
+    Person(
+        "wangwu",
+        "ou_9f1e3d5c7b9a4e2d8c6b0a1f3e5d7c91",
+        "王五",
+        DEMO_DEPARTMENTS[2].open_department_id,
+    ),
     Person("admin", "ou_0a1b2c3d4e5f60718293a4b5c6d7e8f9", "管理员"),
 )
 _YES_NO = _options(("yes", "是"), ("no", "否"))
@@ -148,6 +182,9 @@ class SimSettings:
     options_key: str = ""
     options_timeout: float = 3.0
     people: tuple[Person, ...] = DEMO_PEOPLE
+    departments: tuple[Department, ...] = DEMO_DEPARTMENTS
+    # The contact scopes the app was granted; take one away to see the refusal.
+    contact_scopes: tuple[str, ...] = CONTACT_SCOPES
     form: tuple[Widget, ...] = RELEASE_FORM
     # The definition's one approval node: 会签 (AND) of these people.
     approvers: tuple[str, ...] = ("lisi", "wangwu")

@@ -9,10 +9,12 @@ stage_view.py's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import unquote
 
 from releasegate.simulators.jenkins import api, input_steps
+from releasegate.simulators.jenkins.context_menu import context_menu
 from releasegate.simulators.jenkins.export import Exporter, console_bytes, item_path
 from releasegate.simulators.jenkins.model import SimBuild, SimFolder, SimJob, SimQueueItem
 from releasegate.simulators.jenkins.parameters import (
@@ -93,21 +95,25 @@ class JenkinsApp:
         children = self.world.root
         while len(segments) >= 2 and segments[0] == "job":
             found = children.get(segments[1])
-            if found is None:
+            if found is None or not caller.may("read", found.full_name):
+                # Jenkins hides an item the caller may not read (ItemGroup.getItem).
                 raise not_found()
             item, segments = found, segments[2:]
             children = found.children if isinstance(found, SimFolder) else {}
         if item is None:
             return self.root.route(request, caller, segments)
         if isinstance(item, SimFolder):
-            return self._route_folder(request, item, segments)
+            return self._route_folder(request, caller, item, segments)
         return self._route_job(request, caller, item, segments)
 
-    def _route_folder(self, request: Request, folder: SimFolder, rest: list[str]) -> Response:
+    def _route_folder(
+        self, request: Request, caller: Caller, folder: SimFolder, rest: list[str]
+    ) -> Response:
         if not rest:
             return html_page(folder.display_name)
         if api.is_api(rest):
-            return api.serve(request, rest[1], self.export.folder(folder))
+            readable = functools.partial(caller.may, "read")
+            return api.serve(request, rest[1], self.export.folder(folder, readable))
         raise not_found()
 
     def _route_job(
@@ -117,6 +123,8 @@ class JenkinsApp:
             return html_page(job.spec.display_name or job.name)
         if api.is_api(rest):
             return api.serve(request, rest[1], self.export.job(job))
+        if rest == ["contextMenu"]:
+            return json_response(context_menu(job, caller, self.context_path))
         if rest == ["build"]:
             return self._build(request, caller, job)
         if rest == ["buildWithParameters"]:
@@ -184,7 +192,7 @@ class JenkinsApp:
             raise JenkinsFailure(409, f"{job.full_name} is not buildable")
         if job.spec.parameters and request.method != "POST":
             return html_page(f"{job.full_name} [Build with Parameters]", "<form></form>")
-        self._check_build_permission(request, caller)
+        self._check_build_permission(request, caller, job)
         cause = _user_cause(caller)
         if not job.spec.parameters:
             # 201 with the item's Location even when merged (TODO JENKINS-66105).
@@ -207,7 +215,7 @@ class JenkinsApp:
     def _build_with_parameters(self, request: Request, caller: Caller, job: SimJob) -> Response:
         """ParameterizedJobMixIn.doBuildWithParameters: permission and POST first."""
         delay = parse_delay(request.first("delay"))
-        self._check_build_permission(request, caller)
+        self._check_build_permission(request, caller, job)
         if job.spec.disabled:
             raise JenkinsFailure(409, f"{job.full_name} is not buildable!")
         if not job.spec.parameters:
@@ -220,9 +228,9 @@ class JenkinsApp:
         # 303 when merged into an identical queued item (Jenkins 2.308+).
         return redirect(self._queue_location(request, item), 303 if merged else 201)
 
-    def _check_build_permission(self, request: Request, caller: Caller) -> None:
+    def _check_build_permission(self, request: Request, caller: Caller, job: SimJob) -> None:
         """BuildAuthorizationToken.checkPermission: Item.BUILD, then POST (405)."""
-        self.security.need(caller, "build")
+        self.security.need(caller, "build", job.full_name)
         require_post(request)
 
     def _queue_location(self, request: Request, item: SimQueueItem) -> str:
@@ -241,7 +249,7 @@ class JenkinsApp:
     def _stop(self, request: Request, caller: Caller, build: SimBuild) -> Response:
         """Run.doStop: a no-op on a finished build; back to the previous page."""
         require_post(request)
-        self.security.need(caller, "cancel")
+        self.security.need(caller, "cancel", build.job.full_name)
         self.world.stop(build, caller.name)
         return redirect(self._location(request, request.headers.get("referer") or "."), 302)
 

@@ -8,6 +8,7 @@ for what it asks (see tree.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -65,6 +66,13 @@ VIEW_VISIBILITY = {"name": 2, "url": 2}
 QUEUE_ITEM_VISIBILITY = {"*": 999, "actions": 1}
 
 
+Readable = Callable[[str], bool]
+
+
+def _everything(full_name: str) -> bool:
+    return True
+
+
 def ms(seconds: float) -> int:
     return int(seconds * 1000)
 
@@ -80,7 +88,9 @@ class Exporter:
 
     # -- items --------------------------------------------------------------------
 
-    def root_object(self) -> Json:
+    def root_object(self, readable: Readable = _everything) -> Json:
+        """Jenkins' root; `readable` says which items (by full name) the caller may see:
+        Jenkins lists only those (ItemGroup.getItems filters by Item.READ)."""
         scenario = self.world.scenario
         return {
             "_class": "hudson.model.Hudson",
@@ -90,7 +100,7 @@ class Exporter:
             "nodeName": "",
             "numExecutors": scenario.executors,
             "description": None,
-            "jobs": lambda: [self.item(child) for child in self.world.root.values()],
+            "jobs": lambda: self._children(self.world.root, readable),
             "overallLoad": {},
             "primaryView": self.all_view("all", self.root),
             "quietingDown": False,
@@ -107,8 +117,13 @@ class Exporter:
         view: Json = {"_class": "hudson.model.AllView", VISIBILITY: VIEW_VISIBILITY}
         return {**view, "name": name, "url": url}
 
-    def item(self, item: SimFolder | SimJob) -> Json:
-        return self.folder(item) if isinstance(item, SimFolder) else self.job(item)
+    def item(self, item: SimFolder | SimJob, readable: Readable = _everything) -> Json:
+        return self.folder(item, readable) if isinstance(item, SimFolder) else self.job(item)
+
+    def _children(self, children: dict[str, SimFolder | SimJob], readable: Readable) -> list[Json]:
+        return [
+            self.item(child, readable) for child in children.values() if readable(child.full_name)
+        ]
 
     def _item_common(self, full_name: str, display_name: str, description: str) -> Json:
         name = full_name.rsplit("/", 1)[-1]
@@ -133,14 +148,14 @@ class Exporter:
                 names.append(item.display_name if item else parts[depth - 1])
         return names
 
-    def folder(self, folder: SimFolder) -> Json:
+    def folder(self, folder: SimFolder, readable: Readable = _everything) -> Json:
         return {
             "_class": FOLDER_CLASSES[folder.kind],
             VISIBILITY: FOLDER_VISIBILITY,
             "actions": [{}, {"_class": "com.cloudbees.plugins.credentials.ViewCredentialsAction"}],
             **self._item_common(folder.full_name, folder.display_name, folder.description),
             "healthReport": [],
-            "jobs": lambda: [self.item(child) for child in folder.children.values()],
+            "jobs": lambda: self._children(folder.children, readable),
             "primaryView": self.all_view("All", self.root + item_path(folder.full_name)),
             "views": [self.all_view("All", self.root + item_path(folder.full_name))],
         }

@@ -43,10 +43,10 @@ def answer(world: World, request: Request, caller: Caller, build: SimBuild, acti
         raise not_found()
     aborting = action == "abort" or (action == "submit" and "proceed" not in request.form)
     if aborting:
-        _check_may_abort(caller, spec.submitter)
+        _check_may_abort(caller, spec.submitter, build.job.full_name)
         world.abort_input(build, caller.name)
         return
-    _check_may_submit(caller, spec.submitter)
+    _check_may_submit(caller, spec.submitter, build.job.full_name)
     values = (
         {} if action == "proceedEmpty" else input_values(spec.parameters, submitted_form(request))
     )
@@ -84,22 +84,22 @@ def _submitters(submitter: str) -> set[str]:
     return {name.strip().lower() for name in submitter.split(",") if name.strip()}
 
 
-def _may_submit(caller: Caller, submitter: str) -> bool:
+def _may_submit(caller: Caller, submitter: str, job: str) -> bool:
     if not submitter:
-        return caller.may("build")
-    return caller.may("admin") or caller.name.lower() in _submitters(submitter)
+        return caller.may("build", job)
+    return caller.may("admin", job) or caller.name.lower() in _submitters(submitter)
 
 
-def _check_may_submit(caller: Caller, submitter: str) -> None:
-    if _may_submit(caller, submitter):
+def _check_may_submit(caller: Caller, submitter: str, job: str) -> None:
+    if _may_submit(caller, submitter, job):
         return
     if submitter:
         raise failure(f"You need to be {submitter} to submit this.")
     raise failure("You need to have Job/Build permissions to submit this.")
 
 
-def _check_may_abort(caller: Caller, submitter: str) -> None:
-    if caller.may("cancel") or _may_submit(caller, submitter):
+def _check_may_abort(caller: Caller, submitter: str, job: str) -> None:
+    if caller.may("cancel", job) or _may_submit(caller, submitter, job):
         return
     if submitter:
         raise failure(

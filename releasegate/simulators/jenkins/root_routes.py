@@ -3,6 +3,8 @@ crumb issuer, the people (`whoAmI`, `me`, `user/<id>`) and the nodes (`computer`
 
 from __future__ import annotations
 
+import functools
+
 from releasegate.simulators.jenkins import api, computers, identity
 from releasegate.simulators.jenkins.export import Exporter
 from releasegate.simulators.jenkins.responses import (
@@ -30,7 +32,8 @@ class RootRoutes:
         if not segments:
             return html_page("Dashboard")
         if api.is_api(segments):
-            return api.serve(request, segments[1], self.export.root_object())
+            readable = functools.partial(caller.may, "read")
+            return api.serve(request, segments[1], self.export.root_object(readable))
         if segments[:1] == ["crumbIssuer"] and api.is_api(segments[1:]):
             return self._issue_crumb(request, caller, segments[2])
         if segments == ["queue", "cancelItem"]:
@@ -100,9 +103,9 @@ class RootRoutes:
         """Queue.doCancelItem (2.211+): 404 unknown or gone, 422 without Item.CANCEL."""
         raw = request.first("id") or "0"
         item = self.world.queue.get(int(raw)) if raw.isdigit() else None
-        if item is None or not item.live:
+        if item is None or not item.live or not caller.may("read", item.job.full_name):
             return Response(404, f"Provided id ({raw}) not found".encode())
-        if not caller.may("cancel"):
+        if not caller.may("cancel", item.job.full_name):
             return Response(422, f"Item for id ({raw}) is not cancellable".encode())
         self.world.cancel(item.id)
         return Response(204)

@@ -98,6 +98,10 @@ class FolderSpec(_Spec):
     kind: Literal["folder", "multibranch", "organization"] = "folder"
 
 
+Permission = Literal["read", "build", "cancel", "admin"]
+ItemPermission = Literal["read", "build", "cancel"]
+
+
 class UserSpec(_Spec):
     # The user id, as people log in with it.
     name: str
@@ -106,7 +110,21 @@ class UserSpec(_Spec):
     token: str | None = None
     password: str | None = None
     # "read", "build", "cancel", or "admin" for everything (admins answer any input).
-    permissions: list[Literal["read", "build", "cancel", "admin"]] = ["read", "build", "cancel"]
+    permissions: list[Permission] = ["read", "build", "cancel"]
+    # What the user may do on a job or folder (and everything inside it), instead of
+    # `permissions`, as a project-based matrix with inheritance blocked grants it: `[]`
+    # hides the item (Jenkins answers 404), `["read"]` shows it without a Build action.
+    # The longest matching path wins.
+    job_permissions: dict[str, list[ItemPermission]] = {}
+
+    def permissions_on(self, item: str | None) -> list[Permission]:
+        """The user's permissions on the job or folder `item` (None: Jenkins itself)."""
+        if item is None or "admin" in self.permissions:
+            return self.permissions
+        for path in sorted(self.job_permissions, key=len, reverse=True):
+            if item == path or item.startswith(path + "/"):
+                return list(self.job_permissions[path])
+        return self.permissions
 
 
 class FaultSpec(_Spec):
@@ -144,6 +162,9 @@ class Scenario(_Spec):
     input_executions: bool = True
     # The root URL Jenkins puts in absolute `url`s; empty means the address it serves on.
     root_url: str = ""
+    # Winstone's `--prefix` (e.g. "/jenkins"): Jenkins answers only below it, and the
+    # servlet container answers every other path with its own 404.
+    prefix: str = Field("", pattern=r"^(/[^/?#]+)*$")
     seed: int = 1
     users: list[UserSpec] = [UserSpec(name="releasegate", token="releasegate-demo-token")]
     faults: FaultSpec = FaultSpec()

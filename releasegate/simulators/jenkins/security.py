@@ -44,10 +44,13 @@ class Caller:
     def name(self) -> str:
         return self.user.name if self.user else "anonymous"
 
-    def may(self, permission: str) -> bool:
-        return self.user is not None and (
-            "admin" in self.user.permissions or permission in self.user.permissions
-        )
+    def may(self, permission: str, item: str | None = None) -> bool:
+        """Whether the caller holds `permission` on Jenkins itself or, given its full
+        name, on a job or folder ("read" there is Job/Read)."""
+        if self.user is None:
+            return False
+        granted = self.user.permissions_on(item)
+        return "admin" in granted or permission in granted
 
 
 class Security:
@@ -105,9 +108,10 @@ class Security:
         self.sessions[session] = caller.name
         return self._crumb(caller.name, session), session
 
-    def need(self, caller: Caller, permission: str) -> None:
-        """Raises 403 with Jenkins' diagnostic headers unless the caller may."""
-        if caller.may(permission):
+    def need(self, caller: Caller, permission: str, item: str | None = None) -> None:
+        """Raises 403 with Jenkins' diagnostic headers unless the caller may (on the job
+        or folder `item`, when given)."""
+        if caller.may(permission, item):
             return
         headers = {
             "X-You-Are-Authenticated-As": caller.name,

@@ -26,8 +26,10 @@ from releasegate.simulators.jenkins.export import ms
 from releasegate.simulators.jenkins.model import SimBuild, SimQueueItem
 from releasegate.simulators.jenkins.responses import (
     JETTY_VERSION,
+    JenkinsFailure,
     Request,
     Response,
+    error_page,
     json_response,
 )
 from releasegate.simulators.jenkins.scenario import FaultSpec, JobSpec, Scenario
@@ -90,7 +92,8 @@ class JenkinsSimulator:
         self._httpd = ThreadingHTTPServer((host, port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.simulator = self  # type: ignore[attr-defined]
-        self.url = f"http://{host}:{self._httpd.server_port}/"
+        # Jenkins' root: below the prefix when it runs under one.
+        self.url = f"http://{host}:{self._httpd.server_port}{scenario.prefix}/"
         self.app = JenkinsApp(self.world, scenario.root_url or self.url)
         self._thread: threading.Thread | None = None
 
@@ -172,6 +175,13 @@ class JenkinsSimulator:
         return _control_error(404, f"no control endpoint {method} {path}")
 
 
+def _outside_the_prefix(path: str) -> Response:
+    """The servlet container's 404 for a path outside Jenkins' prefix: Jenkins never sees
+    the request, so the answer has none of the headers Jenkins' own code adds
+    (X-Jenkins). The page is Jetty's plain error page (its exact text is approximated)."""
+    return error_page(path, JenkinsFailure(404, "Not Found"))
+
+
 def _control_error(status: int, message: str) -> Response:
     response = json_response({"error": message})
     response.status = status
@@ -247,8 +257,15 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         query = parse_qs(split.query, keep_blank_values=True)
         simulator = self.simulator
-        if split.path.startswith("/_sim/"):
-            self._send(simulator.control(method, split.path, query, body), method)
+        prefix = simulator.world.scenario.prefix
+        path = split.path
+        if prefix and (path + "/").startswith(prefix + "/"):
+            path = path[len(prefix) :] or "/"
+        elif prefix and not path.startswith("/_sim/"):
+            self._send(_outside_the_prefix(path), method, jenkins=False)
+            return
+        if path.startswith("/_sim/"):
+            self._send(simulator.control(method, path, query, body), method)
             return
         fault = simulator.faults.pick(method, split.path)
         simulator.count(fault)
@@ -294,13 +311,15 @@ class _Handler(BaseHTTPRequestHandler):
             cookies={name: morsel.value for name, morsel in cookies.items()},
         )
 
-    def _send(self, response: Response, method: str) -> None:
+    def _send(self, response: Response, method: str, *, jenkins: bool = True) -> None:
         simulator = self.simulator
         self.send_response(response.status)
-        # Api.setHeaders and Functions.advertiseHeaders send these on API answers and
-        # pages; sent here on every answer, so a client finds them wherever it looks.
-        self.send_header("X-Jenkins", simulator.world.scenario.jenkins_version)
-        self.send_header("X-Jenkins-Session", SESSION_HASH)
+        if jenkins:
+            # Api.setHeaders and Functions.advertiseHeaders send these on API answers and
+            # pages; sent here on every answer Jenkins gives, so a client finds them
+            # wherever it looks.
+            self.send_header("X-Jenkins", simulator.world.scenario.jenkins_version)
+            self.send_header("X-Jenkins-Session", SESSION_HASH)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in response.headers.items():

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from releasegate.simulators.wecom import directory
 from releasegate.simulators.wecom.approvals import api as approvals
 from releasegate.simulators.wecom.faults import TOKEN_EXPIRED, TOKEN_INVALID, TOKEN_MISSING
 from releasegate.simulators.wecom.ratelimits import RATE_LIMITED
@@ -98,6 +99,8 @@ ROUTES = {
         ),
         Route("POST", "oa/getapprovalinfo", "oa.getapprovalinfo", approvals.get_approval_info),
         Route("POST", "message/send", "message.send", _message),
+        Route("GET", "department/list", "department.list", directory.department_list),
+        Route("GET", "user/list", "user.list", directory.user_list),
         Route("POST", "webhook/send", "webhook.send", _robot, needs_token=False),
     )
 }

@@ -24,6 +24,13 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Department:
+    id: int
+    name: str
+    parentid: int = 1
+
+
+@dataclass(frozen=True)
 class Option:
     """A Selector option: `key` is what an application stores, `text` what people see."""
 
@@ -52,6 +59,11 @@ def _options(*pairs: tuple[str, str]) -> tuple[Option, ...]:
     return tuple(Option(key, text) for key, text in pairs)
 
 
+DEMO_DEPARTMENTS = (
+    Department(1, "演示公司", 0),
+    Department(2, "研发部"),
+    Department(3, "运维部"),
+)
 DEMO_PEOPLE = (
     Person("zhangsan", "张三", "2"),
     Person("lisi", "李四", "2"),
@@ -115,6 +127,9 @@ class SimSettings:
     # None: the form page shows a plain key/text input for externally sourced Selectors.
     picker_url: str | None = None
     people: tuple[Person, ...] = DEMO_PEOPLE
+    departments: tuple[Department, ...] = DEMO_DEPARTMENTS
+    # The app's visible range (可见范围): these departments and all below them.
+    visible_departments: tuple[int, ...] = (1,)
     template: tuple[Control, ...] = RELEASE_TEMPLATE
     # The template's one approval node: 会签 (all must approve) of these people.
     approvers: tuple[str, ...] = ("lisi", "wangwu")

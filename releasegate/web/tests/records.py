@@ -4,6 +4,7 @@ them has its own tests over the wire)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from releasegate.releases.models import Approval, Release, ReleaseState
 
@@ -17,6 +18,7 @@ def stored_release(
     application: str = "mall/order-service",
     originator: str = "zhangsan",
     approvers: tuple[str, ...] = ("lisi", "wangwu"),
+    **fields: Any,
 ) -> Release:
     approval = Approval.objects.create(
         provider="dingtalk",
@@ -39,4 +41,5 @@ def stored_release(
         received_via="event",
         received_at=received_at,
         updated_at=received_at,
+        **fields,
     )

@@ -1,6 +1,6 @@
 """A job's password parameter: its value is on no dashboard page and in no message, the
-release page, the request page of ReleaseGate's own approvals and the news the approvers
-get alike; other parameters are shown as given."""
+release page (its timeline too), the request page of ReleaseGate's own approvals and the
+news the approvers get alike; other parameters are shown as given."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.ports import ReleaseRequest
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Notification
+from releasegate.releases.transitions import record
 from releasegate.web.tests.records import stored_release
 
 pytestmark = [
@@ -72,3 +73,25 @@ def test_the_request_page_and_the_approvers_notice_mask_the_password(
     assert SECRET not in page
     assert "******" in page
     assert SECRET not in Notification.objects.get().markdown
+
+
+def test_the_timeline_masks_the_password_in_the_form_and_the_frozen_parameters(
+    signed_in: Client, tag_is_a_password: Application
+) -> None:
+    now = datetime.now(UTC)
+    release = stored_release("inst-pw-trail", received_at=now)
+    release.application = tag_is_a_password
+    release.save()
+    received = {
+        "form": [{"name": "分支或标签", "value": SECRET}, {"name": "环境", "value": "prod"}]
+    }
+    record(release, "received", actor="dingtalk:zhangsan", now=now, details=received)
+    frozen = {"parameters": {"TAG": SECRET, "ENV": "prod"}, "held": ""}
+    record(release, "state", actor="policy", now=now, to_state="SCHEDULED", details=frozen)
+
+    page = signed_in.get(f"/releases/{release.pk}/").content.decode()
+
+    assert SECRET not in page
+    assert "分支或标签: ******" in page
+    assert "TAG: ******" in page
+    assert "环境: prod" in page

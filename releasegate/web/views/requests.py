@@ -19,16 +19,23 @@ from releasegate.catalog import snapshot
 from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
+from releasegate.releases.approvals.errors import StartRefused
 from releasegate.releases.approvals.registry import NotEnabled, Provider
 from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
 from releasegate.releases.local.notices import shown_form
-from releasegate.releases.models import Approval, InboundEvent, LocalApproval, LocalDecision
+from releasegate.releases.models import (
+    Approval,
+    InboundEvent,
+    LocalApproval,
+    LocalDecision,
+    RollbackRequest,
+)
+from releasegate.releases.refusals import GENERAL
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
 from releasegate.web.platform_names import platform_name
 from releasegate.web.request_form import (
-    GENERAL,
     chosen,
     parameter_fields,
     place_problems,
@@ -44,7 +51,7 @@ log = logging.getLogger(__name__)
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    platform = _platform()
+    platform = request_platform()
     originator = platform_user_id(request.user, platform.name) if platform else ""
     posted = request.POST if request.method == "POST" else None
     values = posted if posted is not None else request.GET
@@ -72,7 +79,8 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/request_new.html", context, status=400 if problems else 200)
 
 
-def _platform() -> Provider | None:
+def request_platform() -> Provider | None:
+    """The platform that takes requests; None when none is configured."""
     try:
         return registry.for_requests()
     except NotEnabled:
@@ -95,7 +103,12 @@ def _submit(
     except RequestRefused as refused:
         names = [p.name for p in application.parameters] if application else []
         return place_problems(refused.problems, names)
-    except (OutboundError, ValueError) as failure:
+    except StartRefused as refused:  # `submit` logged it
+        said = refused.refusal.shown() if refused.refusal else str(refused)
+        return {GENERAL: [_("The approval was not started: %s") % said]}
+    except OutboundError as failure:  # `submit` logged it
+        return {GENERAL: [_("The approval was not started: %s") % failure]}
+    except ValueError as failure:
         log.warning("starting an approval for %s failed: %s", originator, failure)
         return {GENERAL: [_("The approval was not started: %s") % failure]}
 
@@ -153,6 +166,10 @@ def sent(request: HttpRequest, instance_id: str) -> HttpResponse:
         provider = PROVIDER
         context.update(_decided_here(request, local))
     context["platform_name"] = platform_name(provider) if provider else _("the approval platform")
+    # The approvers of a rollback should know it is one, and why.
+    context["rollback"] = RollbackRequest.objects.filter(
+        provider=provider, instance_id=instance_id
+    ).first()
     return render(request, "web/request_sent.html", context)
 
 

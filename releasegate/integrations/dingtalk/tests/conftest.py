@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from releasegate.integrations.dingtalk.tests.streaming import RunningStream, stream_client
+from releasegate.observability.tests.json_logs import json_lines  # noqa: F401
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
 

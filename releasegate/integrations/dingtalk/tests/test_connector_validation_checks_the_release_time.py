@@ -45,7 +45,7 @@ def test_an_unreadable_release_time_is_refused(client: Client) -> None:
     answer = submit(client, release_time="明天下午")
 
     assert answer["valid"] is False
-    assert answer["message"] == "发布时间 '明天下午' 无法识别，请使用 2026-11-26 14:30 这样的格式"
+    assert answer["message"] == "发布时间 '明天下午' 无法识别，请使用 YYYY-MM-DD HH:MM 格式"
 
 
 def test_a_release_time_in_the_past_is_refused(client: Client) -> None:
@@ -130,3 +130,14 @@ def test_an_empty_release_time_means_now_and_now_may_be_frozen(
 
     assert answer["valid"] is False
     assert "处于封网期：封网" in answer["message"]
+
+
+def test_dingtalk_hears_the_refusal_in_chinese_whatever_language_its_call_names(
+    client: Client,
+) -> None:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
+
+    answer = submit(client, release_time="明天下午")
+
+    assert answer["message"] == "发布时间 '明天下午' 无法识别，请使用 YYYY-MM-DD HH:MM 格式"

@@ -13,6 +13,7 @@ from releasegate.integrations.dingtalk.tests.instances import dingtalk_sources
 from releasegate.releases import inbox
 from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.models import InboundEvent, Release
+from releasegate.releases.refusals import Refusal
 from releasegate.releases.requests import ReleaseRequest, RequestRefused, submit
 from releasegate.releases.rules import DB_CHANGE_PENDING
 from releasegate.simulators.dingtalk.control import DingTalkControl
@@ -31,7 +32,9 @@ def approvals_of(client: DingTalkClient) -> ApprovalSource:
     return dingtalk_sources(client)["dingtalk"]
 
 
-def refusal(request: ReleaseRequest, client: DingTalkClient, user: str = "zhangsan") -> list[str]:
+def refusal(
+    request: ReleaseRequest, client: DingTalkClient, user: str = "zhangsan"
+) -> list[Refusal]:
     with pytest.raises(RequestRefused) as refused:
         submit(request, originator_user_id=user, source=approvals_of(client))
     return refused.value.problems

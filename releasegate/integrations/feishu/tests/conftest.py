@@ -13,6 +13,7 @@ from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.config import FeishuSettings, load
 from releasegate.integrations.feishu.client import FeishuClient
 from releasegate.lib.http import Timeouts
+from releasegate.observability.tests.json_logs import json_lines  # noqa: F401
 from releasegate.simulators.feishu.control import FeishuControl
 from releasegate.simulators.feishu.server import FeishuSimulator
 from releasegate.simulators.feishu.settings import SimSettings
