@@ -85,7 +85,12 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    database: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
+    # Connections are kept a minute, and checked before each reuse (one round trip per
+    # request or worker pass): after a database restart, a kept connection is dead, and
+    # without the check the first request of each thread would fail with a 500.
+    database: dict[str, object] = dict(
+        dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True)
+    )
     if database["ENGINE"] == "django.db.backends.sqlite3":
         Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets readers (the web pages) run while the worker writes; IMMEDIATE takes

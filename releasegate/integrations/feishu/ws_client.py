@@ -215,24 +215,28 @@ class LongConnection:
     def _receive(self, connection: ClientConnection, service: int) -> tuple[bool, str]:
         heard = False
         last_heard = next_ping = time.monotonic()
-        while not self._stopping.is_set():
-            now = time.monotonic()
-            if now >= next_ping:
-                connection.send(encode(ping(service)))
-                next_ping = now + self._ping_seconds
-            silent_for = now - last_heard
-            if silent_for >= self.options.silence_seconds:
-                return heard, f"was silent for {silent_for:.0f} s"
-            wait = min(next_ping, last_heard + self.options.silence_seconds) - now
-            try:
-                raw = connection.recv(timeout=max(wait, 0.01))
-            except TimeoutError:
-                continue
-            except ConnectionClosed as exc:
-                return heard, f"closed: {_describe(exc)}"
-            heard, last_heard = True, time.monotonic()
-            if isinstance(raw, bytes):
-                self._answer(connection, raw)
+        # The connection can close under a send as well as under a read (a ping, an
+        # acknowledgement): either way it is a drop to reconnect from, and the event not
+        # acknowledged comes again. Uncaught, it ended the whole `stream` process.
+        try:
+            while not self._stopping.is_set():
+                now = time.monotonic()
+                if now >= next_ping:
+                    connection.send(encode(ping(service)))
+                    next_ping = now + self._ping_seconds
+                silent_for = now - last_heard
+                if silent_for >= self.options.silence_seconds:
+                    return heard, f"was silent for {silent_for:.0f} s"
+                wait = min(next_ping, last_heard + self.options.silence_seconds) - now
+                try:
+                    raw = connection.recv(timeout=max(wait, 0.01))
+                except TimeoutError:
+                    continue
+                heard, last_heard = True, time.monotonic()
+                if isinstance(raw, bytes):
+                    self._answer(connection, raw)
+        except ConnectionClosed as exc:
+            return heard, f"closed: {_describe(exc)}"
         return heard, "stopped"
 
     def _answer(self, connection: ClientConnection, raw: bytes) -> None:
