@@ -1,0 +1,179 @@
+"""Decision cards (`FEISHU_DECISION_CARDS=1`): each approver of a pending release request
+gets an interactive card in their chat with what the request asks for and two buttons,
+同意 and 拒绝, that decide that approver's own task (card_actions.py).
+
+A card is sent per pending task, once: the chore looks at the approvals ReleaseGate holds
+as pending, reads each one's task list from Feishu (never trusting what it stored), and
+sends a card for a pending task that has none yet. The send's `uuid` is the task's, so
+a retry after a lost answer never shows two cards (Feishu drops a repeat within an hour,
+reference §A4); a sent card is kept as a `Notification` row (kind `decision_card`,
+`reference` naming the task), which is also how it shows on the dashboard.
+
+The buttons' `value` carries the instance code and task id only as a hint of which card
+was clicked: the click is checked against Feishu's own word before anything is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+
+from releasegate.catalog import snapshot
+from releasegate.catalog.lookup import find_application
+from releasegate.integrations.feishu import errors
+from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
+from releasegate.lib.markdown import markdown_link, markdown_text
+from releasegate.releases.approvals.instance import ApprovalInstance, TaskDecision
+from releasegate.releases.models import Approval, Notification, NotificationState
+from releasegate.releases.parameters import MASKED, password_fields, password_names
+
+logger = logging.getLogger("releasegate.feishu.cards")
+
+KIND = "decision_card"
+APPROVE, REJECT = "approve", "reject"
+# How often pending approvals are looked at, and how far back (older ones were carded
+# long ago, or are past deciding in chat).
+EVERY = timedelta(seconds=10)
+LOOKBACK = timedelta(days=7)
+# Approvals read from Feishu per pass: 50 a second is get-instance's limit (§A5).
+PER_PASS = 40
+_COLOURS = {"pending": "blue", "approved": "green", "refused": "red"}
+
+
+def reference(task_id: str) -> str:
+    """How a sent card's row names its task."""
+    return f"task {task_id}"
+
+
+def decision_card(
+    instance: ApprovalInstance, task_id: str, *, outcome: str = "", state: str = "pending"
+) -> dict[str, Any]:
+    """The card of one approver's task: the request, then `outcome` (what became of a
+    click, or of the task), and the buttons while the task is `pending`."""
+    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": request_markdown(instance)}]
+    if outcome:
+        elements += [{"tag": "hr"}, {"tag": "markdown", "content": f"**{markdown_text(outcome)}**"}]
+    if state == "pending":
+        hint = {"instance": instance.instance_id, "task": task_id}
+        elements.append(
+            {
+                "tag": "action",
+                "actions": [
+                    _button("同意", "primary", {"action": APPROVE, **hint}),
+                    _button("拒绝", "danger", {"action": REJECT, **hint}),
+                ],
+            }
+        )
+    title = f"待你审批：{instance.title or '发布申请'}"
+    return {
+        "config": {"wide_screen_mode": True, "update_multi": True},
+        "header": {
+            "title": {"tag": "plain_text", "content": title[:100]},
+            "template": _COLOURS.get(state, "grey"),
+        },
+        "elements": elements,
+    }
+
+
+def _button(text: str, kind: str, value: dict[str, str]) -> dict[str, Any]:
+    return {
+        "tag": "button",
+        "text": {"tag": "plain_text", "content": text},
+        "type": kind,
+        "value": value,
+    }
+
+
+def request_markdown(instance: ApprovalInstance) -> str:
+    """What the request asks for, as the approver notice says it: the form (a password
+    parameter's value masked), who asked, and where the approval is in Feishu."""
+    hidden = _password_labels(instance)
+    lines = [
+        f"- {markdown_text(name)}：{markdown_text(MASKED if name in hidden else value)}"
+        for name, value in instance.form
+        if value
+    ]
+    lines.append(f"- 申请人：{markdown_text(instance.originator_user_id or '—')}")
+    lines += [f"- {markdown_link(f'在{link.label}中查看', link.url)}" for link in instance.links]
+    return "\n".join(lines)
+
+
+def _password_labels(instance: ApprovalInstance) -> frozenset[str]:
+    request = instance.request
+    if request is None:
+        return frozenset()
+    application = find_application(snapshot.current(), request.application, request.project)
+    if application is None:
+        return frozenset()
+    return password_fields(password_names(application.parameters), settings.CONFIG.options.form)
+
+
+def send_due_cards(approvals: FeishuApprovals, now: datetime) -> str:
+    """Send a card for each pending task of the pending approvals that has none yet;
+    what was done. Raises the client's error when Feishu cannot be reached (the chore
+    runs again at its next turn)."""
+    pending = Approval.objects.filter(
+        provider=PROVIDER, status="pending", first_seen_at__gte=now - LOOKBACK
+    ).order_by("-first_seen_at")[:PER_PASS]
+    sent = 0
+    for code in pending.values_list("instance_id", flat=True):
+        instance = approvals.get_instance(code)
+        for task in instance.tasks:
+            if task.decision is TaskDecision.PENDING and task.user_id and task.task_id:
+                sent += _send_once(approvals, instance, task.user_id, task.task_id, now)
+    return f"{sent} decision cards sent"
+
+
+def _send_once(
+    approvals: FeishuApprovals,
+    instance: ApprovalInstance,
+    open_id: str,
+    task_id: str,
+    now: datetime,
+) -> int:
+    if Notification.objects.filter(
+        kind=KIND, provider=PROVIDER, reference=reference(task_id)
+    ).exists():
+        return 0
+    card = decision_card(instance, task_id)
+    content = json.dumps(card, ensure_ascii=False)
+    key = hashlib.sha256(f"decision card {task_id}".encode()).hexdigest()[:50]
+    try:
+        approvals.client.send_message("open_id", open_id, "interactive", content, key)
+    except errors.Refused as exc:
+        # Not the app's to reach (outside its availability range): said once, kept.
+        logger.warning("no decision card for %s: Feishu refused it: %s", open_id, exc)
+        _keep(instance, open_id, task_id, card, now, failed=str(exc))
+        return 0
+    _keep(instance, open_id, task_id, card, now)
+    return 1
+
+
+def _keep(
+    instance: ApprovalInstance,
+    open_id: str,
+    task_id: str,
+    card: dict[str, Any],
+    now: datetime,
+    failed: str = "",
+) -> None:
+    Notification.objects.create(
+        kind=KIND,
+        provider=PROVIDER,
+        channel="card",
+        recipients=[open_id],
+        title=card["header"]["title"]["content"][:200],
+        markdown=request_markdown(instance),
+        state=NotificationState.FAILED if failed else NotificationState.SENT,
+        created_at=now,
+        next_attempt_at=now,
+        attempts=1,
+        sent_at=None if failed else now,
+        reference=reference(task_id),
+        last_error=failed[:2000],
+    )
