@@ -1,6 +1,8 @@
 """`/_sim/cards/...`: a person clicking a card's button, as Feishu calls the app back
 (cards.py), for tests, the demo and the page at `/_sim/`.
 
+Callbacks go the way events do: pushed to the event URL, or over the long connection.
+
 - `POST /_sim/cards/click {"message": id, "user": user_id, "button": index}`: the click
   of `user` on the message's `button`-th callback button (0: the first); answers the
   click with the app's answer applied, once the approval events it caused were pushed.
@@ -72,17 +74,19 @@ def _deliver(world: World, click: Click, message: Message) -> Payload:
     """Call the app back (never holding the world's lock: the app calls Feishu's API while
     it answers) and apply its answer."""
     url = world.pusher.url
-    if world.event_delivery != "webhook" or not url:
-        # Over the long connection Feishu sends callbacks as frames of type "card"; this
-        # simulator does not (yet), and says so rather than pretend.
-        with world.lock:
-            click.outcome = f"not delivered: card callbacks go only to an event URL here ({url})"
-            return click.as_dict()
-    status, outcome, answer = world.pusher.post(url, click.envelope, CALLBACK_TIMEOUT)
+    if world.event_delivery == "long_connection":
+        status, outcome, answer = world.long_connection.card_callback(
+            click.envelope, CALLBACK_TIMEOUT
+        )
+    elif world.event_delivery == "webhook" and url:
+        status, outcome, answer = world.pusher.post(url, click.envelope, CALLBACK_TIMEOUT)
+    else:
+        status, outcome, answer = None, "not delivered: no callback subscription", b""
     with world.lock:
         click.outcome = outcome
         apply_answer(click, message, status, answer)
     world.pusher.settle()
+    world.long_connection.settle()
     with world.lock:
         return click.as_dict()
 
