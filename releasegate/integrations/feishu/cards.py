@@ -3,11 +3,13 @@ gets an interactive card in their chat with what the request asks for and two bu
 同意 and 拒绝, that decide that approver's own task (card_actions.py).
 
 A card is sent per pending task, once: the chore looks at the approvals ReleaseGate holds
-as pending, reads each one's task list from Feishu (never trusting what it stored), and
-sends a card for a pending task that has none yet. The send's `uuid` is the task's, so
-a retry after a lost answer never shows two cards (Feishu drops a repeat within an hour,
-reference §A4); a sent card is kept as a `Notification` row (kind `decision_card`,
-`reference` naming the task), which is also how it shows on the dashboard.
+as pending (kept current by Feishu's `approval_task` events through the inbox), and for
+one with a task stored as pending and no card yet it reads the task list from Feishu
+(never trusting what it stored) and sends a card for each pending task without one. The
+send's `uuid` is the task's, so a retry after a lost answer never shows two cards (Feishu
+drops a repeat within an hour, reference §A4); a sent card is kept as a `Notification`
+row (kind `decision_card`, `reference` naming the task), which is also how it shows in
+the admin's outbox.
 
 The buttons' `value` carries the instance code and task id only as a hint of which card
 was clicked: the click is checked against Feishu's own word before anything is done.
@@ -28,6 +30,7 @@ from releasegate.catalog.lookup import find_application
 from releasegate.integrations.feishu import errors
 from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
 from releasegate.lib.markdown import markdown_link, markdown_text
+from releasegate.releases.approvals.errors import ApprovalNotFound
 from releasegate.releases.approvals.instance import ApprovalInstance, TaskDecision
 from releasegate.releases.models import Approval, Notification, NotificationState
 from releasegate.releases.parameters import MASKED, password_fields, password_names
@@ -36,9 +39,10 @@ logger = logging.getLogger("releasegate.feishu.cards")
 
 KIND = "decision_card"
 APPROVE, REJECT = "approve", "reject"
-# How often pending approvals are looked at, and how far back (older ones were carded
+# How often pending approvals are looked at (a database query; Feishu is asked only about
+# a task stored as pending without a card), and how far back (older ones were carded
 # long ago, or are past deciding in chat).
-EVERY = timedelta(seconds=10)
+EVERY = timedelta(seconds=5)
 LOOKBACK = timedelta(days=7)
 # Approvals read from Feishu per pass: 50 a second is get-instance's limit (§A5).
 PER_PASS = 40
@@ -69,7 +73,8 @@ def decision_card(
                 ],
             }
         )
-    title = f"待你审批：{instance.title or '发布申请'}"
+    request = instance.request
+    title = f"待你审批：{(request.application if request else '') or instance.title} 发布申请"
     return {
         "config": {"wide_screen_mode": True, "update_multi": True},
         "header": {
@@ -121,12 +126,33 @@ def send_due_cards(approvals: FeishuApprovals, now: datetime) -> str:
         provider=PROVIDER, status="pending", first_seen_at__gte=now - LOOKBACK
     ).order_by("-first_seen_at")[:PER_PASS]
     sent = 0
-    for code in pending.values_list("instance_id", flat=True):
-        instance = approvals.get_instance(code)
+    for approval in pending:
+        if not _uncarded(approval):
+            continue  # nothing new: Feishu is not asked
+        try:
+            instance = approvals.get_instance(approval.instance_id)
+        except ApprovalNotFound:
+            continue  # deleted: the inbox and the reconcile record that
         for task in instance.tasks:
             if task.decision is TaskDecision.PENDING and task.user_id and task.task_id:
                 sent += _send_once(approvals, instance, task.user_id, task.task_id, now)
     return f"{sent} decision cards sent"
+
+
+def _uncarded(approval: Approval) -> bool:
+    """Whether the approval, as last stored, has a pending task without a card: only then
+    is Feishu asked (the chore runs often, and most passes find nothing new)."""
+    waiting = {
+        reference(str(task.get("task_id")))
+        for task in approval.tasks
+        if isinstance(task, dict)
+        and task.get("decision") == TaskDecision.PENDING
+        and task.get("task_id")
+    }
+    carded = Notification.objects.filter(
+        kind=KIND, provider=PROVIDER, reference__in=waiting
+    ).values_list("reference", flat=True)
+    return bool(waiting - set(carded))
 
 
 def _send_once(
@@ -165,7 +191,7 @@ def _keep(
     Notification.objects.create(
         kind=KIND,
         provider=PROVIDER,
-        channel="card",
+        channel="people",
         recipients=[open_id],
         title=card["header"]["title"]["content"][:200],
         markdown=request_markdown(instance),

@@ -39,6 +39,7 @@ def test_each_approver_gets_one_card_with_the_request_and_two_buttons(
         cards = card_world.control.messages("message", OPEN_ID[user])
         assert len(cards) == 1
         card = cards[0]["content"]
+        assert card["header"]["title"]["content"] == "待你审批：mall/order-service 发布申请"
         assert "- 应用名称：mall/order-service" in card["elements"][0]["content"]
         buttons = card["elements"][-1]["actions"]
         assert [b["text"]["content"] for b in buttons] == ["同意", "拒绝"]
