@@ -258,7 +258,11 @@ def _record_card_clicks(release: Release, instance: ApprovalInstance) -> None:
             actor=f"{instance.provider}:{payload.get('operator', '')}",
             now=click.received_at,
             reason=f"{action} clicked on a decision card: {click.outcome}",
-            details={"action": action, "task_id": str(payload.get("task_id", ""))},
+            details={
+                "action": action,
+                "task_id": str(payload.get("task_id", "")),
+                "event_id": click.delivery_id,
+            },
         )
 
 

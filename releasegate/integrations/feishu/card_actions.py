@@ -189,7 +189,11 @@ def _as_it_stands(click: Click, approvals: FeishuApprovals, why: str) -> dict[st
 
 
 def _remember(click: Click, outcome: str, now: datetime) -> None:
-    """The click's outcome on its row, and in the release's timeline when there is one."""
+    """The click's outcome on its row, and in the release's timeline when there is one.
+    The approval the click decided may have become a release while Feishu was asked (its
+    events come at once), and that release then recorded the click as still deciding:
+    its entry is completed rather than written twice."""
+    reason = f"{click.action} clicked on a decision card: {outcome}"
     with transaction.atomic():
         InboundEvent.objects.filter(provider=PROVIDER, delivery_id=click.event_id).update(
             outcome=outcome[:200]
@@ -197,15 +201,19 @@ def _remember(click: Click, outcome: str, now: datetime) -> None:
         release = Release.objects.filter(
             approval__provider=PROVIDER, approval__instance_id=click.instance_id
         ).first()
-        if release is not None:
-            record(
-                release,
-                "card-click",
-                actor=f"{PROVIDER}:{click.operator}",
-                now=now,
-                reason=f"{click.action} clicked on a decision card: {outcome}",
-                details={"action": click.action, "task_id": click.task_id},
-            )
+        if release is None:
+            return
+        recorded = release.events.filter(kind="card-click", details__event_id=click.event_id)
+        if recorded.update(reason=reason):
+            return
+        record(
+            release,
+            "card-click",
+            actor=f"{PROVIDER}:{click.operator}",
+            now=now,
+            reason=reason,
+            details={"action": click.action, "task_id": click.task_id, "event_id": click.event_id},
+        )
 
 
 def _raw(card: dict[str, Any]) -> dict[str, Any]:

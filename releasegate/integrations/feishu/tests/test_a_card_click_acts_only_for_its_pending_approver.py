@@ -6,8 +6,11 @@ timeline."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from releasegate.integrations.feishu.approvals import FeishuApprovals
 from releasegate.integrations.feishu.tests.card_world import (
     APPROVE,
     OPEN_ID,
@@ -92,4 +95,27 @@ def test_every_click_is_in_the_release_timeline(card_world: CardWorld) -> None:
         ),
         (f"feishu:{OPEN_ID['wangwu']}", f"approve clicked on a decision card: {APPROVED}"),
         (f"feishu:{OPEN_ID['lisi']}", f"reject clicked on a decision card: {NOT_PENDING}"),
+    ]
+
+
+def test_a_click_whose_release_appears_while_it_is_answered_is_in_the_timeline_once(
+    card_world: CardWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = card_world.request()
+    card_world.control.approve(code, "lisi")
+    act = FeishuApprovals.act
+
+    def act_then_release(approvals: FeishuApprovals, *args: Any) -> None:
+        # What a worker does meanwhile: Feishu's events come at once and make the release.
+        act(approvals, *args)
+        card_world.process_inbox()
+        assert Release.objects.exists()
+
+    monkeypatch.setattr(FeishuApprovals, "act", act_then_release)
+
+    card_world.click("wangwu", APPROVE)
+
+    clicks = Release.objects.get().events.filter(kind="card-click")
+    assert [(e.actor, e.reason) for e in clicks] == [
+        (f"feishu:{OPEN_ID['wangwu']}", f"approve clicked on a decision card: {APPROVED}")
     ]
