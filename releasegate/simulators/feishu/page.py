@@ -149,7 +149,8 @@ def card_html(message: Message, people: Sequence[Person]) -> str:
         f"<form method='post' action='/_sim/cards/click'>"
         f"<input type='hidden' name='message' value='{message.id}'>"
         f"<input type='hidden' name='button' value='{index}'>"
-        f"<select name='user'>{choose}</select> <button>{escape(button_text(b))}</button></form> "
+        f"<label>as <select name='user'>{choose}</select></label> "
+        f"<button>{escape(button_text(b))}</button></form> "
         for index, b in enumerate(found)
     )
     body = "<br>".join(escape(text) for text in texts if text)
