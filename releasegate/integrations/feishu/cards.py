@@ -49,9 +49,10 @@ PER_PASS = 40
 _COLOURS = {"pending": "blue", "approved": "green", "refused": "red"}
 
 
-def reference(task_id: str) -> str:
-    """How a sent card's row names its task."""
-    return f"task {task_id}"
+def reference(instance_id: str, task_id: str) -> str:
+    """How a sent card's row names its task (with its instance: a task id is only known
+    to be unique within one)."""
+    return f"task {instance_id} {task_id}"[:200]
 
 
 def decision_card(
@@ -143,7 +144,7 @@ def _uncarded(approval: Approval) -> bool:
     """Whether the approval, as last stored, has a pending task without a card: only then
     is Feishu asked (the chore runs often, and most passes find nothing new)."""
     waiting = {
-        reference(str(task.get("task_id")))
+        reference(approval.instance_id, str(task.get("task_id")))
         for task in approval.tasks
         if isinstance(task, dict)
         and task.get("decision") == TaskDecision.PENDING
@@ -163,12 +164,13 @@ def _send_once(
     now: datetime,
 ) -> int:
     if Notification.objects.filter(
-        kind=KIND, provider=PROVIDER, reference=reference(task_id)
+        kind=KIND, provider=PROVIDER, reference=reference(instance.instance_id, task_id)
     ).exists():
         return 0
     card = decision_card(instance, task_id)
     content = json.dumps(card, ensure_ascii=False)
-    key = hashlib.sha256(f"decision card {task_id}".encode()).hexdigest()[:50]
+    named = f"decision card {instance.instance_id} {task_id}"
+    key = hashlib.sha256(named.encode()).hexdigest()[:50]
     try:
         approvals.client.send_message("open_id", open_id, "interactive", content, key)
     except errors.Refused as exc:
@@ -200,6 +202,6 @@ def _keep(
         next_attempt_at=now,
         attempts=1,
         sent_at=None if failed else now,
-        reference=reference(task_id),
+        reference=reference(instance.instance_id, task_id),
         last_error=failed[:2000],
     )

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from releasegate.integrations.feishu.cards import send_due_cards
+from releasegate.integrations.feishu.cards import KIND, reference, send_due_cards
 from releasegate.integrations.feishu.tests.card_world import (
     APPROVE,
     OPEN_ID,
@@ -21,7 +21,7 @@ from releasegate.integrations.feishu.tests.card_world import (
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.releases.engine.context import EngineContext
 from releasegate.releases.engine.worker import Worker
-from releasegate.releases.models import Release, ReleaseState
+from releasegate.releases.models import Notification, NotificationState, Release, ReleaseState
 from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 
@@ -93,3 +93,24 @@ def test_refusing_from_a_card_makes_no_release(card_world: CardWorld) -> None:
     card_world.process_inbox()
     assert Release.objects.count() == 0
     assert card_world.card_of("lisi")["content"]["header"]["template"] == "red"
+
+
+def test_a_task_id_carded_in_another_approval_still_gets_its_card(card_world: CardWorld) -> None:
+    # Feishu's task ids are only known unique within an instance (the simulator's restart).
+    now = timezone.now()
+    Notification.objects.create(
+        kind=KIND,
+        provider="feishu",
+        channel="people",
+        recipients=[OPEN_ID["lisi"]],
+        title="an earlier card",
+        markdown="",
+        state=NotificationState.SENT,
+        created_at=now,
+        next_attempt_at=now,
+        reference=reference("ANOTHER-INSTANCE", "7214845521813110812"),
+    )
+
+    card_world.request()
+
+    assert len(card_world.control.messages("message", OPEN_ID["lisi"])) == 1
