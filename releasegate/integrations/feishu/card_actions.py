@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from releasegate.integrations.feishu import errors
 from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
-from releasegate.integrations.feishu.cards import APPROVE, REJECT, decision_card
+from releasegate.integrations.feishu.cards import APPROVE, REJECT, decision_card, sent_body
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals.errors import ApprovalNotFound
 from releasegate.releases.approvals.instance import ApprovalInstance, ApprovalStatus, TaskDecision
@@ -157,7 +157,8 @@ def _decide(click: Click, approvals: FeishuApprovals) -> tuple[dict[str, Any], s
         why = f"飞书审批拒绝了这次决定：{refused.message[:200]}"
         return _card(instance, click, why, "error"), f"Feishu refused: {refused.message}"[:200]
     state, said = _DONE[click.action]
-    card = decision_card(instance, click.task_id, outcome=said, state=state)
+    body = sent_body(instance, click.task_id)
+    card = decision_card(instance, click.task_id, outcome=said, state=state, body=body)
     answer = {"toast": {"type": "success", "content": said}, "card": _raw(card)}
     return answer, f"{decision.value}d through Feishu's API"
 
@@ -168,7 +169,8 @@ def _card(instance: ApprovalInstance, click: Click, why: str, kind: str) -> dict
     pending = task is not None and task.decision is TaskDecision.PENDING
     open_now = pending and instance.status is ApprovalStatus.PENDING
     state = "pending" if open_now else _state(task.decision if task else None)
-    card = decision_card(instance, click.task_id, outcome=why, state=state)
+    body = sent_body(instance, click.task_id)
+    card = decision_card(instance, click.task_id, outcome=why, state=state, body=body)
     return {"toast": {"type": kind, "content": why}, "card": _raw(card)}
 
 

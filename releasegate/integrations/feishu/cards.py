@@ -32,6 +32,8 @@ from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
 from releasegate.lib.markdown import markdown_link, markdown_text
 from releasegate.releases.approvals.errors import ApprovalNotFound
 from releasegate.releases.approvals.instance import ApprovalInstance, TaskDecision
+from releasegate.releases.change_notes import change_lines
+from releasegate.releases.changes import changes_of, configured_jenkins, of_form
 from releasegate.releases.models import Approval, Notification, NotificationState
 from releasegate.releases.parameters import MASKED, password_fields, password_names
 
@@ -56,11 +58,18 @@ def reference(instance_id: str, task_id: str) -> str:
 
 
 def decision_card(
-    instance: ApprovalInstance, task_id: str, *, outcome: str = "", state: str = "pending"
+    instance: ApprovalInstance,
+    task_id: str,
+    *,
+    outcome: str = "",
+    state: str = "pending",
+    body: str = "",
 ) -> dict[str, Any]:
-    """The card of one approver's task: the request, then `outcome` (what became of a
+    """The card of one approver's task: `body` (the request and what it changes, as the
+    card was first sent; else the request as it stands), then `outcome` (what became of a
     click, or of the task), and the buttons while the task is `pending`."""
-    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": request_markdown(instance)}]
+    content = body or request_markdown(instance)
+    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": content}]
     if outcome:
         elements += [{"tag": "hr"}, {"tag": "markdown", "content": f"**{markdown_text(outcome)}**"}]
     if state == "pending":
@@ -107,6 +116,25 @@ def request_markdown(instance: ApprovalInstance) -> str:
     lines.append(f"- 申请人：{markdown_text(instance.originator_user_id or '—')}")
     lines += [f"- {markdown_link(f'在{link.label}中查看', link.url)}" for link in instance.links]
     return "\n".join(lines)
+
+
+def sent_body(instance: ApprovalInstance, task_id: str) -> str:
+    """The body the task's card was sent with ("" when none was): a card changed after a
+    click keeps what it showed, without asking Jenkins again within Feishu's 3 s."""
+    sent = Notification.objects.filter(
+        kind=KIND, provider=PROVIDER, reference=reference(instance.instance_id, task_id)
+    ).first()
+    return sent.markdown if sent is not None else ""
+
+
+def _first_body(instance: ApprovalInstance) -> str:
+    """The request and what it changes: its parameters beside the application's last
+    good release's, the commits Jenkins recorded since (read now: never in a transaction;
+    Jenkins out of reach reads "unavailable")."""
+    options = settings.CONFIG.options
+    proposed = of_form(dict(instance.form), options.form, options.releases)
+    changes = changes_of(proposed, configured_jenkins)
+    return "\n".join([request_markdown(instance), *change_lines(changes, options.releases.zone)])
 
 
 def _password_labels(instance: ApprovalInstance) -> frozenset[str]:
@@ -167,7 +195,7 @@ def _send_once(
         kind=KIND, provider=PROVIDER, reference=reference(instance.instance_id, task_id)
     ).exists():
         return 0
-    card = decision_card(instance, task_id)
+    card = decision_card(instance, task_id, body=_first_body(instance))
     content = json.dumps(card, ensure_ascii=False)
     named = f"decision card {instance.instance_id} {task_id}"
     key = hashlib.sha256(named.encode()).hexdigest()[:50]
@@ -196,7 +224,7 @@ def _keep(
         channel="people",
         recipients=[open_id],
         title=card["header"]["title"]["content"][:200],
-        markdown=request_markdown(instance),
+        markdown=card["elements"][0]["content"],
         state=NotificationState.FAILED if failed else NotificationState.SENT,
         created_at=now,
         next_attempt_at=now,
