@@ -89,6 +89,7 @@ def _select(values: dict[str, object]) -> QuerySet[Release]:
     if isinstance(values["application"], str) and values["application"]:
         releases = releases.filter(application_name__icontains=values["application"])
     if isinstance(values["person"], str) and values["person"].strip():
+        releases = releases.alias(approvers_text=Cast("approver_user_ids", TextField()))
         releases = releases.filter(_involving(values["person"].strip()))
     if isinstance(values["since"], date):
         releases = releases.filter(received_at__gte=_start_of(values["since"]))
@@ -113,19 +114,17 @@ def person_ids(text: str) -> set[str]:
 
 
 def _involving(text: str) -> Q:
-    """Releases the person originated or approved. The approvers are a JSON list, matched
-    as text because SQLite has no JSON containment; both spellings of a non-ASCII id are
-    tried (SQLite stores it escaped, PostgreSQL's jsonb prints it as is)."""
+    """Releases the person originated or approved, on a query with `approvers_text`.
+    The approvers are a JSON list, matched as text because SQLite has no JSON containment;
+    both spellings of a non-ASCII id are tried (SQLite stores it escaped, PostgreSQL's
+    jsonb prints it as is). A plain condition, not a subquery of ids: the newest-first
+    scan then stops at the page's last row instead of reading every release."""
     query = Q()
     for user_id in person_ids(text):
         query |= Q(originator_user_id=user_id)
         for quoted in {json.dumps(user_id), json.dumps(user_id, ensure_ascii=False)}:
             query |= Q(approvers_text__contains=quoted)
-    return Q(pk__in=_with_approvers_text().filter(query).values("pk"))
-
-
-def _with_approvers_text() -> QuerySet[Release]:
-    return Release.objects.annotate(approvers_text=Cast("approver_user_ids", TextField()))
+    return query
 
 
 def _start_of(day: date) -> datetime:

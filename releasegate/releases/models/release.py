@@ -119,6 +119,13 @@ class Release(models.Model):
             models.Index(fields=["state", "next_run_at"], name="release_due"),
             # The dashboard's and the API's lists: newest first, a page at a time.
             models.Index(fields=["-received_at", "-id"], name="release_newest"),
+            # The same, filtered by state or by project: a page of the rare ones (the
+            # scheduled, the running, a small project's) is read at once, not found by
+            # walking every newer release.
+            models.Index(fields=["state", "-received_at", "-id"], name="release_newest_by_state"),
+            models.Index(
+                fields=["project_key", "-received_at", "-id"], name="release_newest_by_project"
+            ),
         ]
         ordering = ["-received_at"]
 
