@@ -98,6 +98,9 @@ def _database() -> dict[str, object]:
         # Kept open by each thread for a minute, as on PostgreSQL: opening one (and the
         # checkpoint when the last one closes) cost three times an event push's own work.
         database["CONN_MAX_AGE"] = 60
+        # Django's backend, with this process's writers taking turns instead of sleeping
+        # in SQLite's busy handler (releasegate/sqlite/base.py).
+        database["ENGINE"] = "releasegate.sqlite"
         database["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",

@@ -137,6 +137,13 @@ class Release(models.Model):
             models.Index(
                 fields=["application_name", "state", "-finished_at"], name="release_by_outcome"
             ),
+            # The same, filtered by state or by project: a page of the rare ones (the
+            # scheduled, the running, a small project's) is read at once, not found by
+            # walking every newer release.
+            models.Index(fields=["state", "-received_at", "-id"], name="release_newest_by_state"),
+            models.Index(
+                fields=["project_key", "-received_at", "-id"], name="release_newest_by_project"
+            ),
         ]
         ordering = ["-received_at"]
 
