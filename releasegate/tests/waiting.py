@@ -10,9 +10,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def eventually(check: Callable[[], T], timeout: float = 5.0) -> T:
+def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
     """`check()`'s value once it is truthy; AssertionError with the last value after
-    `timeout` seconds."""
+    `timeout` seconds (long: it costs nothing when the check passes, and the suite runs
+    in parallel processes on small machines, where another thread may wait its turn)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()

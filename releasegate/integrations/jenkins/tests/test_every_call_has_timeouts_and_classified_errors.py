@@ -76,13 +76,14 @@ def test_it_gives_up_at_its_timeout_with_a_transient_error(
     faulty: tuple[JenkinsClient, SimulatorControl], call: Call
 ) -> None:
     client, sim = faulty
-    sim.set_faults(timeout_rate=1, timeout_seconds=1)
+    sim.set_faults(timeout_rate=1, timeout_seconds=2)
     started = time.monotonic()
 
     with pytest.raises(OutboundError, match="timed out") as raised:
         call(client)
 
-    assert time.monotonic() - started < 0.8
+    # Its 0.2 s timeout, not Jenkins' 2 s silence (the margin is for a busy machine).
+    assert time.monotonic() - started < 1.5
     assert (raised.value.status, raised.value.permanent) == (None, False)
 
 
