@@ -93,6 +93,10 @@ def load(environ: Mapping[str, str]) -> Config:
         feishu=read_feishu(environ, problems),
         wecom=read_wecom(environ, problems),
     )
+    if loaded.dingtalk is not None and loaded.dingtalk.cards and not loaded.public_url:
+        problems.append(
+            Problem("RELEASEGATE_PUBLIC_URL", "DingTalk cards call back to it: set it too")
+        )
     refuse_placeholders(environ, problems)
     return replace(loaded, problems=tuple(problems))
 

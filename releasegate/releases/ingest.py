@@ -33,6 +33,7 @@ from releasegate.releases.approvals.instance import (
     TaskDecision,
 )
 from releasegate.releases.approvals.ports import ApprovalSource
+from releasegate.releases.cards import timeline_entries
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Approval, Release, ReleaseState
@@ -200,6 +201,7 @@ def _receive(
     if created:
         transaction.on_commit(work_arrived.set)
         _record_decisions(release, instance)
+        timeline_entries(release)
         mark_if_rollback(release)
         record(
             release,

@@ -153,6 +153,7 @@ def _web_address(candidate: Any) -> str:
 EVENT_TITLES: dict[str, Any] = {
     "received": gettext_lazy("Approval received"),
     "approver-decision": gettext_lazy("An approver decided"),
+    "card-click": gettext_lazy("A button on an approver's card was clicked"),
     "approval-withdrawn": gettext_lazy("Approval withdrawn"),
     "held": gettext_lazy("Held by a policy"),
     "waiting": gettext_lazy("Waiting for another release of the job"),

@@ -9,11 +9,16 @@ from datetime import timedelta
 
 from releasegate.config import Config, DingTalkSettings
 from releasegate.integrations.dingtalk.approvals import PROVIDER, DingTalkApprovals
+from releasegate.integrations.dingtalk.cards import CardDelivery
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.messages import DingTalkMessenger
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.lib.http import Timeouts
-from releasegate.releases.approvals.registry import Provider
+from releasegate.releases.approvals.registry import Provider, Recurring
+
+# How often approval cards are delivered to approvers whose task has opened: a task
+# opens when the approval's event is ingested, so this is most of the card's delay.
+CARD_EVERY = timedelta(seconds=5)
 
 
 class _Shared:
@@ -65,4 +70,14 @@ def provider(config: Config) -> Provider | None:
         reconcile_every=timedelta(minutes=options.reconcile_minutes),
         reconcile_lookback=timedelta(hours=options.reconcile_lookback_hours),
         check=client.access_token,
+        recurring=_cards(config, client),
     )
+
+
+def _cards(config: Config, client: DingTalkClient) -> tuple[Recurring, ...]:
+    """Card delivery, when a card template is configured."""
+    settings = config.dingtalk
+    if settings is None or not settings.cards:
+        return ()
+    delivery = CardDelivery(client, settings, config.public_url)
+    return (Recurring("dingtalk-cards", CARD_EVERY, delivery.run),)

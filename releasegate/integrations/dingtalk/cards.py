@@ -1,0 +1,151 @@
+"""Approval cards in DingTalk: each approver whose task is open gets a card in the
+robot's chat with them, whose buttons (同意 / 拒绝) act on that task (reference section 9).
+
+Level-triggered, like the reconcile: every pass looks at the DingTalk approvals ingest
+last saw pending, delivers a card for each open task that has none, and tells a card
+whose task was decided elsewhere (in DingTalk itself, or the approval ended) that it has
+nothing left to do. The card's id (`outTrackId`) is ours and unique per task, so a pass
+repeated after a crash never makes a second card. The HTTP calls happen outside any
+transaction; each card's row is written after its call.
+
+The template (docs/dingtalk-setup.md) shows the public variables `title`, `markdown`
+and `status_text`, and the buttons while the private variable `can_act` is "true": only
+the approver has it, so a card seen by anyone else shows no buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from datetime import datetime
+
+from releasegate.config import DingTalkSettings
+from releasegate.integrations.dingtalk.approvals import PROVIDER
+from releasegate.integrations.dingtalk.client import DingTalkClient
+from releasegate.lib.http import OutboundError
+from releasegate.releases.approvals.instance import TaskDecision
+from releasegate.releases.card_content import card_content
+from releasegate.releases.models import Approval, ApprovalCard, ApprovalStatus, CardState
+
+logger = logging.getLogger("releasegate.dingtalk.cards")
+
+# Approvals looked at per pass: a bound, should very many be pending at once.
+APPROVALS_PER_PASS = 200
+CALLBACK_PATH = "/dingtalk/card"
+CLOSED_ELSEWHERE = "该审批任务已在别处处理或审批已结束"
+CardParams = Mapping[str, str]
+
+
+def card_id(instance_id: str, task_id: str) -> str:
+    """The card's `outTrackId`: one per task (at most 100 characters)."""
+    return f"rg-{instance_id}-{task_id}"[:100]
+
+
+class CardDelivery:
+    """Delivers and closes the cards of one app; `run(now)` is one pass."""
+
+    def __init__(self, client: DingTalkClient, settings: DingTalkSettings, public_url: str) -> None:
+        self.client = client
+        self.settings = settings
+        self.callback_url = public_url.rstrip("/") + CALLBACK_PATH
+        self._registered = False
+        self._lock = threading.Lock()
+
+    def run(self, now: datetime) -> str:
+        """One pass; what it did, for the chores' log."""
+        self._register()
+        delivered = failed = 0
+        pending = Approval.objects.filter(provider=PROVIDER, status=ApprovalStatus.PENDING)
+        for approval in pending.order_by("first_seen_at")[:APPROVALS_PER_PASS]:
+            for task in _open_tasks(approval):
+                if ApprovalCard.objects.filter(
+                    card_id=card_id(approval.instance_id, task[1])
+                ).exists():
+                    continue
+                if self._deliver(approval, *task, now):
+                    delivered += 1
+                else:
+                    failed += 1
+        closed = self._close_decided(now)
+        return f"{delivered} cards delivered, {failed} failed, {closed} closed"
+
+    def _register(self) -> None:
+        """Where clicks call back, registered once per process (forceUpdate: the route
+        key is this app's own). Raises the client's error, so the pass is tried again."""
+        with self._lock:
+            if self._registered:
+                return
+            settings = self.settings
+            self.client.register_card_callback(
+                settings.card_route_key, self.callback_url, settings.card_callback_secret
+            )
+            self._registered = True
+
+    def _deliver(self, approval: Approval, approver: str, task_id: str, now: datetime) -> bool:
+        content = card_content(approval)
+        out_track_id = card_id(approval.instance_id, task_id)
+        public = {
+            "title": content.title,
+            "markdown": content.markdown,
+            "status_text": f"等待 {approver} 审批",
+        }
+        try:
+            self.client.deliver_card(
+                self.settings.card_template_id,
+                out_track_id,
+                approver,
+                self.settings.card_route_key,
+                public,
+                {"can_act": "true"},
+                content.title,
+            )
+        except OutboundError as exc:
+            logger.warning("card %s for %s not delivered: %s", out_track_id, approver, exc)
+            return False
+        ApprovalCard.objects.get_or_create(
+            card_id=out_track_id,
+            defaults={
+                "approval": approval,
+                "task_id": task_id,
+                "approver_user_id": approver,
+                "delivered_at": now,
+                "updated_at": now,
+            },
+        )
+        return True
+
+    def _close_decided(self, now: datetime) -> int:
+        """Cards still waiting whose task is no longer open: they say so, buttons gone."""
+        closed = 0
+        for card in ApprovalCard.objects.filter(
+            state=CardState.PENDING, approval__provider=PROVIDER
+        ).select_related("approval"):
+            if (card.approver_user_id, card.task_id) in _open_tasks(card.approval):
+                continue
+            try:
+                self.update(card, CLOSED_ELSEWHERE, {card.approver_user_id: {"can_act": "false"}})
+            except OutboundError as exc:
+                logger.warning("card %s not updated: %s", card.card_id, exc)
+                continue
+            taken = ApprovalCard.objects.filter(pk=card.pk, state=CardState.PENDING).update(
+                state=CardState.CLOSED, outcome=CLOSED_ELSEWHERE, updated_at=now
+            )
+            closed += taken
+        return closed
+
+    def update(
+        self, card: ApprovalCard, status_text: str, private: Mapping[str, CardParams]
+    ) -> None:
+        self.client.update_card(card.card_id, {"status_text": status_text}, private)
+
+
+def _open_tasks(approval: Approval) -> list[tuple[str, str]]:
+    """(approver, task id) of each task of `approval` waiting for its approver."""
+    if approval.status != ApprovalStatus.PENDING:
+        return []
+    return [
+        (str(task["user_id"]), str(task["task_id"]))
+        for task in approval.tasks
+        if task.get("decision") == TaskDecision.PENDING.value and task.get("task_id")
+    ]
