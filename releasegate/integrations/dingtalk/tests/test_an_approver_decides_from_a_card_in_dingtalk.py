@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
 import pytest
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -77,3 +78,24 @@ def test_a_refusal_from_the_card_makes_no_release(desk: CardDesk) -> None:
     assert (described["status"], described["result"]) == ("COMPLETED", "refuse")
     assert described["operationRecords"][-1]["remark"] == "在卡片中拒绝"
     assert Release.objects.count() == 0
+
+
+def test_a_person_clicks_the_card_on_the_simulators_page(desk: CardDesk) -> None:
+    desk.control.submit("zhangsan", FORM)
+    desk.deliver()
+    out_track_id = desk.card_of("lisi")["outTrackId"]
+    base = desk.control.app()["robot_webhook"].split("robot/send")[0]
+
+    page = httpx.get(f"{base}_sim/", timeout=10)
+    clicked = httpx.post(
+        f"{base}_sim/cards/click",
+        data={"out_track_id": out_track_id, "user": "lisi", "action": "agree"},
+        timeout=10,
+    )
+
+    assert f"id='card-{out_track_id}'" in page.text
+    assert "等待 lisi 审批" in page.text and ">同意</button>" in page.text
+    assert (clicked.status_code, clicked.headers["location"]) == (303, "/_sim/")
+    assert ApprovalCard.objects.get().state == "agreed"
+    # The page shows the card as its recipient sees it.
+    assert "你已在卡片中同意" in httpx.get(f"{base}_sim/", timeout=10).text
