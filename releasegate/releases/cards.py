@@ -128,7 +128,11 @@ def _record(release: Release, click: CardClick) -> None:
         "card-click",
         actor=f"{platform}:{click.user_id}",
         now=click.at,
-        reason=f"{click.action} on the card: {click.outcome}",
+        reason=(
+            f"{click.action} on the card: their task was decided"
+            if click.acted
+            else f"{click.action} on the card: nothing done ({click.outcome})"
+        ),
         details={
             "action": click.action,
             "acted": click.acted,

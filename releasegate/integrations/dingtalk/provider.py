@@ -16,10 +16,6 @@ from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.lib.http import Timeouts
 from releasegate.releases.approvals.registry import Provider, Recurring
 
-# How often approval cards are delivered to approvers whose task has opened: a task
-# opens when the approval's event is ingested, so this is most of the card's delay.
-CARD_EVERY = timedelta(seconds=5)
-
 
 class _Shared:
     lock = threading.Lock()
@@ -80,4 +76,5 @@ def _cards(config: Config, client: DingTalkClient) -> tuple[Recurring, ...]:
     if settings is None or not settings.cards:
         return ()
     delivery = CardDelivery(client, settings, config.public_url)
-    return (Recurring("dingtalk-cards", CARD_EVERY, delivery.run),)
+    every = timedelta(seconds=config.options.dingtalk.card_seconds)
+    return (Recurring("dingtalk-cards", every, delivery.run),)
