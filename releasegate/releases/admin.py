@@ -13,6 +13,8 @@ from releasegate.catalog.admin import ReadOnlyAdmin
 from releasegate.connections import jenkins_client
 from releasegate.releases.models import (
     Approval,
+    ApprovalCard,
+    CardClick,
     InboundEvent,
     Notification,
     Release,
@@ -140,6 +142,21 @@ class ApprovalAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["provider", "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
+
+
+@admin.register(ApprovalCard)
+class ApprovalCardAdmin(ReadOnlyAdmin):
+    list_display = ["delivered_at", "card_id", "approver_user_id", "state", "outcome"]
+    list_filter = ["state"]
+    search_fields = ["card_id", "approver_user_id", "approval__instance_id"]
+
+
+@admin.register(CardClick)
+class CardClickAdmin(ReadOnlyAdmin):
+    list_display = ["at", "card", "user_id", "action", "acted", "outcome"]
+    list_filter = ["action", "acted"]
+    search_fields = ["user_id", "card__card_id"]
+    list_select_related = ["card"]
 
 
 @admin.register(InboundEvent)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.db.models import Q
 
 from releasegate.config import DingTalkSettings
 from releasegate.integrations.dingtalk.approvals import PROVIDER
@@ -34,6 +36,8 @@ logger = logging.getLogger("releasegate.dingtalk.cards")
 APPROVALS_PER_PASS = 200
 CALLBACK_PATH = "/dingtalk/card"
 CLOSED_ELSEWHERE = "该审批任务已在别处处理或审批已结束"
+# A click takes at most a few seconds (two API calls with their timeouts).
+STUCK_AFTER = timedelta(minutes=2)
 CardParams = Mapping[str, str]
 
 
@@ -116,28 +120,38 @@ class CardDelivery:
         return True
 
     def _close_decided(self, now: datetime) -> int:
-        """Cards still waiting whose task is no longer open: they say so, buttons gone."""
+        """Cards still waiting whose task is no longer open: they say so, buttons gone.
+        A card left `acting` by a process that stopped mid-click is looked at again after
+        `STUCK_AFTER`: waiting again while its task is open, closed otherwise."""
+        waiting = Q(state=CardState.PENDING) | Q(
+            state=CardState.ACTING, updated_at__lt=now - STUCK_AFTER
+        )
         closed = 0
-        for card in ApprovalCard.objects.filter(
-            state=CardState.PENDING, approval__provider=PROVIDER
-        ).select_related("approval"):
+        cards = ApprovalCard.objects.filter(waiting, approval__provider=PROVIDER)
+        for card in cards.select_related("approval"):
             if (card.approver_user_id, card.task_id) in _open_tasks(card.approval):
+                if card.state == CardState.ACTING:
+                    _move(card, CardState.PENDING, card.outcome, now)
                 continue
             try:
                 self.update(card, CLOSED_ELSEWHERE, {card.approver_user_id: {"can_act": "false"}})
             except OutboundError as exc:
                 logger.warning("card %s not updated: %s", card.card_id, exc)
                 continue
-            taken = ApprovalCard.objects.filter(pk=card.pk, state=CardState.PENDING).update(
-                state=CardState.CLOSED, outcome=CLOSED_ELSEWHERE, updated_at=now
-            )
-            closed += taken
+            closed += _move(card, CardState.CLOSED, CLOSED_ELSEWHERE, now)
         return closed
 
     def update(
         self, card: ApprovalCard, status_text: str, private: Mapping[str, CardParams]
     ) -> None:
         self.client.update_card(card.card_id, {"status_text": status_text}, private)
+
+
+def _move(card: ApprovalCard, state: CardState, outcome: str, now: datetime) -> int:
+    """Move the card on unless a click moved it meanwhile; 1 if it moved."""
+    return ApprovalCard.objects.filter(pk=card.pk, state=card.state).update(
+        state=state, outcome=outcome, updated_at=now
+    )
 
 
 def _open_tasks(approval: Approval) -> list[tuple[str, str]]:

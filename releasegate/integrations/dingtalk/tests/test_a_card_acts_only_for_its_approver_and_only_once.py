@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import httpx
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -120,3 +122,16 @@ def _signed_callback(live_server: LiveServer, body: dict[str, object]) -> httpx.
         "x-ddpaas-signature": api_secret_signature(CARD_SECRET, timestamp),
     }
     return httpx.post(f"{live_server.url}/dingtalk/card", json=body, headers=headers, timeout=10)
+
+
+def test_a_card_left_acting_by_a_stopped_process_can_be_clicked_again(desk: CardDesk) -> None:
+    desk.control.submit("zhangsan", FORM)
+    desk.deliver()
+    stopped_at = timezone.now() - timedelta(minutes=3)
+    ApprovalCard.objects.update(state="acting", updated_at=stopped_at)
+
+    desk.deliver()
+    clicked = desk.click("lisi", "lisi", "agree")
+
+    assert desk.executes() == 1
+    assert clicked["card"]["public"]["status_text"] == "lisi 已在卡片中同意"
