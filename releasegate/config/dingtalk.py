@@ -16,6 +16,7 @@ from releasegate.config.problems import Problem
 from releasegate.lib.msgcrypt import AES_KEY
 
 ConnectorAuth = Literal["apisecret", "basic", "none"]
+CardCallback = Literal["http", "stream"]
 # From the developer console: the event token is 3-32 letters and digits.
 _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
 _ROUTE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -44,6 +45,9 @@ class DingTalkSettings:
     card_template_id: str = ""
     card_callback_secret: str = field(default="", repr=False)
     card_route_key: str = "releasegate"
+    # How clicks reach ReleaseGate: "http" (POST /dingtalk/card) or "stream" (the
+    # `releasegate stream` connection's card topic).
+    card_callback: CardCallback = "http"
 
     @property
     def cards(self) -> bool:
@@ -97,7 +101,7 @@ def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTa
     webhook = (environ.get("DINGTALK_ROBOT_WEBHOOK") or "").strip()
     robot_secret = environ.get("DINGTALK_ROBOT_SECRET") or ""
     _robot(webhook, robot_secret, problems)
-    template, card_secret, route_key = _cards(environ, problems)
+    template, card_secret, route_key, card_callback = _cards(environ, problems)
     if len(problems) > found:
         return None
     return DingTalkSettings(
@@ -116,16 +120,21 @@ def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTa
         card_template_id=template,
         card_callback_secret=card_secret,
         card_route_key=route_key,
+        card_callback=card_callback,  # type: ignore[arg-type]  # checked in _cards
     )
 
 
-def _cards(environ: Mapping[str, str], problems: list[Problem]) -> tuple[str, str, str]:
-    """The approval cards' template, callback secret and route key. Without the secret a
-    card callback cannot be told from a forged one, so cards need it."""
+def _cards(environ: Mapping[str, str], problems: list[Problem]) -> tuple[str, str, str, str]:
+    """The approval cards' template, callback secret, route key and way back. Without the
+    secret an HTTP card callback cannot be told from a forged one, so it is required
+    there; Stream callbacks come over the app's own authenticated connection."""
     template = (environ.get("DINGTALK_CARD_TEMPLATE_ID") or "").strip()
     secret = (environ.get("DINGTALK_CARD_CALLBACK_SECRET") or "").strip()
     route_key = (environ.get("DINGTALK_CARD_ROUTE_KEY") or "releasegate").strip()
-    if template and len(secret) < 16:
+    callback = (environ.get("DINGTALK_CARD_CALLBACK") or "http").strip().lower()
+    if callback not in ("http", "stream"):
+        problems.append(Problem("DINGTALK_CARD_CALLBACK", f"{callback!r}: use http or stream"))
+    if template and callback == "http" and len(secret) < 16:
         problems.append(
             Problem(
                 "DINGTALK_CARD_CALLBACK_SECRET",
@@ -134,7 +143,7 @@ def _cards(environ: Mapping[str, str], problems: list[Problem]) -> tuple[str, st
         )
     if not _ROUTE_KEY.match(route_key):
         problems.append(Problem("DINGTALK_CARD_ROUTE_KEY", "use 1-64 letters, digits, - or _"))
-    return template, secret, route_key
+    return template, secret, route_key, callback
 
 
 def _agent_id(raw: str, problems: list[Problem]) -> int:

@@ -93,7 +93,8 @@ def load(environ: Mapping[str, str]) -> Config:
         feishu=read_feishu(environ, problems),
         wecom=read_wecom(environ, problems),
     )
-    if loaded.dingtalk is not None and loaded.dingtalk.cards and not loaded.public_url:
+    dingtalk = loaded.dingtalk
+    if dingtalk and dingtalk.cards and dingtalk.card_callback == "http" and not loaded.public_url:
         problems.append(
             Problem("RELEASEGATE_PUBLIC_URL", "DingTalk cards call back to it: set it too")
         )

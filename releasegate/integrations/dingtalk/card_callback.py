@@ -12,6 +12,7 @@ is two API calls (re-read the approval, act on the task).
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -58,8 +59,12 @@ class _Content(BaseModel):
     card_private_data: _Pressed = Field(alias="cardPrivateData")
 
 
+def _problem(message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": message, **({"field": field} if field else {})}
+
+
 def _error(status: int, message: str, field: str | None = None) -> JsonResponse:
-    return JsonResponse({"error": message, **({"field": field} if field else {})}, status=status)
+    return JsonResponse(_problem(message, field), status=status)
 
 
 @csrf_exempt
@@ -67,8 +72,8 @@ def _error(status: int, message: str, field: str | None = None) -> JsonResponse:
 @require_POST
 def card_callback(request: HttpRequest) -> JsonResponse:
     dingtalk = settings.CONFIG.dingtalk
-    if dingtalk is None or not dingtalk.cards:
-        return _error(503, "DingTalk approval cards are not configured on this server")
+    if dingtalk is None or not dingtalk.cards or dingtalk.card_callback != "http":
+        return _error(503, "DingTalk approval cards do not call back over HTTP here")
     try:
         verify_api_secret(
             dingtalk.card_callback_secret,
@@ -78,23 +83,40 @@ def card_callback(request: HttpRequest) -> JsonResponse:
     except SignatureError as exc:
         logger.warning("refused a card callback from %s: %s", request.META.get("REMOTE_ADDR"), exc)
         return _error(403, "refused")
+    status, answer = answer_click(request.body)
+    return JsonResponse(answer, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def answer_click(body: bytes | str) -> tuple[int, dict[str, Any]]:
+    """Handle one authenticated click (its JSON, as DingTalk sends it over HTTP or as a
+    Stream CALLBACK's data): the HTTP status and the card's new data, or the error."""
     try:
-        callback = _Callback.model_validate_json(request.body)
+        callback = _Callback.model_validate_json(body)
         pressed = _Content.model_validate_json(callback.content).card_private_data
     except ValidationError as exc:
         where, problem = first_problem(exc, "body")
-        return _error(400, f"malformed card callback: {where}: {problem}", where)
+        return 400, _problem(f"malformed card callback: {where}: {problem}", where)
     action = str(pressed.params.get("decision") or next(iter(pressed.action_ids), ""))
     source = registry.sources().get(PROVIDER)
     if source is None:
-        return _error(503, "DingTalk is not enabled on this server")
+        return 503, _problem("DingTalk is not enabled on this server")
     try:
         answer = clicked(source, callback.out_track_id, callback.user_id, action, timezone.now())
     except UnknownCard:
-        return _error(404, "no such card", "outTrackId")
+        return 404, _problem("no such card", "outTrackId")
     except ValueError as exc:
-        return _error(400, str(exc), "content.cardPrivateData.params.decision")
-    return JsonResponse(card_data(answer), json_dumps_params={"ensure_ascii": False})
+        return 400, _problem(str(exc), "content.cardPrivateData.params.decision")
+    return 200, card_data(answer)
+
+
+def card_click_over_stream(data: dict[str, Any]) -> dict[str, Any]:
+    """A click that came over the app's Stream connection (authenticated by it): the
+    card's new data; none when the click could not be handled (it is logged)."""
+    status, answer = answer_click(json.dumps(data))
+    if status != 200:
+        logger.warning("card click over Stream not handled (%s): %s", status, answer)
+        return {}
+    return answer
 
 
 def card_data(answer: ClickAnswer) -> dict[str, Any]:

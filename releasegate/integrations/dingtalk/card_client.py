@@ -48,14 +48,15 @@ class CardCalls(DingTalkSession):
         preview: str,
     ) -> bool:
         """Create the card and put it in `user_id`'s robot chat, with `private` values
-        only they see. Returns False when a card of this `out_track_id` already exists
+        only they see; its clicks call back over HTTP under `route_key`, or over Stream
+        when it is "". Returns False when a card of this `out_track_id` already exists
         (a retry: DingTalk never makes a second card of one id). Raises `MessageRejected`
         when DingTalk accepted the call but did not deliver it."""
         body: dict[str, Any] = {
             "cardTemplateId": template_id,
             "outTrackId": out_track_id,
-            "callbackType": "HTTP",
-            "callbackRouteKey": route_key,
+            # HTTP with the registered route key, or STREAM without one (section 9.4).
+            "callbackType": "HTTP" if route_key else "STREAM",
             "cardData": {"cardParamMap": _fitted(public)},
             "privateData": {user_id: {"cardParamMap": _fitted(private)}},
             "openSpaceId": f"{ROBOT_SPACE}{user_id}",
@@ -67,6 +68,8 @@ class CardCalls(DingTalkSession):
             "imRobotOpenDeliverModel": {"spaceType": "IM_ROBOT"},
             "userIdType": 1,
         }
+        if route_key:
+            body["callbackRouteKey"] = route_key
         what = f"card {out_track_id}"
         try:
             response = self._v1("POST", "v1.0/card/instances/createAndDeliver", what, json=body)

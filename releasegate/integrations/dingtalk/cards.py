@@ -78,7 +78,7 @@ class CardDelivery:
         """Where clicks call back, registered once per process (forceUpdate: the route
         key is this app's own). Raises the client's error, so the pass is tried again."""
         with self._lock:
-            if self._registered:
+            if self._registered or self.settings.card_callback != "http":
                 return
             settings = self.settings
             self.client.register_card_callback(
@@ -99,7 +99,7 @@ class CardDelivery:
                 self.settings.card_template_id,
                 out_track_id,
                 approver,
-                self.settings.card_route_key,
+                self.settings.card_route_key if self.settings.card_callback == "http" else "",
                 public,
                 {"can_act": "true"},
                 content.title,

@@ -1,5 +1,6 @@
-"""A person clicking a card's button, as DingTalk then calls the app back over HTTP
-(reference sections 9.5 and 9.6).
+"""A person clicking a card's button, as DingTalk then calls the app back: over HTTP for
+a card created with `callbackType` HTTP, as a CALLBACK frame on the app's Stream
+connection for STREAM (reference sections 9.5 and 9.6).
 
 The callback is `POST <registered callbackUrl>` with the plaintext JSON DingTalk sends
 (`type`, `outTrackId`, `corpId`, `userId` of whoever clicked, `content` holding the
@@ -23,8 +24,10 @@ import httpx
 from releasegate.integrations.dingtalk.crypto import api_secret_signature
 from releasegate.simulators.dingtalk.cards import Card, apply
 from releasegate.simulators.dingtalk.state import World
+from releasegate.simulators.dingtalk.stream.callbacks import response_of
 
 CALLBACK_TIMEOUT = 2.0
+CARD_TOPIC = "/v1.0/card/instances/callback"
 BUTTONS = ("agree", "refuse")
 
 
@@ -43,10 +46,13 @@ def click(world: World, out_track_id: str, user_id: str, action: str) -> dict[st
         if card is None:
             raise ClickRefused(f"no card {out_track_id}")
         registration = world.cards.callbacks.get(card.route_key)
-        if card.callback_type != "HTTP" or registration is None:
-            raise ClickRefused(f"card {out_track_id} calls back over {card.callback_type}")
+        if card.callback_type == "HTTP" and registration is None:
+            raise ClickRefused(f"card {out_track_id}: its route key is not registered")
         body = _callback_body(world, card, user_id, action)
-    outcome = _call(registration.url, registration.api_secret, body)
+    if registration is None or card.callback_type == "STREAM":
+        outcome = _over_stream(world, body)
+    else:
+        outcome = _call(registration.url, registration.api_secret, body)
     with world.lock:
         answer = outcome.pop("answer", None)
         if isinstance(answer, dict):
@@ -93,6 +99,18 @@ def _call(url: str, api_secret: str, body: dict[str, Any]) -> dict[str, Any]:
     if isinstance(answer, dict) and isinstance(answer.get("response"), dict):
         answer = answer["response"]
     return {"outcome": "answered", "status": 200, "answer": answer}
+
+
+def _over_stream(world: World, body: dict[str, Any]) -> dict[str, Any]:
+    """The click as a CALLBACK frame on the card topic (section 9.5); the ACK's
+    `response` is the card's new data."""
+    answer = world.stream.call_back(CARD_TOPIC, body)
+    if isinstance(answer, str):
+        return {"outcome": answer}
+    response = response_of(answer)
+    if response is None:
+        return {"outcome": f"answered code {answer.code} without a response"}
+    return {"outcome": "answered", "status": 200, "answer": response}
 
 
 def _apply_answer(card: Card, user_id: str, answer: dict[str, Any]) -> None:

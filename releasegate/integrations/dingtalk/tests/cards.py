@@ -36,15 +36,17 @@ FORM = {
 
 
 def card_settings(
-    live_server: LiveServer, simulator: DingTalkSimulator, settings: Settings
+    live_server: LiveServer, simulator: DingTalkSimulator, settings: Settings, **extra: str
 ) -> None:
-    """Point ReleaseGate at the simulator with cards on, calling back to `live_server`."""
+    """Point ReleaseGate at the simulator with cards on, calling back to `live_server`
+    (`extra`: more settings, e.g. DINGTALK_CARD_CALLBACK="stream")."""
     environ = {
         **DEMO_DINGTALK,
         "DINGTALK_API_BASE": simulator.url,
         "DINGTALK_OAPI_BASE": simulator.url,
         "DINGTALK_CARD_TEMPLATE_ID": TEMPLATE,
         "DINGTALK_CARD_CALLBACK_SECRET": CARD_SECRET,
+        **extra,
     }
     demo = load(environ).dingtalk
     assert demo is not None and demo.cards
@@ -82,11 +84,11 @@ class CardDesk:
 
 
 def open_desk(
-    live_server: LiveServer, simulator: DingTalkSimulator, settings: Settings
+    live_server: LiveServer, simulator: DingTalkSimulator, settings: Settings, **extra: str
 ) -> CardDesk:
     from django.conf import settings as django_settings
 
-    card_settings(live_server, simulator, settings)
+    card_settings(live_server, simulator, settings, **extra)
     config = django_settings.CONFIG
     assert config.dingtalk is not None
     client = shared_client(config)
