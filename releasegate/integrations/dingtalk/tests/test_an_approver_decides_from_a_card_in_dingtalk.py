@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -42,7 +44,9 @@ def test_it_delivers_one_card_to_the_approver_whose_task_opened(desk: CardDesk) 
     assert card["public"]["status_text"] == "等待 lisi 审批"
 
 
-def test_it_agrees_from_the_cards_and_one_release_is_made(desk: CardDesk) -> None:
+def test_it_agrees_from_the_cards_and_one_release_is_made(
+    desk: CardDesk, client: Client, django_user_model: type[User]
+) -> None:
     instance_id = desk.control.submit("zhangsan", FORM)
     desk.deliver()
 
@@ -64,6 +68,10 @@ def test_it_agrees_from_the_cards_and_one_release_is_made(desk: CardDesk) -> Non
         ("dingtalk:wangwu", True),
     ]
     assert set(ApprovalCard.objects.values_list("state", flat=True)) == {"agreed"}
+    client.force_login(django_user_model.objects.create_user("zhangsan"))
+    page = client.get(f"/releases/{release.pk}/").content.decode()
+    assert page.count('data-kind="card-click"') == 2
+    assert "agree on the card: their task was decided" in page
 
 
 def test_a_refusal_from_the_card_makes_no_release(desk: CardDesk) -> None:
