@@ -32,8 +32,9 @@ from releasegate.releases.models import Approval, ApprovalCard, ApprovalStatus, 
 
 logger = logging.getLogger("releasegate.dingtalk.cards")
 
-# Approvals looked at per pass: a bound, should very many be pending at once.
+# Approvals and waiting cards looked at per pass: bounds, should very many be pending.
 APPROVALS_PER_PASS = 200
+CARDS_PER_PASS = 500
 CALLBACK_PATH = "/dingtalk/card"
 CLOSED_ELSEWHERE = "该审批任务已在别处处理或审批已结束"
 # A click takes at most a few seconds (two API calls with their timeouts).
@@ -60,17 +61,11 @@ class CardDelivery:
         """One pass; what it did, for the chores' log."""
         self._register()
         delivered = failed = 0
-        pending = Approval.objects.filter(provider=PROVIDER, status=ApprovalStatus.PENDING)
-        for approval in pending.order_by("first_seen_at")[:APPROVALS_PER_PASS]:
-            for task in _open_tasks(approval):
-                if ApprovalCard.objects.filter(
-                    card_id=card_id(approval.instance_id, task[1])
-                ).exists():
-                    continue
-                if self._deliver(approval, *task, now):
-                    delivered += 1
-                else:
-                    failed += 1
+        for approval, approver, task_id in _without_cards():
+            if self._deliver(approval, approver, task_id, now):
+                delivered += 1
+            else:
+                failed += 1
         closed = self._close_decided(now)
         return f"{delivered} cards delivered, {failed} failed, {closed} closed"
 
@@ -128,7 +123,7 @@ class CardDelivery:
         )
         closed = 0
         cards = ApprovalCard.objects.filter(waiting, approval__provider=PROVIDER)
-        for card in cards.select_related("approval"):
+        for card in cards.select_related("approval").order_by("updated_at")[:CARDS_PER_PASS]:
             if (card.approver_user_id, card.task_id) in _open_tasks(card.approval):
                 if card.state == CardState.ACTING:
                     _move(card, CardState.PENDING, card.outcome, now)
@@ -145,6 +140,19 @@ class CardDelivery:
         self, card: ApprovalCard, status_text: str, private: Mapping[str, CardParams]
     ) -> None:
         self.client.update_card(card.card_id, {"status_text": status_text}, private)
+
+
+def _without_cards() -> list[tuple[Approval, str, str]]:
+    """The open tasks of the newest pending approvals that have no card yet."""
+    pending = Approval.objects.filter(provider=PROVIDER, status=ApprovalStatus.PENDING)
+    tasks = [
+        (approval, approver, task_id)
+        for approval in pending.order_by("-first_seen_at")[:APPROVALS_PER_PASS]
+        for approver, task_id in _open_tasks(approval)
+    ]
+    wanted = [card_id(approval.instance_id, task_id) for approval, _, task_id in tasks]
+    held = set(ApprovalCard.objects.filter(card_id__in=wanted).values_list("card_id", flat=True))
+    return [task for task in tasks if card_id(task[0].instance_id, task[2]) not in held]
 
 
 def _move(card: ApprovalCard, state: CardState, outcome: str, now: datetime) -> int:
