@@ -15,6 +15,8 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from releasegate.catalog import snapshot
+from releasegate.catalog.models import Application
 from releasegate.integrations.dingtalk.tests.cards import FORM, TEMPLATE, CardDesk, open_desk
 from releasegate.releases.models import ApprovalCard, Release
 from releasegate.simulators.dingtalk.server import DingTalkSimulator
@@ -107,3 +109,19 @@ def test_a_person_clicks_the_card_on_the_simulators_page(desk: CardDesk) -> None
     assert ApprovalCard.objects.get().state == "agreed"
     # The page shows the card as its recipient sees it.
     assert "你已在卡片中同意" in httpx.get(f"{base}_sim/", timeout=10).text
+
+
+def test_a_password_parameter_is_masked_on_the_card(desk: CardDesk) -> None:
+    application = Application.objects.get(full_name="mall/order-service")
+    application.parameters = [
+        {**p, "kind": "password"} if p["name"] == "TAG" else p for p in application.parameters
+    ]
+    application.save()
+    snapshot.refresh()
+    desk.control.submit("zhangsan", FORM)
+
+    desk.deliver()
+
+    markdown = desk.card_of("lisi")["public"]["markdown"]
+    assert "v3.8.0" not in markdown
+    assert "分支或标签：******" in markdown
