@@ -56,10 +56,12 @@ bench: venv
 		$(BIN)/python $$b || status=1; \
 	done; exit $$status
 
-## make chaos [CHAOS_ARGS=...]: 200 DingTalk and Feishu approvals while Jenkins fails, both
-## platforms limit and workers are killed, on PostgreSQL (DATABASE_URL, default .../rg_chaos);
-## JSON; fails if any was lost, doubled or wrong, or a forgery got in (CHAOS_ARGS=--ci: the
-## short run; --seed N, --approvals N)
+## make chaos [CHAOS_ARGS=...]: 200 DingTalk, Feishu and WeCom approvals while Jenkins fails,
+## the platforms limit, fail and reset connections, workers, streams and the web server are
+## killed and PostgreSQL restarts (a cluster of the run's own, deleted after; --database-url
+## URL uses that server instead and does not restart it); JSON; fails if any was lost,
+## doubled or wrong, or a forgery got in (CHAOS_ARGS=--ci: the short run; --seed N,
+## --approvals N)
 chaos: venv
 	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 

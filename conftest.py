@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +18,9 @@ from releasegate.simulators.jenkins.control import SimulatorControl
 from releasegate.simulators.jenkins.scenario import Scenario, load_scenario, parse_scenario
 from releasegate.simulators.jenkins.server import JenkinsSimulator
 from releasegate.tests.hostile_json import register_profiles
+
+if TYPE_CHECKING:
+    from releasegate.releases.tests.engine_harness import Harness
 
 # Hypothesis' example counts: `dev` by default, `HYPOTHESIS_PROFILE=ci` in .ci/run.
 register_profiles()
@@ -180,3 +183,17 @@ def dingtalk_client(
 ) -> DingTalkClient:
     """A DingTalk client for the demo app on the running simulator."""
     return connect_dingtalk(dingtalk)
+
+
+@pytest.fixture
+def harness_platform(harness: Harness) -> Iterator[Harness]:
+    """The engine harness (where a test's conftest offers it), with its approvals an
+    enabled platform: the server asks them again (a retry checks the approval holds)."""
+    from releasegate.platforms.installed import PLATFORMS
+    from releasegate.releases.approvals import registry
+    from releasegate.releases.approvals.registry import Provider
+
+    name = harness.approvals.provider
+    registry.use({**PLATFORMS, name: lambda config: Provider(name, source=harness.approvals)})
+    yield harness
+    registry.use(PLATFORMS)

@@ -1,27 +1,38 @@
 """Chaos: approvals from DingTalk, Feishu and WeCom through every way in, while Jenkins
-misbehaves, the platforms limit, fail and expire their tokens, and workers and streams are
-killed; then the ground truth from the simulators.
+misbehaves, the platforms limit, fail and expire their tokens, workers, streams and the
+web server are killed and PostgreSQL restarts; then the ground truth from the simulators.
 
-Real processes, as in production: PostgreSQL, the Jenkins, DingTalk, Feishu and WeCom
-simulators, `releasegate serve --no-worker` (DingTalk's event push and connector, Feishu's
-event subscription and the form's external options, WeCom's callbacks), `releasegate
-stream --platform dingtalk` (Stream mode) and `--platform feishu` (the long connection),
-and two `releasegate worker`s; the monkey SIGKILLs a worker, or now and then a stream, at
-random moments and starts it again. Every ReleaseGate process has every platform's
-settings. Jenkins answers about 20 % of API calls with a 503, holds 10 % past the client's
-timeout and loses 5 % of the answers after doing the work. DingTalk's access tokens are
-expired mid-run and its QPS limit is hit now and then; Feishu's tenant tokens are expired,
-some of its API calls answer 503, a refused token or 429, and ReleaseGate's event URL is
-unreachable for a moment, so Feishu retries its pushes (`FEISHU_PUSH_TIME_FACTOR` brings
-its retry delays within the run); WeCom's tokens expire, some calls answer -1, 40014 or
-45009, and a fifth of its callbacks are dropped, for the reconcile to find. Every fifth
-approval is WeCom's (chaos_wecom.py: approved by both, refused, revoked before the end or
-after approval, deleted, left pending), of the others every third Feishu's
-(chaos_feishu.py: over the event subscription or the long connection; approved by both
-approvers, rejected, cancelled or left pending), the rest DingTalk's (chaos_dingtalk.py:
-agreed, refused, terminated, revoked after approval, left waiting); chaos_approvals.py
-plans and interleaves them; the verdict is chaos_verdict.py's, each approval judged
-approved in its own platform's words and matched to its release by its instance id.
+Real processes, as in production: PostgreSQL (a cluster of the run's own, see below), the
+Jenkins, DingTalk, Feishu and WeCom simulators, `releasegate serve --no-worker`
+(DingTalk's event push and connector, Feishu's event subscription and the form's external
+options, WeCom's callbacks), `releasegate stream --platform dingtalk` (Stream mode) and
+`--platform feishu` (the long connection), and two `releasegate worker`s; the monkey
+SIGKILLs a worker, or now and then a stream or `serve`, at random moments and starts it
+again (`serve` on the same port: what the platforms pushed meanwhile, their retries or the
+reconcile must bring in). Every ReleaseGate process has every platform's settings.
+Half-way through the drive PostgreSQL is stopped (`pg_ctl stop -m fast`: every session
+ended, transactions in flight rolled back) and started again 2 s later
+(chaos_services.PostgresRestart): every process must ride through. Only the run's own
+cluster is restarted: given a `--database-url`, the run uses that server and leaves it
+running (the JSON says `postgres.restarts: 0`). Jenkins answers about 20 % of API calls
+with a 503, holds 10 % past the client's timeout and loses 5 % of the answers after doing
+the work. DingTalk's access tokens are expired mid-run, its QPS limit is hit now and then,
+and so are outages (chaos_dingtalk.DingTalkFaults: the gateway's 502 and 503, DingTalk's
+system error, connections reset before the call or after its work); Feishu's tenant tokens
+are expired, some of its API calls answer 503, a refused token or 429, and ReleaseGate's
+event URL is unreachable for a moment, so Feishu retries its pushes
+(`FEISHU_PUSH_TIME_FACTOR` brings its retry delays within the run); WeCom's tokens expire,
+some calls answer -1, 40014 or 45009, and a fifth of its callbacks are dropped, for the
+reconcile to find. Every fifth approval is WeCom's (chaos_wecom.py: approved by both,
+refused, revoked before the end or after approval, deleted, left pending), of the others
+every third Feishu's (chaos_feishu.py: over the event subscription or the long connection;
+approved by both approvers, rejected, cancelled or left pending), the rest DingTalk's
+(chaos_dingtalk.py: agreed, refused, terminated, revoked after approval, left waiting);
+chaos_approvals.py plans and interleaves them; the verdict is chaos_verdict.py's, each
+approval judged approved in its own platform's words and matched to its release by its
+instance id. Two jobs are disabled in Jenkins for the drive, so their releases end in
+ERROR; then they are enabled again and an operator retries those releases through the
+API (chaos_retries.py).
 
 Prints one JSON object (`ways_in` and `ends` by platform show each one's share); exits 1
 when the run failed (a counter of chaos_verdict.MUST_BE_ZERO is not 0, a forged delivery
@@ -36,8 +47,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -46,19 +57,24 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chaos_verdict
 from chaos_approvals import Driver, Planned, Platform, PlatformPlan, plan
-from chaos_dingtalk import DingTalkPlan, DingTalkPlayer
+from chaos_dingtalk import DingTalkFaults, DingTalkPlan, DingTalkPlayer
 from chaos_feishu import FeishuFaults, FeishuPlan, FeishuPlayer
 from chaos_monkey import Monkey
-from chaos_services import Services, job_names, start_stream
+from chaos_retries import Retries
+from chaos_services import PostgresRestart, Services, job_names, start_serve, start_stream
 from chaos_wecom import WeComFaults, WeComPlan, WeComPlayer
+from django.db import close_old_connections
 
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.integrations.dingtalk.crypto import EventCrypto
 
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rg_chaos"
+# How many of the last changes in what the run waited on, once the drive was over, the
+# JSON shows.
+SETTLING_SHOWN = 4
 JENKINS_FAULTS = {
     "error_rate": 0.20,
     "timeout_rate": 0.10,
@@ -75,6 +91,9 @@ PLANS: dict[Platform, PlatformPlan] = {
 
 def main() -> int:
     args = _arguments()
+    # Stopped from outside (a CI timeout), the run still stops its processes and deletes
+    # its PostgreSQL cluster on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="releasegate-chaos-"))
     with (work / "services.log").open("w") as log, contextlib.ExitStack() as running:
@@ -99,7 +118,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=20, help="Jenkins jobs the approvals use")
     parser.add_argument("--deadline", type=float, default=None, help="seconds to be done in")
     parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+        "--database-url",
+        help="a PostgreSQL database to drop, create and use, on a server the run must not"
+        " restart (default: a cluster of the run's own, restarted half-way)",
     )
     parser.add_argument("--kill-every", type=float, default=3.0, help="mean seconds between")
     args = parser.parse_args()
@@ -116,8 +137,9 @@ class Run:
     ) -> None:
         self.args, self.work, self.log, self.running = args, work, log, running
         self.rng = random.Random(args.seed)
-        self.faults: dict[str, int] = {}
         self.monkey: Monkey | _Idle = _Idle()
+        self.postgres = PostgresRestart()
+        self.settling: list[dict[str, Any]] = []
 
     def play(self) -> dict[str, Any]:
         self._start()
@@ -131,18 +153,30 @@ class Run:
         feishu = self.feishu_player = FeishuPlayer(self.feishu, self.server.url, self.rng)
         wecom = WeComPlayer(self.wecom, self.server.url, self.rng)
         self.driver = Driver({"dingtalk": dingtalk, "feishu": feishu, "wecom": wecom}, self.rng)
+        retries = Retries(self.jenkins_control, self.server.url, self.args.jobs)
+        retries.break_jobs()
         drive_started = time.monotonic()
         self.driver.play(planned, self._tick)
+        self.postgres.wait()
+        # This process's own connection died with the restart: checked, and replaced.
+        close_old_connections()
         self.feishu_faults.drive_ended()
         self.wecom_faults.drive_ended()
         revoked_late = self._revoke_when_scheduled({"dingtalk": dingtalk, "wecom": wecom}, planned)
+        retries.fix_and_retry()
         driven_s = time.monotonic() - drive_started
-        deadline = time.monotonic() + self.args.deadline
-        not_done = self._wait_until_done(planned, deadline)
+        settling = time.monotonic()
+        not_done = self._wait_until_done(planned, settling + self.args.deadline)
+        settled_s = time.monotonic() - settling
         self.monkey.stop()
         result = self._result(planned, not_done)
         result["revocations"]["later_with_release_scheduled"] = revoked_late
+        result["operator_retries"] = retries.summary()
         result["drive_s"] = round(driven_s, 1)
+        # Measured against the deadline: from the operator's retries until all was done.
+        result["settle_s"] = round(settled_s, 1)
+        # The last changes say what the end waited on longest.
+        result["settling_last"] = self.settling[-SETTLING_SHOWN:]
         dingtalk.close()
         feishu.close()
         wecom.close()
@@ -159,7 +193,8 @@ class Run:
             "done_before_deadline": not not_done,
             "not_done_at_deadline": not_done,
             "kills": self.monkey.kills,
-            "faults_injected": self._faults_injected(),
+            "postgres": self.postgres.summary(),
+            "faults_injected": self._faults_injected(planned),
             "ways_in": _by_platform(planned, lambda p: p.way),
             "ends": _by_platform(planned, lambda p: p.end),
             "revocations": {
@@ -184,13 +219,20 @@ class Run:
         self.jenkins_control = services.jenkins_control
         self.dingtalk, self.feishu = services.dingtalk, services.feishu
         self.wecom = services.wecom
+        self.dingtalk_faults = DingTalkFaults(self.dingtalk, self.rng)
         self.wecom_faults = WeComFaults(self.wecom, self.rng)
         self.server = services.server
         self.feishu_faults = FeishuFaults(self.feishu, services.feishu_events, self.rng)
+        self.postgres = PostgresRestart(services.cluster)
         env, log = services.env, self.log
-        restarts = {p: partial(start_stream, p, env, log) for p in services.streams}
+        port = urlsplit(self.server.url).port or 0
+        starts = {"serve": partial(start_serve, env, log, port)}
+        running = {"serve": self.server}
+        for platform, stream in services.streams.items():
+            starts[f"stream:{platform}"] = partial(start_stream, platform, env, log)
+            running[f"stream:{platform}"] = stream
         self.monkey = Monkey(
-            services.workers, restarts, services.streams, env, log, self.rng, self.args.kill_every
+            services.workers, starts, running, env, log, self.rng, self.args.kill_every
         )
 
     def _crypto(self) -> EventCrypto:
@@ -203,27 +245,22 @@ class Run:
     # -- the platforms' faults, between steps -------------------------------------------
 
     def _tick(self, step: int) -> None:
-        """Every 25 steps DingTalk's QPS limit is hit by the next few calls; at a third
-        and at two thirds of the run every access token expires. Feishu's in between
-        (chaos_feishu.FeishuFaults)."""
+        """Each platform's faults between steps (chaos_dingtalk.DingTalkFaults,
+        chaos_feishu.FeishuFaults, chaos_wecom.WeComFaults); half-way, PostgreSQL's
+        restart (in the background: the drive goes on while it is down)."""
         total = self.args.approvals * 3
+        self.dingtalk_faults.tick(step, total)
         self.feishu_faults.tick(step, total)
         self.wecom_faults.tick(step, total)
-        if step % 25 == 0:
-            limited = self.rng.randint(2, 6)
-            self.dingtalk.set_faults(qps_limit=limited)
-        if step in (total // 3, 2 * total // 3):
-            self.dingtalk.expire_tokens()
-            self.faults["dingtalk_token_expired"] = self.faults.get("dingtalk_token_expired", 0) + 1
+        if step == total // 2:
+            self.postgres.start()
 
-    def _faults_injected(self) -> dict[str, Any]:
+    def _faults_injected(self, planned: list[Planned]) -> dict[str, Any]:
         jenkins = self.jenkins_control.requests()
-        limited = sum(1 for r in self.dingtalk.requests() if r.get("fault") == "qps_limit")
         return {
             "jenkins_requests": jenkins["total"],
             "jenkins": jenkins["by_fault"],
-            "dingtalk_qps_limited_calls": limited,
-            **self.faults,
+            **self.dingtalk_faults.summary(planned),
             **self.feishu_faults.summary(),
             **self.wecom_faults.summary(),
         }
@@ -240,6 +277,7 @@ class Run:
         waiting = {p.instance_id: p for p in planned if p.end == "revoke" and p.revoke_later}
         scheduled, give_up = 0, time.monotonic() + 60
         while waiting and time.monotonic() < give_up:
+            close_old_connections()
             ready = Release.objects.filter(
                 approval__instance_id__in=list(waiting), state=ReleaseState.SCHEDULED
             ).values_list("approval__instance_id", flat=True)
@@ -254,9 +292,15 @@ class Run:
 
     def _wait_until_done(self, planned: list[Planned], deadline: float) -> list[str]:
         """Wait until every approved instance's release has ended, Jenkins is idle and the
-        outbox is empty; what was still not done when the deadline came (empty: all was)."""
+        outbox is empty; what was still not done when the deadline came (empty: all was).
+        What was waited on, each time it changed, goes to `settling` (seconds in: what)."""
+        started, last = time.monotonic(), None
         while True:
+            close_old_connections()
             pending = self._not_done(planned)
+            if pending != last:
+                self.settling.append({"at_s": round(time.monotonic() - started), "on": pending})
+                last = pending
             if not pending or time.monotonic() > deadline:
                 return pending
             time.sleep(1.0)
@@ -267,19 +311,32 @@ class Run:
         from releasegate.releases.models.release import TERMINAL_STATES
 
         truth = self.driver.instances()
-        approved = {p.instance_id for p in planned if chaos_verdict.approved(p, truth)}
-        ended = Approval.objects.filter(
-            instance_id__in=approved, release__state__in=TERMINAL_STATES
-        ).count()
+        approved = {p.instance_id: p for p in planned if chaos_verdict.approved(p, truth)}
+        ended = set(
+            Approval.objects.filter(
+                instance_id__in=list(approved), release__state__in=TERMINAL_STATES
+            ).values_list("instance_id", flat=True)
+        )
+        unended = Counter(f"{p.platform} {p.way}" for i, p in approved.items() if i not in ended)
         checks = {
-            "approvals without an ended release": len(approved) - ended,
+            **{f"approvals without an ended release ({w})": n for w, n in unended.items()},
             "builds running": sum(b["building"] for b in self.jenkins_control.builds()),
             "queue items": sum(i["state"] != "left" for i in self.jenkins_control.queue()),
-            "releases not ended": Release.objects.exclude(state__in=TERMINAL_STATES).count(),
-            "notifications pending": Notification.objects.filter(
-                state=NotificationState.PENDING
-            ).count(),
         }
+        open_releases = Release.objects.exclude(state__in=TERMINAL_STATES)
+        checks.update(
+            Counter(
+                f"releases not ended ({state})"
+                for state in open_releases.values_list("state", flat=True)
+            )
+        )
+        pending = Notification.objects.filter(state=NotificationState.PENDING)
+        checks.update(
+            Counter(
+                f"notifications pending ({provider})"
+                for provider in pending.values_list("provider", flat=True)
+            )
+        )
         return [f"{count} {what}" for what, count in checks.items() if count]
 
     def _truth(self) -> chaos_verdict.Truth:

@@ -14,12 +14,15 @@ run.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
+
+import httpx
 
 Platform = Literal["dingtalk", "feishu", "wecom"]
 # Every WECOM_EVERY-th approval is WeCom's, of the others every FEISHU_EVERY-th Feishu's.
@@ -30,6 +33,9 @@ REVOKED_RUN_AHEAD = timedelta(minutes=30)
 FORM_ZONE = ZoneInfo("Asia/Shanghai")
 PROJECT = "chaos"
 WINDOW = 8
+# The longest `serve` may take to come back after the monkey killed it (its start-up is
+# seconds on a loaded machine, tried three times).
+SERVE_DOWN_AT_MOST_S = 90.0
 
 
 @dataclass
@@ -192,7 +198,17 @@ class Driver:
             self.tally.out_of_order += out_of_order
 
     def _forge(self, approval: Planned) -> None:
-        kind, status = self.players[approval.platform].forge(approval)
+        """Send a forgery; while `serve` is down (the monkey killed it) an attacker's
+        connection fails, and he tries again until it answers."""
+        give_up = time.monotonic() + SERVE_DOWN_AT_MOST_S
+        while True:
+            try:
+                kind, status = self.players[approval.platform].forge(approval)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > give_up:
+                    raise
+                time.sleep(1.0)
         self.tally.count(self.tally.forged_sent, approval.platform, kind)
         self.tally.count(self.tally.forged_answers, approval.platform, str(status))
         self.tally.forged_accepted += status < 400

@@ -24,13 +24,15 @@ import httpx
 from chaos_approvals import PROJECT, Planned
 
 from releasegate.integrations.dingtalk.crypto import EventCrypto
-from releasegate.simulators.dingtalk.control import DingTalkControl
+from releasegate.simulators.dingtalk.control import DingTalkControl, SimulatorRefused
 
 WAYS = ("connector", "http", "stream")
 # Of every 20 approvals: 12 agreed, 2 refused, 2 terminated, 2 revoked after approval,
 # 2 left waiting.
 ENDS = ("agree",) * 12 + ("refuse",) * 2 + ("terminate",) * 2 + ("revoke",) * 2 + ("pending",) * 2
 ORIGINATOR, FIRST, LAST = "zhangsan", "lisi", "wangwu"
+# The simulator's answer to an action the instance's state does not allow.
+CONFLICT = 409
 
 
 class DingTalkPlan:
@@ -102,7 +104,7 @@ class DingTalkPlayer:
         elif step == 1:
             self.dingtalk.agree(approval.instance_id, FIRST)
         elif step == 3:
-            self.dingtalk.revoke(approval.instance_id)
+            self._revoke(approval)
         elif approval.end == "refuse":
             self.dingtalk.refuse(approval.instance_id, LAST, "not this week")
         else:
@@ -112,8 +114,18 @@ class DingTalkPlayer:
     def revoke(self, approval: Planned) -> None:
         """Revoke an approval planned to be revoked later, through its own way in."""
         self._use_way(approval)
-        self.dingtalk.revoke(approval.instance_id)
+        self._revoke(approval)
         approval.steps_done += 1
+
+    def _revoke(self, approval: Planned) -> None:
+        """Revoke the approved instance; unless its synchronous connector node failed
+        (`serve` was down: the monkey killed it), which ended it TERMINATED instead, and
+        DingTalk refuses to revoke what was not approved."""
+        try:
+            self.dingtalk.revoke(approval.instance_id)
+        except SimulatorRefused as refused:
+            if refused.status != CONFLICT:
+                raise
 
     def _use_way(self, approval: Planned) -> None:
         """DingTalk delivers through the way this approval came in: the connector node is
@@ -188,3 +200,66 @@ class DingTalkPlayer:
             self.server_url + "dingtalk/connector/approved", json=body, headers=headers
         )
         return answer.status_code
+
+
+# In turn, every 25 steps (between the QPS limits): the next 1 to N token-carrying calls
+# meet the gateway's 503 or 502, DingTalk's own system error (500, or errcode -1 on the
+# older API), or no answer at all, the connection reset before DingTalk got the call or
+# after it did the work (a notification sent, its answer lost).
+OUTAGES = (
+    ("server_error", 3),
+    ("connection_reset", 3),
+    ("bad_gateway", 2),
+    ("reset_after_work", 2),
+    ("system_error", 3),
+)
+SERVER_ERRORS = ("server_error", "bad_gateway", "system_error")
+
+
+class DingTalkFaults:
+    """DingTalk's misbehaviour between steps, counted in `injected`."""
+
+    def __init__(self, dingtalk: DingTalkControl, rng: random.Random) -> None:
+        self.dingtalk, self.rng = dingtalk, rng
+        self.injected: dict[str, int] = {}
+
+    def tick(self, step: int, total: int) -> None:
+        """Every 25 steps DingTalk's QPS limit is hit by the next few calls, and half-way
+        between them an outage (`OUTAGES`); at a third and at two thirds of the run every
+        access token expires."""
+        if step % 25 == 0:
+            self._add("qps_limit", self.rng.randint(2, 6))
+        if step % 25 == 18:
+            fault, most = OUTAGES[(step // 25) % len(OUTAGES)]
+            self._add(fault, self.rng.randint(1, most))
+        if step in (total // 3, 2 * total // 3):
+            self.dingtalk.expire_tokens()
+            self.injected["dingtalk_token_expired"] = (
+                self.injected.get("dingtalk_token_expired", 0) + 1
+            )
+
+    def _add(self, fault: str, calls: int) -> None:
+        """The next `calls` calls meet `fault`, besides what is still pending (setting
+        the faults replaces them all)."""
+        pending = self.dingtalk.faults()
+        self.dingtalk.set_faults(**(pending | {fault: pending[fault] + calls}))
+
+    def summary(self, planned: list[Planned]) -> dict[str, int]:
+        """What DingTalk's API went through, from the simulator's records; and how many
+        approvals their failed synchronous connector node ended (TERMINATED: not
+        approved, so nothing may build)."""
+        faults = [call["fault"] for call in self.dingtalk.requests()]
+        ended = {i["instance_id"]: i["status"] for i in self.dingtalk.instances()}
+        return {
+            **self.injected,
+            "dingtalk_ended_by_a_failed_connector_node": sum(
+                p.platform == "dingtalk"
+                and p.end != "terminate"
+                and ended.get(p.instance_id) == "TERMINATED"
+                for p in planned
+            ),
+            "dingtalk_qps_limited_calls": faults.count("qps_limit"),
+            "dingtalk_5xx_calls": sum(faults.count(name) for name in SERVER_ERRORS),
+            "dingtalk_connections_reset": faults.count("connection_reset"),
+            "dingtalk_connections_reset_after_work": faults.count("reset_after_work"),
+        }

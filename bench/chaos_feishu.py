@@ -42,7 +42,7 @@ import uuid
 from typing import Any
 
 import httpx
-from chaos_approvals import PROJECT, Planned
+from chaos_approvals import PROJECT, SERVE_DOWN_AT_MOST_S, Planned
 
 from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.simulators.feishu.control import FeishuControl, SimulatorRefused
@@ -62,8 +62,6 @@ FORGERIES = ("unsigned", "bad_signature", "wrong_token", "other_encrypt_key")
 # at a time: its caller waits the minute out, and a second 429 on its retry would make it
 # two.
 API_FAULTS = (("server_error", 6), ("invalid_token", 3), ("rate_limited", 1))
-# How often a person opens the form before giving up, when its options do not load.
-FORM_ATTEMPTS = 3
 # How many steps ReleaseGate's event URL stays unreachable once in the run.
 UNREACHABLE_STEPS = 10
 # Feishu's code for a refused tenant token (expired or invalid).
@@ -127,16 +125,17 @@ class FeishuPlayer:
 
     def _submit(self, approval: Planned) -> str:
         """Fill and submit the form; when its options did not load (ReleaseGate slower
-        than Feishu's 3 s), open it again, as a person would, a few times."""
-        for attempt in range(1, FORM_ATTEMPTS + 1):
+        than Feishu's 3 s, or `serve` down: the monkey kills it), open it again, as a
+        person would, until it works (or `serve` cannot have been down so long)."""
+        give_up = time.monotonic() + SERVE_DOWN_AT_MOST_S
+        while True:
             try:
                 return self.feishu.submit(form(approval), ORIGINATOR)
             except SimulatorRefused:
-                if attempt == FORM_ATTEMPTS:
+                if time.monotonic() > give_up:
                     raise
                 self.forms_opened_again += 1
                 time.sleep(0.5)
-        raise AssertionError("unreachable")
 
     def _use_way(self, approval: Planned) -> None:
         """Switch Feishu's delivery to this approval's way in before its next step (see

@@ -1,13 +1,15 @@
 """The chaos run's processes (see chaos.py): the Jenkins, DingTalk, Feishu and WeCom
-simulators, the run's own PostgreSQL database, `releasegate serve`, a `stream` per platform
-(DingTalk's Stream mode, Feishu's long connection) and two workers, each given every
-platform's settings; the Jenkins scenario the approvals use."""
+simulators, the run's own PostgreSQL cluster (or a database of the server it is given),
+`releasegate serve`, a `stream` per platform (DingTalk's Stream mode, Feishu's long
+connection) and two workers, each given every platform's settings; the Jenkins scenario
+the approvals use."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -21,6 +23,7 @@ from chaos_monkey import Monkey
 from releasegate.cli.demo import DEMO_DINGTALK
 from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.cli.demo_wecom import DEMO_WECOM
+from releasegate.lib.postgres_cluster import PostgresCluster
 from releasegate.lib.process import ServiceProcess
 from releasegate.simulators.dingtalk.control import DingTalkControl
 from releasegate.simulators.feishu.control import FeishuControl
@@ -64,6 +67,21 @@ STREAM_READY = {
 }
 # Feishu's push retries (15 s, 5 min, 1 h, 6 h) shortened to fit in the run: 0.3 s, 6 s...
 FEISHU_PUSH_TIME_FACTOR = "0.02"
+
+
+# The run's own cluster: nothing in it outlives the run, so it need not wait for the disk
+# (the machine's is shared). A fast restart writes everything out all the same; it is
+# only a crash of the machine that fsync guards against.
+CLUSTER_SETTINGS = {"fsync": "off"}
+DATABASE_NAME = "rg_chaos"
+# How long the run's own PostgreSQL stays down half-way through the drive.
+POSTGRES_DOWN_S = 2.0
+
+
+def start_serve(env: dict[str, str], log: Any, port: int = 0) -> ServiceProcess:
+    """`releasegate serve` without a worker; on `port` (0: any free one), so that once
+    killed it comes back where the platforms push."""
+    return ServiceProcess(["serve", "--port", str(port), "--no-worker"], env=env, log=log)
 
 
 def start_stream(platform: str, env: dict[str, str], log: Any) -> ServiceProcess:
@@ -117,7 +135,10 @@ def reset_database(url: str) -> None:
 
 class Services:
     """The run's processes, started by `start`, stopped with `running`; the simulators'
-    control clients, ReleaseGate's server and workers once started."""
+    control clients, ReleaseGate's server and workers once started. Without a database
+    URL the run starts a PostgreSQL cluster of its own (`cluster`), which it can restart."""
+
+    cluster: PostgresCluster | None = None
 
     server: ServiceProcess
     workers: list[ServiceProcess]
@@ -130,7 +151,12 @@ class Services:
     wecom: WeComControl
 
     def __init__(
-        self, database_url: str, jobs: int, work: Path, log: Any, running: contextlib.ExitStack
+        self,
+        database_url: str | None,
+        jobs: int,
+        work: Path,
+        log: Any,
+        running: contextlib.ExitStack,
     ) -> None:
         self.database_url, self.jobs = database_url, jobs
         self.work, self.log, self.running = work, log, running
@@ -152,12 +178,14 @@ class Services:
         self.dingtalk = DingTalkControl(dingtalk.url)
         self.feishu = FeishuControl(feishu.url)
         self.wecom = WeComControl(wecom.url)
+        if self.database_url is None:
+            self.cluster = self.running.enter_context(PostgresCluster(settings=CLUSTER_SETTINGS))
+            self.database_url = self.cluster.database_url(DATABASE_NAME)
         env = self._environment(jenkins.url, dingtalk.url, feishu.url, wecom.url)
         reset_database(self.database_url)
         self._prepare_database(env)
-        serve = ["serve", "--port", "0", "--no-worker"]
         self.server, *processes = self._started(
-            lambda: ServiceProcess(serve, env=env, log=self.log),
+            lambda: start_serve(env, self.log),
             *[partial(start_stream, platform, env, self.log) for platform in STREAM_READY],
             *[lambda: Monkey.start_worker(env, self.log)] * 2,
         )
@@ -223,7 +251,7 @@ class Services:
             **DEMO_WECOM,
             "WECOM_API_BASE": wecom_url.rstrip("/"),
             "FEISHU_API_BASE": feishu_url.rstrip("/"),
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": str(self.database_url),
             "SECRET_KEY": "chaos-only-secret-key-0123456789-0123456789",
             "RELEASEGATE_DATA_DIR": str(self.work),
             "RELEASEGATE_CONFIG": str(config),
@@ -239,3 +267,38 @@ class Services:
             # people: a few hundred calls a second at its peak.
             "RELEASEGATE_RATE_LIMIT": "1000",
         }
+
+
+class PostgresRestart:
+    """The run's own PostgreSQL stopped and started again `POSTGRES_DOWN_S` later, in a
+    thread; nothing when the run was given a database (another server: never restarted)."""
+
+    def __init__(self, cluster: PostgresCluster | None = None) -> None:
+        self.cluster = cluster
+        self.failure: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.cluster is not None and self._thread is None:
+            self._thread = threading.Thread(
+                target=self._restart, args=(self.cluster,), name="postgres restart"
+            )
+            self._thread.start()
+
+    def _restart(self, cluster: PostgresCluster) -> None:
+        try:
+            cluster.restart(down_seconds=POSTGRES_DOWN_S)
+        except BaseException as exc:  # raised again by wait(), in the run's thread
+            self.failure = exc
+
+    def wait(self) -> None:
+        """Until the server is back; raises what the restart raised."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def summary(self) -> dict[str, Any]:
+        if self.cluster is None:
+            return {"own_cluster": False, "restarts": 0}
+        return {"own_cluster": True, "restarts": self.cluster.restarts, "down_s": POSTGRES_DOWN_S}

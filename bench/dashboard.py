@@ -1,14 +1,19 @@
-"""Benchmark: the dashboard's pages with a 5,000-job catalog and 10,000 releases.
+"""Benchmark: the dashboard's pages with a 5,000-job catalog and 100,000 releases.
 
 A simulated Jenkins (its own process) serves 50 folders x 100 jobs; one `run_sync` fills
-the catalog, and releases are inserted in bulk (several approvers each, spread over weeks).
-Each page is then fetched many times by a logged-in user through Django's whole handling
-(middleware, session, the view, the template), in process; what a WSGI server adds around
-it is not counted. The releases table's body is what every open releases page fetches
-every 5 seconds, so it matters most. Prints one JSON object; exits 1 when a page's p99
-misses the target.
+the catalog, and releases are inserted in bulk (several approvers each, one message to
+the originator each, spread over a year: `dashboard_seed`). Each page is then fetched
+many times, one request after the other, by a signed-in staff user through Django's whole
+handling (middleware, session, the view, the template), in process; what a WSGI server
+adds around it is not counted. The releases table's body is what every open releases
+page fetches every 5 seconds, so it matters most. Prints one JSON object; exits 1 when a
+page's p99 misses the target.
 
-    python bench/dashboard.py [--folders 50] [--jobs-per-folder 100] [--releases 10000]
+    python bench/dashboard.py [--folders 50] [--jobs-per-folder 100] [--releases 100000]
+        [--requests 100] [--postgres postgres://postgres@127.0.0.1:5432/rg_bench_dashboard]
+
+On SQLite (a scratch file) unless `--postgres` names a benchmark database, dropped and
+created again for the run.
 """
 
 from __future__ import annotations
@@ -19,38 +24,88 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench_catalog import TOKEN, USER, migrate_and_sync
+from dashboard_seed import seed
+from load_servers import recreate_database
 
 from releasegate.simulators.process import SimulatorProcess
 
-# A person reading a page notices a second; the table body is fetched every 5 s per viewer.
-TARGET_P99_MS = 1000.0
+# Every page as quick as a local round trip: the table body is fetched every 5 s per
+# viewer, and an operator looking into an incident pages and filters a lot.
+TARGET_P99_MS = 50.0
 WARMUP = 3
 PAGES = {
+    "home": "/",
     "releases": "/releases/",
     "release_rows": "/releases/rows/",
     "release_rows_by_person": "/releases/rows/?person=user7",
     "release_rows_filtered": "/releases/rows/?state=SUCCEEDED&project={project}"
     "&since=2026-01-02&until=2026-01-20",
+    # Nobody of that name: every release is looked at.
+    "release_rows_by_nobody": "/releases/rows/?person=nobody",
+    "release_rows_by_application": "/releases/rows/?application=service-042",
+    "release_rows_by_project": "/releases/rows/?project={project}",
+    "release_rows_failed": "/releases/rows/?state=FAILED",
     "release_rows_page_100": "/releases/rows/?page=100",
+    "release_rows_page_1000": "/releases/rows/?page=1000",
     "release": "/releases/{release}/",
     "catalog": "/catalog/",
     "catalog_project": "/catalog/?project={project}",
     "new_release": "/requests/new?project={project}&application={application}",
+    "approvals": "/approvals/",
+    "admin_releases": "/admin/releases/release/",
+    "admin_releases_failed": "/admin/releases/release/?state__exact=FAILED",
+    "admin_release": "/admin/releases/release/{release}/change/",
+    "admin_approvals": "/admin/releases/approval/",
+    "admin_notifications": "/admin/releases/notification/",
+    "admin_events": "/admin/releases/releaseevent/",
+    "admin_applications": "/admin/catalog/application/",
+    "configuration": "/admin/configuration/",
 }
+# A redirect is the page's whole answer.
+REDIRECTS = {"/"}
 
 
 def main() -> int:
+    args = _arguments()
+    jobs = _catalog(args)
+    chosen = seed(args.releases)
+    _analyse()
+    client = _signed_in()
+    pages = {name: _measure(client, path.format(**chosen), args) for name, path in PAGES.items()}
+    met = all(figures["p99_ms"] < TARGET_P99_MS for figures in pages.values())
+    result = {
+        "catalog": {"jobs": jobs},
+        "releases": args.releases,
+        "requests_per_page": args.requests,
+        "database": _database(),
+        "pages": pages,
+        "target": {"p99_ms_below": TARGET_P99_MS, "met": met},
+    }
+    print(json.dumps(result, indent=2))
+    return 0 if met else 1
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folders", type=int, default=50)
     parser.add_argument("--jobs-per-folder", type=int, default=100)
-    parser.add_argument("--releases", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=30, help="measured per page")
-    args = parser.parse_args()
+    parser.add_argument("--releases", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=100, help="measured per page")
+    parser.add_argument("--postgres", help="a benchmark database to run on instead of SQLite")
+    return parser.parse_args()
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    """Configure Django on a new database and sync the catalog from a simulated Jenkins;
+    how many jobs it listed."""
+    database = {}
+    if args.postgres:
+        recreate_database(args.postgres)
+        database["DATABASE_URL"] = args.postgres
     work = Path(tempfile.mkdtemp(prefix="releasegate-bench-"))
     scenario = work / "catalog.toml"
     scenario.write_text(
@@ -59,62 +114,23 @@ def main() -> int:
     )
     options = ("--scenario", str(scenario), "--user", USER, "--token", TOKEN)
     with SimulatorProcess("jenkins", options) as simulator:
-        jobs = migrate_and_sync(simulator.url, work)
-    chosen = _releases(args.releases)
-    client = _signed_in()
-    pages = {name: _measure(client, path.format(**chosen), args) for name, path in PAGES.items()}
-    met = all(figures["p99_ms"] < TARGET_P99_MS for figures in pages.values())
-    result = {
-        "catalog": {"jobs": jobs},
-        "releases": args.releases,
-        "requests_per_page": args.requests,
-        "pages": pages,
-        "target": {"p99_ms_below": TARGET_P99_MS, "met": met},
-    }
-    print(json.dumps(result, indent=2))
-    return 0 if met else 1
+        return migrate_and_sync(simulator.url, work, **database)
 
 
-def _releases(count: int) -> dict[str, Any]:
-    """Insert `count` ended releases of the catalog's applications; a release, a project
-    and an application of it for the pages to show."""
-    from releasegate.catalog.models import Application
-    from releasegate.releases.models import Approval, Release
+def _analyse() -> None:
+    """On PostgreSQL, the statistics autovacuum would gather after such an insert: the
+    planner chooses from them, and a production database has them."""
+    from django.db import connection
 
-    names = list(Application.objects.values_list("full_name", flat=True))
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    approvals = Approval.objects.bulk_create(
-        Approval(
-            provider="dingtalk",
-            instance_id=f"bench-{n}",
-            status="approved",
-            provider_status="COMPLETED agree",
-            first_seen_at=start,
-            refreshed_at=start,
-        )
-        for n in range(count)
-    )
-    Release.objects.bulk_create(
-        (
-            Release(
-                approval=approval,
-                state="SUCCEEDED" if n % 7 else "FAILED",
-                project_key=names[n % len(names)].split("/", 1)[0],
-                application_name=names[n % len(names)],
-                originator_user_id=f"user{n % 300}",
-                approver_user_ids=[f"user{(n + 1) % 300}", f"user{(n + 2) % 300}"],
-                received_via="event",
-                received_at=start + timedelta(minutes=5 * n),
-                updated_at=start,
-                console_tail="build log line\n" * 50,
-            )
-            for n, approval in enumerate(approvals)
-        ),
-        batch_size=1000,
-    )
-    release = Release.objects.order_by("-id").values_list("id", flat=True).first()
-    application = names[len(names) // 2]
-    return {"release": release, "project": application.split("/", 1)[0], "application": application}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _database() -> str:
+    from django.db import connection
+
+    return str(connection.vendor)
 
 
 def _signed_in() -> Any:
@@ -123,7 +139,8 @@ def _signed_in() -> Any:
 
     from releasegate.web.models import Profile
 
-    user = User.objects.create_user("bench")
+    # Staff, so the admin's lists are measured too.
+    user = User.objects.create_superuser("bench")
     # With a DingTalk id, so the new-release page shows its form.
     Profile.objects.create(user=user, dingtalk_user_id="user7")
     client = Client(HTTP_HOST="localhost")
@@ -137,7 +154,7 @@ def _measure(client: Any, path: str, args: argparse.Namespace) -> dict[str, Any]
         started = time.perf_counter()
         response = client.get(path)
         elapsed = time.perf_counter() - started
-        if response.status_code != 200:
+        if response.status_code != (302 if path in REDIRECTS else 200):
             raise SystemExit(f"{path}: answered {response.status_code}")
         if n >= WARMUP:
             times.append(elapsed * 1000)

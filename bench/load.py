@@ -24,19 +24,35 @@ counted, then `--duration` seconds measured):
   distinct application, one stored delivery each.
 
 Before the layouts, the generator drives a server with next to no cost of its own
-(bench/load_ceiling.py): its ceiling on this machine. Figures are client-measured; CPU
-use of the generator, each server process and the machine (other work included) is
-taken over each measured window, with the load average before and after each layout.
+(bench/load_ceiling.py): its ceiling on this machine. Figures are client-measured; beside
+them, `in_django` is what the servers said (a `Server-Timing` header, bench/load_timing.py)
+they spent inside Django on the same requests, in wall and in CPU time: the rest of a
+latency is the wait for a server thread. CPU use of the generator, each server process
+and the machine (other work included) is taken over each measured window, with the load
+average before and after each layout.
 
 Target, per connector endpoint, Feishu options endpoint and WeCom picker page: at least
 70 % of the bare view's requests per second in the same layout and run, with p99 under
-20 ms. The event pushes are measured the same way and their `meets_target` printed, but
-the target is the forms' (they wait on the answers); the exit status is 1 when a form's
-endpoint misses it.
+20 ms.
+
+The event pushes are measured twice. First in an open loop (`at_rate`): `--event-rate`
+pushes a second are due whatever the server does, as a platform sends them, on up to
+`--event-connections` connections, and each latency counts from when its push was due.
+This is the pushes' target: p99 under 50 ms at that rate (by default 100 a second, far
+above a company's approvals: a push per approval step). Then in the closed loop, as the
+forms' endpoints are: the rate there is the server's capacity, and the p99 mostly the
+time a push waits behind the other `--concurrency` connections' pushes (queueing, not
+the handler), so it is printed with `meets_target` for comparison but is not the target.
+The open loops run before the closed ones: each push leaves a delivery for the worker
+to process, and the closed loops leave thousands.
+
+The exit status is 1 when a form's endpoint or an event push misses its target.
 Prints one JSON object.
 
     python bench/load.py [--layouts serve,production] [--concurrency 4] [--duration 5]
                          [--warmup 2] [--generators 1] [--threads 4] [--web-processes 2]
+                         [--event-rate 100] [--event-connections 16]
+                         [--endpoints bare,events,...]
                          [--postgres postgres://postgres@127.0.0.1:5432/rg_load]
 """
 
@@ -87,6 +103,8 @@ EVENT_ENDPOINTS = ("events", "feishu-events", "wecom-events")
 ENDPOINTS = ("bare", *FORM_ENDPOINTS, *EVENT_ENDPOINTS)
 TARGET_SHARE_OF_BARE = 0.70
 TARGET_P99_MS = 20.0
+# The event pushes, in the open loop at --event-rate.
+EVENT_TARGET_P99_MS = 50.0
 HERE = Path(__file__).resolve().parent
 
 
@@ -111,16 +129,26 @@ def main() -> int:
         f"{layout}/{endpoint}"
         for layout, figures in result["layouts"].items()
         for endpoint in FORM_ENDPOINTS
-        if not figures["endpoints"][endpoint]["meets_target"]
+        if endpoint in figures["endpoints"] and not figures["endpoints"][endpoint]["meets_target"]
+    ]
+    event_misses = [
+        f"{layout}/{endpoint}"
+        for layout, figures in result["layouts"].items()
+        for endpoint in EVENT_ENDPOINTS
+        if endpoint in figures["endpoints"]
+        and not figures["endpoints"][endpoint]["at_rate"]["meets_target"]
     ]
     result["target"] = {
         "share_of_bare_at_least": TARGET_SHARE_OF_BARE,
         "p99_ms_below": TARGET_P99_MS,
         "form_endpoints_missing_it": misses,
-        "met": not misses,
+        "event_pushes_p99_ms_below": EVENT_TARGET_P99_MS,
+        "event_pushes_at_per_second": args.event_rate,
+        "event_pushes_missing_it": event_misses,
+        "met": not misses and not event_misses,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    return 0 if not misses else 1
+    return 0 if result["target"]["met"] else 1
 
 
 def _arguments() -> argparse.Namespace:
@@ -139,10 +167,18 @@ def _arguments() -> argparse.Namespace:
     option("--jobs-per-folder", type=int, default=100)
     option("--sample", type=int, default=500, help="applications the bodies are built from")
     option("--events", type=int, default=5000, help="distinct event pushes (then repeated)")
+    option("--event-rate", type=float, default=100.0, help="event pushes/s in the open loop")
+    option("--event-connections", type=int, default=16, help="connections of the open loop")
+    option("--endpoints", type=lambda text: text.split(","), default=list(ENDPOINTS))
     args = parser.parse_args()
     unknown = set(args.layouts) - {"serve", "production"}
     if unknown:
         parser.error(f"--layouts: unknown {', '.join(sorted(unknown))} (serve, production)")
+    strangers = set(args.endpoints) - set(ENDPOINTS)
+    if strangers:
+        parser.error(f"--endpoints: unknown {', '.join(sorted(strangers))}")
+    # The others are compared with the bare view: it is always measured.
+    args.endpoints = [e for e in ENDPOINTS if e in args.endpoints or e == "bare"]
     return args
 
 
@@ -225,19 +261,27 @@ def _run_layout(
         wait_for_catalog(layout, credentials.signed, args.folders)
         sample = sample_catalog(layout.ports[0], credentials, args.sample)
         before = _load()
-        slices: dict[str, list[dict[str, Any]]] = {endpoint: [] for endpoint in ENDPOINTS}
-        # Round-robin, so a neighbour's burst of CPU on this shared machine falls on
-        # every endpoint alike rather than on one.
-        for _ in range(args.rounds):
-            for endpoint in ("bare", *FORM_ENDPOINTS):
-                spec = build(endpoint, sample, credentials, args.events)
-                slices[endpoint] += _drive(spec, layout, args, work, args.duration)
+        slices = _closed_loops(layout, sample, credentials, args, work)
+        events = [endpoint for endpoint in EVENT_ENDPOINTS if endpoint in args.endpoints]
+        at_rate = {
+            endpoint: _drive(
+                build(endpoint, sample, credentials, args.events),
+                layout,
+                args,
+                work,
+                args.duration * args.rounds,
+                rate=args.event_rate,
+            )
+            for endpoint in events
+        }
         # Last and in one go: every push leaves a delivery for the worker to process.
-        for endpoint in EVENT_ENDPOINTS:
+        for endpoint in events:
             spec = build(endpoint, sample, credentials, args.events)
             slices[endpoint] = _drive(spec, layout, args, work, args.duration * args.rounds)
-    endpoints = {endpoint: _figures(slices[endpoint], layout) for endpoint in ENDPOINTS}
+    endpoints = {endpoint: _figures(slices[endpoint], layout) for endpoint in args.endpoints}
     _compare_with_bare(endpoints)
+    for endpoint, measured in at_rate.items():
+        endpoints[endpoint]["at_rate"] = _at_rate(_figures(measured, layout), args)
     return {
         "layout": layout.description,
         "catalog_jobs_offered": sample.jobs,
@@ -246,10 +290,37 @@ def _run_layout(
     }
 
 
+def _closed_loops(
+    layout: Layout,
+    sample: CatalogSample,
+    credentials: Credentials,
+    args: argparse.Namespace,
+    work: Path,
+) -> dict[str, list[dict[str, Any]]]:
+    """The bare view's and the forms' endpoints' slices, in `--rounds` passes. Round-robin,
+    so a neighbour's burst of CPU on this shared machine falls on every endpoint alike
+    rather than on one."""
+    slices: dict[str, list[dict[str, Any]]] = {endpoint: [] for endpoint in args.endpoints}
+    for _ in range(args.rounds):
+        for endpoint in ("bare", *FORM_ENDPOINTS):
+            if endpoint in args.endpoints:
+                spec = build(endpoint, sample, credentials, args.events)
+                slices[endpoint] += _drive(spec, layout, args, work, args.duration)
+    return slices
+
+
+def _at_rate(figures: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """An event push's open-loop figures, judged against its target."""
+    figures["due_per_second"] = args.event_rate
+    figures["meets_target"] = figures["p99_ms"] < EVENT_TARGET_P99_MS and figures["errors"] == 0
+    return figures
+
+
 def _compare_with_bare(endpoints: dict[str, dict[str, Any]]) -> None:
     bare = endpoints["bare"]
-    for endpoint in (*FORM_ENDPOINTS, *EVENT_ENDPOINTS):
-        figures = endpoints[endpoint]
+    for endpoint, figures in endpoints.items():
+        if endpoint == "bare":
+            continue
         figures["share_of_bare"] = round(
             figures["requests_per_second"] / bare["requests_per_second"], 3
         )
@@ -266,21 +337,29 @@ def _compare_with_bare(endpoints: dict[str, dict[str, Any]]) -> None:
 
 
 def _drive(
-    spec: dict[str, Any], layout: Layout, args: argparse.Namespace, work: Path, seconds: float
+    spec: dict[str, Any],
+    layout: Layout,
+    args: argparse.Namespace,
+    work: Path,
+    seconds: float,
+    rate: float = 0.0,
 ) -> list[dict[str, Any]]:
-    """Run the generators against `layout` for `seconds` (after the warm-up); what each
-    measured."""
+    """Run the generators against `layout` for `seconds` (after the warm-up), in a closed
+    loop, or in an open one at `rate` requests a second in all; what each measured."""
     requests_file = work / "requests.json"
     requests_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     ports = ",".join(str(port) for port in layout.ports)
+    connections = args.event_connections if rate else args.concurrency
+    shares = _split(connections, args.generators)
     generators = [
         _generator(
-            [f"--requests={requests_file}", f"--ports={ports}", f"--concurrency={share}"],
+            [f"--requests={requests_file}", f"--ports={ports}", f"--concurrency={share}"]
+            + ([f"--rate={rate / len(shares)}"] if rate else []),
             args.warmup,
             seconds,
             watch=list(layout.processes) if n == 0 else [],
         )
-        for n, share in enumerate(_split(args.concurrency, args.generators))
+        for n, share in enumerate(shares)
     ]
     return [_finish(generator) for generator in generators]
 
@@ -331,6 +410,7 @@ def _figures(slices: list[dict[str, Any]], layout: Layout) -> dict[str, Any]:
         "p50_ms": round(statistics.median(latencies), 2),
         "p99_ms": _percentile(latencies, 0.99),
         "max_ms": latencies[-1],
+        "in_django": _in_django(slices),
         "requests": len(latencies),
         "statuses": dict(statuses),
         "errors": sum(n for status, n in statuses.items() if status != "200") + refused,
@@ -339,6 +419,19 @@ def _figures(slices: list[dict[str, Any]], layout: Layout) -> dict[str, Any]:
             name: round(100 * value / seconds, 1) for name, value in cpu.items()
         },
     }
+
+
+def _in_django(slices: list[dict[str, Any]]) -> dict[str, float]:
+    """p50 and p99 of the time Django held a request (`app`) and of its thread's CPU time
+    (`cpu`), from the servers' Server-Timing: the rest of a latency is waiting for a
+    server thread, and the network."""
+    figures = {}
+    for name in ("app", "cpu"):
+        values = sorted(value for output in slices for value in output["server_ms"].get(name, []))
+        if values:
+            figures[f"{name}_p50_ms"] = round(statistics.median(values), 2)
+            figures[f"{name}_p99_ms"] = _percentile(values, 0.99)
+    return figures
 
 
 def _cpu_seconds(slices: list[dict[str, Any]], layout: Layout) -> dict[str, float]:

@@ -85,7 +85,12 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, object]:
-    database: dict[str, object] = dict(dj_database_url.parse(CONFIG.database_url, conn_max_age=60))
+    # Connections are kept a minute, and checked before each reuse (one round trip per
+    # request or worker pass): after a database restart, a kept connection is dead, and
+    # without the check the first request of each thread would fail with a 500.
+    database: dict[str, object] = dict(
+        dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True)
+    )
     if database["ENGINE"] == "django.db.backends.sqlite3":
         Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets readers (the web pages) run while the worker writes; IMMEDIATE takes
@@ -93,6 +98,9 @@ def _database() -> dict[str, object]:
         # Kept open by each thread for a minute, as on PostgreSQL: opening one (and the
         # checkpoint when the last one closes) cost three times an event push's own work.
         database["CONN_MAX_AGE"] = 60
+        # Django's backend, with this process's writers taking turns instead of sleeping
+        # in SQLite's busy handler (releasegate/sqlite/base.py).
+        database["ENGINE"] = "releasegate.sqlite"
         database["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",

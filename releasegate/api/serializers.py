@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from releasegate.api.changes import ChangesShown
 from releasegate.api.fields import StrictCharField, StrictSerializer
+from releasegate.releases.changes import changes_of, configured_jenkins, of_release
 from releasegate.releases.messages import release_passwords, shown_event_details
 from releasegate.releases.models import (
     Notification,
@@ -135,6 +138,9 @@ class ReleaseDetailSerializer(ReleaseSerializer):
     )
     events = EventSerializer(many=True, read_only=True)
     notifications = NotificationSerializer(many=True, read_only=True)
+    changes = serializers.SerializerMethodField(
+        help_text="what the release changes next to the application's last good release"
+    )
 
     class Meta:
         model = Release
@@ -159,7 +165,16 @@ class ReleaseDetailSerializer(ReleaseSerializer):
             "rollback_requests",
             "events",
             "notifications",
+            "changes",
         ]
+
+    @extend_schema_field(ChangesShown)
+    def get_changes(self, instance: Release) -> dict[str, Any]:
+        """Read from Jenkins (outside any transaction: a detail is a plain read)."""
+        shown: dict[str, Any] = ChangesShown(
+            changes_of(of_release(instance), configured_jenkins)
+        ).data
+        return shown
 
     def to_representation(self, instance: Release) -> dict[str, Any]:
         """The release as stored, except each password parameter's value: masked in the
@@ -182,3 +197,13 @@ class CancelSerializer(StrictSerializer):
 class CancelRefusedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     detail = serializers.CharField()
     state = serializers.CharField()
+
+
+class RetrySerializer(StrictSerializer):
+    reason = StrictCharField(
+        required=False, allow_blank=True, max_length=500, help_text="kept in the audit trail"
+    )
+
+
+class RetryRefusedSerializer(CancelRefusedSerializer):
+    """Why the release was not retried, and the state it is in."""

@@ -7,12 +7,14 @@ reaches every service whose own settings are right, whatever else is wrong."""
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from releasegate.cli.base import config, setup_django
+from releasegate.config import ReleaseOptions
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"Jenkins          {settings.jenkins.url} as {settings.jenkins.user} ({how})")
     problems += _platforms(console, {problem.area for problem in settings.problems})
     problems += _django_problems()
+    _warn_about_holiday_data(console, settings.options.releases)
     if args.connect:
         from releasegate.cli.check_connect import connection_problems
 
@@ -77,6 +80,21 @@ def _platforms(console: Console, broken: set[str]) -> list[str]:
         "configure ReleaseGate's own approver groups under [local]: see "
         "docs/configuration.md)"
     ]
+
+
+def _warn_about_holiday_data(console: Console, options: ReleaseOptions) -> None:
+    """A warning, not a problem: without the data, those days are ordinary days, and
+    the fix (a newer chinesecalendar, or `extra_holidays`) may not be at hand yet."""
+    from releasegate.releases.holidays import unknown_years
+
+    today = datetime.now(options.zone).date()
+    for year in unknown_years(options.holidays, today, today + timedelta(options.horizon_days)):
+        console.print(
+            f"[yellow]![/yellow] releases.holidays: the holiday data has nothing for {year}: "
+            "its holidays are not frozen and its working weekends are ordinary weekends; "
+            "upgrade chinesecalendar or list them in extra_holidays and extra_workdays "
+            "(see docs/configuration.md)"
+        )
 
 
 def masked_database_url(url: str) -> str:

@@ -323,6 +323,7 @@ def prepare_environment(
             FEISHU_API_BASE=chat_url,
             FEISHU_ROBOT_WEBHOOK=f"{chat_url}open-apis/bot/v2/hook/{app.bot_token}",
             FEISHU_ROBOT_SECRET=app.bot_secret,
+            FEISHU_DECISION_CARDS="1",
         )
     else:
         os.environ.update(DEMO_DINGTALK, DINGTALK_API_BASE=chat_url, DINGTALK_OAPI_BASE=chat_url)

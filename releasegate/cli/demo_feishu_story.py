@@ -4,7 +4,8 @@ A tester opens the release form in (simulated) Feishu, whose project and applica
 choices come from ReleaseGate's catalog (关联外部选项). Feishu has no submit-time check, so
 a first request with a database change not done yet is approved in Feishu and refused by
 ReleaseGate's rules, the reason sent to the tester; the corrected one is approved, waits
-at its pipeline's `input` step and succeeds. Then, as on DingTalk, a release at a set
+at its pipeline's `input` step and succeeds (李四 approves it from the card ReleaseGate
+sent him). Then, as on DingTalk, a release at a set
 time, a failing application beside it, and the first firing on time. Last, everyone's
 Feishu cards and the group bot. Each step checks what it should see.
 """
@@ -83,7 +84,7 @@ class FeishuStory:
         corrected = {**pending, "数据库变更是否完成": "是"}
         code = self.submit(ORDER_SERVICE, corrected)
         self.timeline.step("张三 submits again with the database change done")
-        self.watcher.succeeded(self.watcher.follow(self.approve(code)))
+        self.watcher.succeeded(self.watcher.follow(self.approve(code, by_card="lisi")))
 
     def release_later(self) -> int:
         self.timeline.chapter("A release at a set time")
@@ -134,9 +135,13 @@ class FeishuStory:
         self.timeline.step(f"{request.application}: approval {code} in Feishu")
         return code
 
-    def approve(self, code: str) -> int:
-        """Both approvers approve in Feishu; the release ReleaseGate made of it."""
+    def approve(self, code: str, by_card: str = "") -> int:
+        """Both approvers approve in Feishu (`by_card` with the 同意 button of the card
+        ReleaseGate sent them); the release ReleaseGate made of it."""
         for approver, name in APPROVERS:
+            if approver == by_card:
+                self.approve_from_card(code, approver, name)
+                continue
             self.feishu.approve(code, approver, "同意发布")
             self.timeline.step(f"{name} ({approver}) approves in Feishu")
         status = self.feishu.instance(code).get("status")
@@ -145,6 +150,21 @@ class FeishuStory:
         release_id = self.watcher.arrival(code, checked="Feishu's API")
         self.release_ids.append(release_id)
         return release_id
+
+    def approve_from_card(self, code: str, approver: str, name: str) -> None:
+        """The approver clicks 同意 on the decision card ReleaseGate sent for `code`."""
+
+        def card() -> dict[str, Any] | None:
+            messages = self.feishu.messages("message", FEISHU_OPEN_IDS[approver])
+            return next((m for m in messages if code in json.dumps(m["content"])), None)
+
+        found = within(15, "decision card", f"{approver} got no card for {code}", card)
+        self.timeline.step(f"{name} ({approver}) gets a card: {_card_title(found)}")
+        click = self.feishu.click_card(found["id"], approver, 0)
+        if not click["card_updated"]:
+            raise DemoFailed("decision card", f"the click was answered {click['outcome']}")
+        toast = (click.get("toast") or {}).get("content", "")
+        self.timeline.step(f"{name} clicks 同意; ReleaseGate approves through Feishu: {toast}")
 
     def _zone(self) -> Any:
         from django.conf import settings

@@ -180,7 +180,8 @@ def show_summary(
         )
     elif "feishu_url" in urls:
         console.print(
-            f"  Feishu simulator    {urls['feishu_url']}_sim/  (approve, fill in the form)"
+            f"  Feishu simulator    {urls['feishu_url']}_sim/  "
+            "(approve, fill in the form, click cards)"
         )
     else:
         console.print(f"  Approvals           {releasegate}approvals/  (as lisi or wangwu)")

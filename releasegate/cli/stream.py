@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
         except OutboundError as exc:  # permanent: the platform refused the app
             failures.append(str(exc))
         except Exception as exc:  # a bug: reported, and the command fails
-            logger.exception("the %s client failed", how)
-            failures.append(f"the {how} client failed: {type(exc).__name__}")
+            logger.exception("the client of %s failed", how)
+            failures.append(f"the client of {how} failed: {type(exc).__name__}")
         finally:
             connections.close_all()
             stopping.set()

@@ -8,6 +8,7 @@ start with the same messages.
 
 from __future__ import annotations
 
+from releasegate.config.calendar_options import ExtraHoliday, HolidayOptions, RecurringFreeze
 from releasegate.config.dingtalk import DingTalkSettings
 from releasegate.config.email import EmailSettings
 from releasegate.config.environment import Config, JenkinsSettings, load
@@ -37,11 +38,13 @@ __all__ = [
     "DingTalkOptions",
     "DingTalkSettings",
     "EmailSettings",
+    "ExtraHoliday",
     "FeishuOptions",
     "FeishuSettings",
     "FileConfig",
     "FormMapping",
     "Freeze",
+    "HolidayOptions",
     "InputRule",
     "JenkinsOptions",
     "JenkinsSettings",
@@ -49,6 +52,7 @@ __all__ = [
     "LocalOptions",
     "ObservabilitySettings",
     "Problem",
+    "RecurringFreeze",
     "ReleaseOptions",
     "ReleaseWindow",
     "WeComOptions",

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from releasegate.config.flags import read_flag
 from releasegate.config.problems import Problem
 
 PREFIX = "FEISHU_"
@@ -33,6 +34,8 @@ class FeishuSettings:
     # The custom bot's webhook URL carries its token.
     robot_webhook: str = field(repr=False)
     robot_secret: str = field(repr=False)
+    # Each approver of the release form gets a card to approve or refuse from the chat.
+    decision_cards: bool = False
 
     @property
     def event_push(self) -> bool:
@@ -81,6 +84,7 @@ def read_feishu(environ: Mapping[str, str], problems: list[Problem]) -> FeishuSe
     webhook = value("FEISHU_ROBOT_WEBHOOK")
     robot_secret = value("FEISHU_ROBOT_SECRET")
     _robot(webhook, robot_secret, problems)
+    decision_cards = read_flag(environ, "FEISHU_DECISION_CARDS", problems)
     if len(problems) > found:
         return None
     return FeishuSettings(
@@ -94,6 +98,7 @@ def read_feishu(environ: Mapping[str, str], problems: list[Problem]) -> FeishuSe
         api_base=api_base,
         robot_webhook=webhook,
         robot_secret=robot_secret,
+        decision_cards=decision_cards,
     )
 
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from releasegate.config.calendar_options import HolidayOptions, RecurringFreeze
 from releasegate.config.problems import Problem
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -248,6 +249,10 @@ class ReleaseOptions(_Section):
     # Empty: releases may run at any time. Otherwise only inside one of these windows.
     windows: list[ReleaseWindow] = []
     freezes: list[Freeze] = []
+    # Freezes that come back every week or every month.
+    recurring_freezes: list[RecurringFreeze] = []
+    # Public holidays and working weekends; none when the section is absent.
+    holidays: HolidayOptions | None = None
     # A release time this far in the past still means "now" (the form took a while).
     past_tolerance_minutes: int = Field(10, ge=0, le=1440)
     # Release times further ahead than this are refused.

@@ -11,6 +11,9 @@ from django.http import HttpRequest
 
 from releasegate.catalog.admin import ReadOnlyAdmin
 from releasegate.connections import jenkins_client
+from releasegate.releases.admin_filters import CHANNELS, NOTIFICATION_KINDS, VIAS, known_values
+from releasegate.releases.approvals import registry
+from releasegate.releases.inbox import INGESTED_TYPES
 from releasegate.releases.models import (
     Approval,
     ApprovalCard,
@@ -69,7 +72,7 @@ class ReleaseAdmin(ReadOnlyAdmin):
         "result",
         "received_at",
     ]
-    list_filter = ["state", "received_via", "is_rollback"]
+    list_filter = ["state", known_values("received_via", lambda: VIAS), "is_rollback"]
     search_fields = ["application_name", "originator_user_id", "approval__instance_id"]
     inlines = [EventInline, NotificationInline]
     actions = ["cancel"]
@@ -140,7 +143,7 @@ class ApprovalAdmin(ReadOnlyAdmin):
         "originator_user_id",
         "refreshed_at",
     ]
-    list_filter = ["provider", "status", "taken_back"]
+    list_filter = [known_values("provider", registry.known), "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
 
 
@@ -170,11 +173,21 @@ class InboundEventAdmin(ReadOnlyAdmin):
         "outcome",
         "attempts",
     ]
-    list_filter = ["provider", "via", "event_type"]
+    list_filter = [
+        known_values("provider", registry.known),
+        known_values("via", lambda: VIAS),
+        known_values("event_type", lambda: sorted(INGESTED_TYPES)),
+    ]
     search_fields = ["instance_id", "delivery_id"]
 
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "release", "kind", "channel", "state", "attempts"]
-    list_filter = ["state", "kind", "channel"]
+    list_filter = [
+        "state",
+        known_values("kind", lambda: NOTIFICATION_KINDS),
+        known_values("channel", lambda: CHANNELS),
+    ]
+    # Each row names its release: one query for the page, not one per row.
+    list_select_related = ["release"]

@@ -36,7 +36,7 @@ from releasegate.releases.approvals.ports import ApprovalSource
 from releasegate.releases.cards import timeline_entries
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.messages import notify
-from releasegate.releases.models import Approval, Release, ReleaseState
+from releasegate.releases.models import Approval, InboundEvent, Release, ReleaseState
 from releasegate.releases.models.release import NOT_STARTED_STATES
 from releasegate.releases.parameters import requested_parameters
 from releasegate.releases.rollbacks import mark_if_rollback
@@ -201,6 +201,7 @@ def _receive(
     if created:
         transaction.on_commit(work_arrived.set)
         _record_decisions(release, instance)
+        _record_card_clicks(release, instance)
         timeline_entries(release)
         mark_if_rollback(release)
         record(
@@ -241,6 +242,30 @@ def _record_decisions(release: Release, instance: ApprovalInstance) -> None:
                 reason=f"{said}: {task.remark}" if task.remark else said,
                 details={"decision": said, "remark": task.remark},
             )
+
+
+def _record_card_clicks(release: Release, instance: ApprovalInstance) -> None:
+    """The clicks on the approval's chat cards before the release existed (a platform
+    keeps each as an inbox row `via="card"`, with what came of it): who clicked what is
+    part of how the release was decided, and so is a click that did nothing."""
+    clicks = InboundEvent.objects.filter(
+        provider=instance.provider, instance_id=instance.instance_id, via="card"
+    ).order_by("received_at", "pk")
+    for click in clicks:
+        payload = click.payload if isinstance(click.payload, dict) else {}
+        action = str(payload.get("action", ""))
+        record(
+            release,
+            "card-click",
+            actor=f"{instance.provider}:{payload.get('operator', '')}",
+            now=click.received_at,
+            reason=f"{action} clicked on a decision card: {click.outcome}",
+            details={
+                "action": action,
+                "task_id": str(payload.get("task_id", "")),
+                "event_id": click.delivery_id,
+            },
+        )
 
 
 def _release_fields(

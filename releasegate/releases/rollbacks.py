@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from releasegate.catalog import snapshot
 from releasegate.catalog.lookup import find_application
@@ -28,11 +29,17 @@ from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.config import FormMapping, ReleaseOptions
 from releasegate.releases.approvals.ports import ReleaseRequest
 from releasegate.releases.models import Release, ReleaseState, RollbackRequest
+from releasegate.releases.refusals import GENERAL, Listing, Refusal
 from releasegate.releases.transitions import record
 
 
 class RollbackRefused(Exception):
-    """There is nothing to roll back to (or from); the message says why."""
+    """There is nothing to roll back to (or from); `refusal` says why (as a `str`, in the
+    site's default language; `refusal.shown()` in the reader's)."""
+
+    def __init__(self, said: str, **values: object) -> None:
+        self.refusal = Refusal(said, GENERAL, "", **values)
+        super().__init__(self.refusal)
 
 
 @dataclass(frozen=True)
@@ -92,13 +99,17 @@ def _rolled_back(application: str, release_id: int | None) -> Release:
     if release_id is not None:
         release = Release.objects.filter(pk=release_id).first()
         if release is None:
-            raise RollbackRefused(f"发布 #{release_id} 不存在")
+            raise RollbackRefused(gettext_noop("Release #%(id)s does not exist"), id=release_id)
         if application and release.application_name != application:
-            raise RollbackRefused(f"发布 #{release_id} 不是应用 {application} 的发布")
+            said = gettext_noop("Release #%(id)s is not a release of %(application)s")
+            raise RollbackRefused(said, id=release_id, application=application)
         return release
     latest = latest_release(application)
     if latest is None:
-        raise RollbackRefused(f"应用 {application} 还没有发布过，无法回滚")
+        said = gettext_noop(
+            "%(application)s has never been released: there is nothing to roll back"
+        )
+        raise RollbackRefused(said, application=application)
     return latest
 
 
@@ -107,9 +118,11 @@ def _good(rolled_back: Release, to_release_id: int | None) -> Release:
     if to_release_id is None:
         good = last_good_release(name, other_than=rolled_back.pk)
         if good is None:
-            raise RollbackRefused(
-                f"应用 {name} 在发布 #{rolled_back.pk} 之外没有成功的发布，无法回滚"
+            said = gettext_noop(
+                "%(application)s has no successful release besides #%(id)s: "
+                "there is nothing to roll back to"
             )
+            raise RollbackRefused(said, application=name, id=rolled_back.pk)
         return good
     chosen = Release.objects.filter(pk=to_release_id).first()
     if (
@@ -118,7 +131,10 @@ def _good(rolled_back: Release, to_release_id: int | None) -> Release:
         or chosen.application_name != name
         or chosen.state != ReleaseState.SUCCEEDED
     ):
-        raise RollbackRefused(f"发布 #{to_release_id} 不是应用 {name} 可回滚到的成功发布")
+        said = gettext_noop(
+            "Release #%(id)s is not a successful release of %(application)s to roll back to"
+        )
+        raise RollbackRefused(said, id=to_release_id, application=name)
     return chosen
 
 
@@ -130,15 +146,19 @@ def _request_of(good: Release) -> ReleaseRequest:
     mapping = options.form
     application = find_application(snapshot.current(), good.application_name, good.project_key)
     if application is None:
-        raise RollbackRefused(f"应用 {good.application_name} 已不存在、已停用或未开放发布")
+        said = gettext_noop(
+            "%(application)s no longer exists, is disabled or is not offered for release"
+        )
+        raise RollbackRefused(said, application=good.application_name)
     formed = {name for names in mapping.parameter_names().values() for name in names}
     approved = {str(name): _text(value) for name, value in good.approved_parameters.items()}
     drifted = _drifted(application, approved, formed, mapping, options.releases)
     if drifted:
-        raise RollbackRefused(
-            f"参数 {'、'.join(drifted)} 在审批表单中没有字段，其默认值已不同于发布 "
-            f"#{good.pk} 所用的值，无法按原参数回滚"
+        said = gettext_noop(
+            "The form has no field for %(names)s, whose default now differs from the value "
+            "release #%(id)s ran with: it cannot be rolled back with its parameters"
         )
+        raise RollbackRefused(said, names=Listing(drifted), id=good.pk)
     return ReleaseRequest(
         project=good.project_key,
         application=good.application_name,

@@ -37,6 +37,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.QUEUED: frozenset({S.RUNNING, S.FAILED, S.ABORTED, S.ERROR, S.CANCELLED}),
     S.RUNNING: frozenset({S.WAITING_INPUT, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
     S.WAITING_INPUT: frozenset({S.RUNNING, S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED, S.ERROR}),
+    # Only by an operator's retry (releases/operators.py): back to watching the build it
+    # has, or to TRIGGERING, whose recovery adopts what an earlier attempt created.
+    S.ERROR: frozenset({S.TRIGGERING, S.RUNNING}),
 }
 
 

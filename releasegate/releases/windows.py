@@ -6,11 +6,13 @@ the form, because that is who reads them first: `Refusal`s about the release tim
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_noop
 
 from releasegate.config import ReleaseOptions, ReleaseWindow
+from releasegate.releases.holidays import holiday_day
+from releasegate.releases.recurring import describe_recurring, frozen_by, occurrences
 from releasegate.releases.refusals import RELEASE_TIME, SENTENCE_SEPARATOR, Listing, Phrase, Refusal
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -79,15 +81,49 @@ def closed_at(moment: datetime, options: ReleaseOptions) -> Refusal | None:
                 start=f"{start:%m-%d %H:%M}",
                 end=f"{end:%m-%d %H:%M}",
             )
-    if options.windows and not any(_inside(window, local) for window in options.windows):
+    calendar_problem = _calendar_freeze(local, options)
+    if calendar_problem:
+        return calendar_problem
+    working_weekend = holiday_day(local.date(), options.holidays).working_weekend
+    if options.windows and not any(
+        _inside(window, local, working_weekend) for window in options.windows
+    ):
         allowed = Listing((describe_window(w) for w in options.windows), SENTENCE_SEPARATOR)
         said = gettext_noop("%(time)s is outside the release windows (allowed: %(allowed)s)")
         return _refusal(said, time=f"{local:%Y-%m-%d %H:%M}", allowed=allowed)
     return None
 
 
-def _inside(window: ReleaseWindow, local: datetime) -> bool:
-    if _WEEKDAYS[local.weekday()] not in window.days:
+def _calendar_freeze(local: datetime, options: ReleaseOptions) -> Refusal | None:
+    """Why a recurring freeze or a public holiday closes releases at `local`, if one does."""
+    naive = local.replace(tzinfo=None)
+    for recurring in options.recurring_freezes:
+        if frozen_by(recurring, naive):
+            return _refusal(
+                gettext_noop("%(time)s is in a recurring release freeze: %(reason)s (%(when)s)"),
+                time=f"{local:%Y-%m-%d %H:%M}",
+                reason=recurring.reason,
+                when=describe_recurring(recurring),
+            )
+    if options.holidays is not None and options.holidays.freeze:
+        holiday = holiday_day(local.date(), options.holidays).holiday
+        if holiday:
+            said = gettext_noop(
+                "%(day)s is a public holiday (%(holiday)s): releases are frozen on holidays"
+            )
+            return _refusal(said, day=f"{local:%Y-%m-%d}", holiday=holiday)
+    return None
+
+
+def window_opens_on(window: ReleaseWindow, day: date, working_weekend: bool = False) -> bool:
+    """Whether `window` opens at all on `day`. A working weekend (调休) opens the windows
+    that cover every weekday: they mean "working days"."""
+    every_weekday = set(_WEEKDAYS[:5]) <= set(window.days)
+    return _WEEKDAYS[day.weekday()] in window.days or (working_weekend and every_weekday)
+
+
+def _inside(window: ReleaseWindow, local: datetime, working_weekend: bool = False) -> bool:
+    if not window_opens_on(window, local.date(), working_weekend):
         return False
     clock = local.time().replace(tzinfo=None)
     return window.clock("start") <= clock < window.clock("end") or (
@@ -115,8 +151,14 @@ def next_opening(after: datetime, options: ReleaseOptions) -> datetime | None:
     zone = options.zone
     local = after.astimezone(zone)
     candidates = [freeze.end.replace(tzinfo=zone) for freeze in options.freezes]
+    last = local + timedelta(days=options.horizon_days + 1)
+    for recurring in options.recurring_freezes:
+        spans = occurrences(recurring, local.replace(tzinfo=None), last.replace(tzinfo=None))
+        candidates += [end.replace(tzinfo=zone) for _, end in spans]
     for day in range(options.horizon_days + 1):
         date = (local + timedelta(days=day)).date()
+        # Midnight: a holiday freeze ends when its day does.
+        candidates.append(datetime.combine(date, datetime.min.time(), tzinfo=zone))
         for window in options.windows:
             start = window.clock("start")
             candidates.append(datetime.combine(date, start, tzinfo=zone))

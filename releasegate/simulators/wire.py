@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,9 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # No answer at all: the connection is reset (TCP RST), as a gateway or a network
+    # between does; the caller's read fails and it cannot know what happened.
+    reset: bool = False
 
 
 class Handles(Protocol):
@@ -112,6 +117,9 @@ def handler(
             self._send(simulator.handle(request))
 
         def _send(self, response: Response) -> None:
+            if response.reset:
+                self._reset()
+                return
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
@@ -119,6 +127,12 @@ def handler(
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(response.body)
+
+        def _reset(self) -> None:
+            # Linger on with a zero timeout: close() then sends RST, not FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
     _Handler.server_version = server_version
     return _Handler

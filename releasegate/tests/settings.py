@@ -31,7 +31,7 @@ for name, value in {
 
 from releasegate.settings import *  # noqa: E402, F403
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "releasegate.sqlite":  # noqa: F405
     # A file, not Django's shared-cache in-memory database: production runs on a file in
     # WAL mode, and threads in tests then wait for each other's writes as they would in
     # production (shared-cache memory databases fail with "table is locked" instead).

@@ -53,6 +53,11 @@ def timeline(release: Release) -> list[TimelineItem]:
 def _event_item(release: Release, event: ReleaseEvent) -> TimelineItem:
     if event.to_state:
         title = f"{_state_label(event.from_state) or '∅'} → {_state_label(event.to_state)}"
+        if event.from_state == ReleaseState.ERROR:
+            title = _("Retried by %(person)s: %(move)s") % {
+                "person": _person(event.actor),
+                "move": title,
+            }
     elif event.kind in ROLLBACK_TITLES:
         title = _rollback_title(event)
     else:
@@ -76,6 +81,11 @@ def _rollback_title(event: ReleaseEvent) -> str:
         "to": details.get("rollback_to", "?"),
         "by": details.get("requested_by", event.actor),
     }
+
+
+def _person(actor: str) -> str:
+    """Who, without the way they came ("dashboard:ops", "api:ops", "operator:ops")."""
+    return actor.partition(":")[2] or actor
 
 
 def _state_label(state: str) -> str:
@@ -153,7 +163,7 @@ def _web_address(candidate: Any) -> str:
 EVENT_TITLES: dict[str, Any] = {
     "received": gettext_lazy("Approval received"),
     "approver-decision": gettext_lazy("An approver decided"),
-    "card-click": gettext_lazy("A button on an approver's card was clicked"),
+    "card-click": gettext_lazy("A decision card was clicked"),
     "approval-withdrawn": gettext_lazy("Approval withdrawn"),
     "held": gettext_lazy("Held by a policy"),
     "waiting": gettext_lazy("Waiting for another release of the job"),

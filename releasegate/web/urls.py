@@ -7,7 +7,15 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from releasegate.web.views import approvals, catalog, release_detail, releases, requests, rollbacks
+from releasegate.web.views import (
+    approvals,
+    calendar,
+    catalog,
+    release_detail,
+    releases,
+    requests,
+    rollbacks,
+)
 
 app_name = "web"
 
@@ -25,6 +33,8 @@ urlpatterns = [
     path("releases/<int:release_id>/", release_detail.show, name="release"),
     path("releases/<int:release_id>/cancel/", release_detail.cancel, name="release-cancel"),
     path("releases/<int:release_id>/rollback/", rollbacks.roll_back, name="release-rollback"),
+    path("calendar/", calendar.show, name="calendar"),
+    path("releases/<int:release_id>/retry/", release_detail.retry, name="release-retry"),
     path("catalog/", catalog.show, name="catalog"),
     path("requests/new", requests.new, name="new-request"),
     path("requests/new/applications", requests.applications, name="request-applications"),

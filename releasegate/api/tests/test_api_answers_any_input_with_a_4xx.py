@@ -83,10 +83,11 @@ def test_any_release_filter_is_answered_without_an_error(
 
 @examples
 @given(body=json_values)
-def test_any_cancel_body_is_answered_without_an_error(api: APIClient, body: Any) -> None:
-    response = api.post("/api/releases/1/cancel", body, format="json")
+def test_any_cancel_or_retry_body_is_answered_without_an_error(api: APIClient, body: Any) -> None:
+    for action in ("cancel", "retry"):
+        response = api.post(f"/api/releases/1/{action}", body, format="json")
 
-    assert response.status_code in (400, 403, 404), (response.status_code, response.content)
+        assert response.status_code in (400, 403, 404), (response.status_code, response.content)
     assert not ReleaseEvent.objects.exists()
 
 

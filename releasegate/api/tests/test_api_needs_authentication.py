@@ -12,8 +12,10 @@ ENDPOINTS = [
     ("get", "/api/releases"),
     ("get", "/api/releases/1"),
     ("post", "/api/releases/1/cancel"),
+    ("post", "/api/releases/1/retry"),
     ("post", "/api/requests"),
     ("get", "/api/catalog"),
+    ("get", "/api/calendar"),
     ("get", "/api/schema"),
     ("get", "/api/docs"),
 ]

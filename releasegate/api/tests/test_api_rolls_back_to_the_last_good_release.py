@@ -135,3 +135,19 @@ def test_an_unknown_release_is_refused_by_its_number(api: APIClient) -> None:
 
     assert response.status_code == 400
     assert response.json() == {"problems": ["发布 #999 不存在"]}
+
+
+def test_an_english_caller_is_told_why_in_english(
+    api: APIClient, jenkins_of_harness: Harness
+) -> None:
+    response = api.post(
+        "/api/rollbacks",
+        {"application": APPLICATION},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["problems"] == [
+        f"{APPLICATION} has never been released: there is nothing to roll back"
+    ]

@@ -23,19 +23,20 @@ def test_the_schema_validates_and_lists_every_endpoint(api: APIClient) -> None:
         "/api/releases",
         "/api/releases/{id}",
         "/api/releases/{id}/cancel",
+        "/api/releases/{id}/retry",
         "/api/requests",
         "/api/rollbacks",
         "/api/catalog",
+        "/api/calendar",
         "/api/approvals",
         "/api/approvals/{id}",
         "/api/approvals/{id}/approve",
         "/api/approvals/{id}/refuse",
         "/api/token",
     }
-    assert set(schema["paths"]["/api/releases/{id}/cancel"]["post"]["responses"]) >= {
-        "200",
-        "409",
-    }
+    for action in ("cancel", "retry"):
+        answers = schema["paths"][f"/api/releases/{{id}}/{action}"]["post"]["responses"]
+        assert set(answers) >= {"200", "403", "404", "409"}
     for decision in ("approve", "refuse"):
         answers = schema["paths"][f"/api/approvals/{{id}}/{decision}"]["post"]["responses"]
         assert set(answers) >= {"200", "400", "403", "404", "409"}

@@ -1,4 +1,5 @@
-"""Releases: the list with its filters, one release with its whole history, and cancel."""
+"""Releases: the list with its filters, one release with its whole history, cancel and
+retry."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from releasegate.api.serializers import (
     ReleaseDetailSerializer,
     ReleaseFilters,
     ReleaseSerializer,
+    RetryRefusedSerializer,
+    RetrySerializer,
 )
 from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.integrations.jenkins.client import JenkinsClient
 from releasegate.lib.http import OutboundError
 from releasegate.releases.models import Release, ReleaseState
-from releasegate.releases.operators import CannotCancel, cancel_release
+from releasegate.releases.operators import CannotCancel, CannotRetry, cancel_release, retry_release
 
 
 class ReleasePages(PageNumberPagination):
@@ -81,7 +84,7 @@ class CancelRelease(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        if not (user.is_staff or user.has_perm("releases.change_release")):
+        if not may_change_releases(request):
             raise PermissionDenied("cancelling needs the releases.change_release permission")
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -98,6 +101,13 @@ class CancelRelease(APIView):
         return Response(ReleaseDetailSerializer(cancelled).data)
 
 
+def may_change_releases(request: Request) -> bool:
+    """Staff, or users with the permission to change releases: those who may cancel or
+    retry one."""
+    user = request.user
+    return bool(user.is_staff or user.has_perm("releases.change_release"))
+
+
 def _cancel(release: Release, actor: str, reason: str) -> Release:
     """Jenkins is only asked when the release waits in its queue."""
     if release.state != ReleaseState.QUEUED:
@@ -108,3 +118,40 @@ def _cancel(release: Release, actor: str, reason: str) -> Release:
         raise CannotCancel(str(exc)) from None
     with client as jenkins:
         return cancel_release(release.pk, actor=actor, reason=reason, jenkins=jenkins)
+
+
+class RetryRelease(APIView):
+    """Retry a release that ended in ERROR, once its cause is fixed: its approval is read
+    again from its platform and must still hold, its frozen parameters unchanged; it
+    goes back to watching its build, or to triggering after looking for what an earlier
+    attempt created (never a second build). Needs the `releases.change_release`
+    permission or staff status."""
+
+    @extend_schema(
+        request=RetrySerializer,
+        responses={
+            200: ReleaseDetailSerializer,
+            403: OpenApiResponse(description="not allowed to retry releases"),
+            404: OpenApiResponse(description="no such release"),
+            409: RetryRefusedSerializer,
+            502: OpenApiResponse(description="the approval platform could not be asked"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not may_change_releases(request):
+            raise PermissionDenied("retrying needs the releases.change_release permission")
+        body = RetrySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        release = get_object_or_404(Release, pk=pk)
+        actor = f"api:{request.user.get_username()}"
+        try:
+            retried = retry_release(
+                release.pk, actor=actor, reason=body.validated_data.get("reason", "")
+            )
+        except CannotRetry as refused:
+            current = Release.objects.get(pk=pk)
+            answer = {"detail": str(refused), "state": current.state}
+            return Response(answer, status=status.HTTP_409_CONFLICT)
+        except OutboundError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
+        return Response(ReleaseDetailSerializer(retried).data)

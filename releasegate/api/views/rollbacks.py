@@ -87,7 +87,9 @@ class RollBack(APIView):
                 reason=data.get("reason", ""),
             )
         except RollbackRefused as refused:
-            return Response({"problems": [str(refused)]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"problems": [refused.refusal.shown()]}, status=status.HTTP_400_BAD_REQUEST
+            )
         asked = dataclasses.replace(plan.request, release_time=data.get("release_time", ""))
         answer = start(asked, request, dataclasses.replace(plan, request=asked))
         if answer.status_code == status.HTTP_201_CREATED:

@@ -10,6 +10,9 @@ Every refusal (unsigned, forged, stale, undecryptable, wrong token, not Feishu's
 gets the same answer, so a caller learns nothing from which check failed; the log keeps
 the reason. Nothing is stored unless all checks hold.
 
+A decision card's click (`card.action.trigger`, v2) is answered at once, with the card
+as it now stands (card_actions.py).
+
 An approval event (v1 `approval_instance`, `approval_task`) is stored in the inbox and
 acknowledged at once: Feishu holds back an instance's later events until this one is
 acknowledged, so an authenticated event is never answered with an error, and asking
@@ -27,17 +30,20 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from releasegate.config import FeishuSettings
-from releasegate.integrations.feishu.approvals import PROVIDER
+from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
+from releasegate.integrations.feishu.card_actions import answer_click, is_card_action
 from releasegate.integrations.feishu.crypto import (
     RefusedDelivery,
     decrypt,
     same_secret,
     verify_signature,
 )
+from releasegate.integrations.feishu.provider import shared_client
 from releasegate.integrations.guard import public_endpoint
 from releasegate.lib.storable import unstorable
 from releasegate.releases.inbox import record_delivery
@@ -118,9 +124,25 @@ def _token(message: dict[str, Any]) -> str:
 
 
 def accept(message: dict[str, Any]) -> HttpResponse:
-    """Store an authenticated approval event (or acknowledge anything else)."""
+    """Store an authenticated approval event (or acknowledge anything else); a decision
+    card's click is answered with the card as it now stands."""
+    if is_card_action(message):
+        return JsonResponse(answer_card_action(message), json_dumps_params={"ensure_ascii": False})
     store_event(message, via="event")
     return JsonResponse({"msg": "success"})
+
+
+def answer_card_action(message: dict[str, Any]) -> dict[str, Any]:
+    """The answer to an authenticated card click (card_actions.py)."""
+    config = settings.CONFIG
+    feishu = config.feishu
+    if feishu is None or not feishu.decision_cards:
+        # A card from before the cards were turned off: it decides nothing any more.
+        return {"toast": {"type": "info", "content": "卡片审批未开启，请在飞书审批中处理"}}
+    approvals = FeishuApprovals(
+        shared_client(config), feishu.approval_code, config.options.form, config.options.releases
+    )
+    return answer_click(message, approvals, timezone.now())
 
 
 def store_event(message: dict[str, Any], *, via: str) -> str:

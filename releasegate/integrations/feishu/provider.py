@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from functools import partial
 
 from releasegate.config import Config, FeishuSettings
+from releasegate.integrations.feishu import cards
 from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
 from releasegate.integrations.feishu.client import FeishuClient
 from releasegate.integrations.feishu.messages import CustomBot, FeishuMessenger
@@ -64,19 +66,25 @@ def provider(config: Config) -> Provider | None:
         made = client.subscribe(settings.approval_code)
         return "subscribed to the form's events" if made else "already subscribed"
 
+    source = FeishuApprovals(
+        client,
+        settings.approval_code,
+        config.options.form,
+        config.options.releases,
+        lark="larksuite" in settings.api_base,
+    )
+    recurring = [Recurring("feishu-subscribe", SUBSCRIBE_EVERY, subscribe)]
+    if settings.decision_cards:
+        recurring.append(
+            Recurring("feishu-decision-cards", cards.EVERY, partial(cards.send_due_cards, source))
+        )
     return Provider(
         name=PROVIDER,
-        source=FeishuApprovals(
-            client,
-            settings.approval_code,
-            config.options.form,
-            config.options.releases,
-            lark="larksuite" in settings.api_base,
-        ),
+        source=source,
         messenger=FeishuMessenger(client, custom_bot(config)),
         group_chat=bool(settings.robot_webhook),
         reconcile_every=timedelta(minutes=options.reconcile_minutes),
         reconcile_lookback=timedelta(hours=options.reconcile_lookback_hours),
         check=client.tenant_token,
-        recurring=(Recurring("feishu-subscribe", SUBSCRIBE_EVERY, subscribe),),
+        recurring=tuple(recurring),
     )

@@ -2,7 +2,8 @@
 `releasegate stream --platform feishu`.
 
 Each approval event is stored in the inbox and acknowledged only once its row is
-committed; when storing fails the answer asks Feishu for it again. The connection is
+committed; when storing fails the answer asks Feishu for it again. A decision card's
+click is answered in its acknowledgement, as over the event endpoint. The connection is
 opened with the app's own credentials, so what arrives on it is Feishu's: no token or
 signature to check (reference §A3).
 """
@@ -15,7 +16,7 @@ import logging
 from django.db import DatabaseError, close_old_connections
 
 from releasegate.config import Config
-from releasegate.integrations.feishu.events import store_event
+from releasegate.integrations.feishu.events import answer_card_action, store_event
 from releasegate.integrations.feishu.ws_client import LongConnection, LongConnectionOptions
 from releasegate.lib.http import Timeouts
 
@@ -44,6 +45,24 @@ def store_pushed(payload: bytes) -> bool:
     return True
 
 
+def answer_pushed_card(payload: bytes) -> bytes:
+    """The answer to a card callback that came over the long connection (what came on it
+    is Feishu's, so it is not checked again), as JSON."""
+    try:
+        message = json.loads(payload)
+    except (ValueError, RecursionError):
+        message = None
+    if not isinstance(message, dict):
+        logger.warning("a Feishu card callback that is not a JSON object: answered empty")
+        return b"{}"
+    close_old_connections()
+    try:
+        answer = answer_card_action(message)
+    finally:
+        close_old_connections()
+    return json.dumps(answer, ensure_ascii=False).encode()
+
+
 def long_connection(config: Config, options: LongConnectionOptions | None = None) -> LongConnection:
     """A long connection for the configured app that stores what it receives. Raises
     ValueError when Feishu is not configured."""
@@ -54,6 +73,7 @@ def long_connection(config: Config, options: LongConnectionOptions | None = None
         app_id=feishu.app_id,
         app_secret=feishu.app_secret,
         handler=store_pushed,
+        card_handler=answer_pushed_card,
         api_base=feishu.api_base,
         options=options,
         timeouts=Timeouts.uniform(config.options.feishu.timeout_seconds),

@@ -8,6 +8,9 @@ and a `ClientConfig`; every message is a protobuf frame (ws_frames.py); the clie
 every `PingInterval` seconds with a CONTROL frame and Feishu answers pong (possibly with a
 new ClientConfig); an event comes as a DATA frame (split in `sum` parts when large) and is
 acknowledged by echoing the frame with payload `{"code": 200}` (500 asks for it again).
+A card callback comes as a DATA frame of type `card`; its answer (a toast, a new card)
+travels back in the ACK as `data`, base64 of the answer's JSON, as lark-oapi's Go client
+answers it (reference §A3; its Python client leaves such frames unanswered).
 
 Why our own client and not lark-oapi's `ws.Client`: it runs the handler on its event loop
 and acknowledges whatever the handler returns, captures a module-level asyncio loop at
@@ -20,6 +23,7 @@ our seam (timeouts, classified errors, redaction).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -64,6 +68,8 @@ _PARTS_SECONDS = 5.0
 
 # True once the event is stored (ACK 200); False asks Feishu to deliver it again (500).
 EventHandler = Callable[[bytes], bool]
+# A card callback's payload -> the answer's JSON for Feishu.
+CardHandler = Callable[[bytes], bytes]
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class LongConnection:
         app_id: str,
         app_secret: str,
         handler: EventHandler,
+        card_handler: CardHandler | None = None,
         api_base: str = "https://open.feishu.cn",
         options: LongConnectionOptions | None = None,
         timeouts: Timeouts | None = None,
@@ -101,6 +108,7 @@ class LongConnection:
         self._app_id = app_id
         self._app_secret = app_secret
         self._handler = handler
+        self._card_handler = card_handler
         self.options = options or LongConnectionOptions()
         self._ping_seconds = self.options.ping_seconds
         self._timeouts = timeouts or Timeouts()
@@ -215,24 +223,28 @@ class LongConnection:
     def _receive(self, connection: ClientConnection, service: int) -> tuple[bool, str]:
         heard = False
         last_heard = next_ping = time.monotonic()
-        while not self._stopping.is_set():
-            now = time.monotonic()
-            if now >= next_ping:
-                connection.send(encode(ping(service)))
-                next_ping = now + self._ping_seconds
-            silent_for = now - last_heard
-            if silent_for >= self.options.silence_seconds:
-                return heard, f"was silent for {silent_for:.0f} s"
-            wait = min(next_ping, last_heard + self.options.silence_seconds) - now
-            try:
-                raw = connection.recv(timeout=max(wait, 0.01))
-            except TimeoutError:
-                continue
-            except ConnectionClosed as exc:
-                return heard, f"closed: {_describe(exc)}"
-            heard, last_heard = True, time.monotonic()
-            if isinstance(raw, bytes):
-                self._answer(connection, raw)
+        # The connection can close under a send as well as under a read (a ping, an
+        # acknowledgement): either way it is a drop to reconnect from, and the event not
+        # acknowledged comes again. Uncaught, it ended the whole `stream` process.
+        try:
+            while not self._stopping.is_set():
+                now = time.monotonic()
+                if now >= next_ping:
+                    connection.send(encode(ping(service)))
+                    next_ping = now + self._ping_seconds
+                silent_for = now - last_heard
+                if silent_for >= self.options.silence_seconds:
+                    return heard, f"was silent for {silent_for:.0f} s"
+                wait = min(next_ping, last_heard + self.options.silence_seconds) - now
+                try:
+                    raw = connection.recv(timeout=max(wait, 0.01))
+                except TimeoutError:
+                    continue
+                heard, last_heard = True, time.monotonic()
+                if isinstance(raw, bytes):
+                    self._answer(connection, raw)
+        except ConnectionClosed as exc:
+            return heard, f"closed: {_describe(exc)}"
         return heard, "stopped"
 
     def _answer(self, connection: ClientConnection, raw: bytes) -> None:
@@ -247,8 +259,11 @@ class LongConnection:
                 with contextlib.suppress(ValueError):
                     self._configure(json.loads(frame.payload))
             return
+        if frame.method == DATA and kind == "card" and self._card_handler is not None:
+            self._answer_card(connection, frame, self._card_handler)
+            return
         if frame.method != DATA or kind != "event":
-            return  # card callbacks are not ours (the SDK drops them unanswered too)
+            return  # card callbacks without a card handler are left unanswered, as the SDK does
         payload = self._whole(frame)
         if payload is None:
             return
@@ -264,6 +279,22 @@ class LongConnection:
         connection.send(encode(_with_payload(ack, json.dumps(answer).encode())))
         if stored:
             self.events_acknowledged += 1
+
+    def _answer_card(
+        self, connection: ClientConnection, frame: Frame, handler: CardHandler
+    ) -> None:
+        payload = self._whole(frame)
+        if payload is None:
+            return
+        started = time.monotonic()
+        try:
+            answer = {"code": 200, "data": base64.b64encode(handler(payload)).decode("ascii")}
+        except Exception:  # the connection must outlive one bad callback
+            logger.exception("answering Feishu card callback %s failed", frame.header("message_id"))
+            answer = {"code": 500}
+        took = str(int((time.monotonic() - started) * 1000))
+        ack = frame.with_headers(biz_rt=took)
+        connection.send(encode(_with_payload(ack, json.dumps(answer).encode())))
 
     def _whole(self, frame: Frame) -> bytes | None:
         """The event's whole payload, once every part of a split one arrived."""

@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from releasegate.integrations.jenkins import errors
 from releasegate.integrations.jenkins.access import AccessChecks
+from releasegate.integrations.jenkins.change_sets import ChangeSets
 from releasegate.integrations.jenkins.listing import list_all_jobs
 from releasegate.integrations.jenkins.models import (
     Build,
@@ -74,7 +75,7 @@ _QUEUE_ITEM_FIELDS = (
 _POST_DONE = (200, 302, 303)
 
 
-class JenkinsClient(AccessChecks):
+class JenkinsClient(AccessChecks, ChangeSets):
     """The operations ReleaseGate performs on one Jenkins. Not thread-safe: give each
     thread its own client."""
 

@@ -115,16 +115,7 @@ def fire(context: EngineContext, release_id: int, version: int) -> None:
 def _waits_for_the_lock(context: EngineContext, release: Release) -> bool:
     if not context.options.one_active_per_application:
         return False
-    # Workers fire side by side on PostgreSQL: each first locks the job's catalog row, so
-    # the second to get it sees the first one's TRIGGERING (SQLite runs one writer).
-    locked = Application.objects.select_for_update().filter(full_name=release.job_full_name)
-    list(locked.order_by("pk").values_list("pk", flat=True))
-    holder = (
-        Release.objects.filter(job_full_name=release.job_full_name, state__in=ACTIVE)
-        .exclude(pk=release.pk)
-        .order_by("pk")
-        .first()
-    )
+    holder = holder_of_the_lock(release)
     if holder is None:
         return False
     moment = context.clock()
@@ -149,6 +140,28 @@ def _waits_for_the_lock(context: EngineContext, release: Release) -> bool:
         )
     release.next_run_at = moment + context.poll
     return True
+
+
+def holder_of_the_lock(release: Release) -> Release | None:
+    """The other release of the job that is active (its "one active release" lock), or
+    None. Call it in the transaction that moves `release` on: it locks the job's catalog
+    row first, so of two workers (or a worker and an operator's retry) firing side by
+    side on PostgreSQL the second sees the first one's TRIGGERING (SQLite runs one
+    writer)."""
+    locked = Application.objects.select_for_update().filter(full_name=release.job_full_name)
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    return active_holder(release)
+
+
+def active_holder(release: Release) -> Release | None:
+    """The other active release of the job, as the database says now (unlocked: a
+    decision on it is taken again under `holder_of_the_lock`)."""
+    return (
+        Release.objects.filter(job_full_name=release.job_full_name, state__in=ACTIVE)
+        .exclude(pk=release.pk)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _said_it_waits_for(release: Release, holder: Release) -> bool:

@@ -76,13 +76,22 @@ class Worker:
     def run(self, stop: threading.Event) -> None:
         """Loop until `stop` is set; a failing pass is logged and the loop goes on."""
         while not stop.is_set():
-            try:
-                worked = self.run_once()
-            except Exception:  # the worker must outlive any one failure; it is logged
-                logger.exception("worker pass failed")
-                worked = False
-            finally:
-                close_old_connections()
-            if not worked and not stop.is_set():
-                work_arrived.wait(self.idle_seconds())
+            pause = self._pass()
+            if pause and not stop.is_set():
+                work_arrived.wait(pause)
                 work_arrived.clear()
+
+    def _pass(self) -> float:
+        """One pass, whatever fails in it; how long to wait before the next (0: at once).
+        The wait is asked of the database too, so it is inside the guard: while the
+        database restarts, every query fails until it is back, and the worker must wait
+        a second and try again, not die (a restart under a running worker did)."""
+        try:
+            worked = self.run_once()
+            return 0.0 if worked else self.idle_seconds()
+        except Exception:  # the worker must outlive any one failure; it is logged
+            logger.exception("worker pass failed")
+            return IDLE_SECONDS
+        finally:
+            # A connection the failure broke is dropped here; the next pass opens another.
+            close_old_connections()

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -23,6 +24,7 @@ from releasegate.releases.approvals.instance import (
     TaskDecision,
 )
 from releasegate.releases.approvals.ports import Decision, ReleaseRequest
+from releasegate.releases.changes import JenkinsOpener, changes_of, configured_jenkins, of_request
 from releasegate.releases.form import read_form
 from releasegate.releases.local import notices
 from releasegate.releases.local.decisions import PROVIDER, RELEASE_FORM, decide, not_found
@@ -61,11 +63,13 @@ class LocalApprovals:
         mapping: FormMapping,
         page_url: Callable[[str], str],
         clock: Callable[[], datetime] = timezone.now,
+        jenkins: JenkinsOpener = configured_jenkins,
     ) -> None:
         self.options = options
         self.mapping = mapping
         self.page_url = page_url
         self.clock = clock
+        self.jenkins = jenkins
 
     def start(self, originator_user_id: str, request: ReleaseRequest) -> str:
         """Ask the group that covers the request. Raises `StartRefused` when no group does,
@@ -89,6 +93,9 @@ class LocalApprovals:
             )
             left, required = len(approvers), group.required
             raise _refused(Refusal(said, scope=scope(group), left=left, required=required))
+        # Jenkins is asked first: no network call inside the transaction below.
+        proposed = of_request(request, self.mapping, settings.CONFIG.options.releases)
+        changes = changes_of(proposed, self.jenkins)
         now = self.clock()
         hours = self.options.expire_hours
         with transaction.atomic():
@@ -103,7 +110,7 @@ class LocalApprovals:
                 created_at=now,
                 expires_at=now + timedelta(hours=hours) if hours else None,
             )
-            notices.asked(approval, self.page_url(str(approval.pk)), now)
+            notices.asked(approval, self.page_url(str(approval.pk)), now, changes)
         return str(approval.pk)
 
     def get_instance(self, instance_id: str) -> ApprovalInstance:

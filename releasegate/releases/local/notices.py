@@ -4,7 +4,8 @@ it was refused or expired. Queued in the outbox like a release's news (`Notifica
 rows without a release), in the caller's transaction; the approval's id is in every
 title, so no two messages are alike (DingTalk drops a repeat). What people typed (form
 values, names, reasons) goes through `releasegate.lib.markdown`, and a password
-parameter's value is masked."""
+parameter's value is masked. The approvers' notice says what the release changes
+(`change_notes`), read from Jenkins before the caller's transaction."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.conf import settings
 
 from releasegate.lib.markdown import markdown_link, markdown_text
 from releasegate.releases.approvals.ports import ReleaseRequest
+from releasegate.releases.change_notes import change_lines
+from releasegate.releases.changes import ReleaseChanges
 from releasegate.releases.models import LocalApproval, Notification
 from releasegate.releases.parameters import MASKED
 from releasegate.releases.requests import password_labels
@@ -23,11 +26,15 @@ PROVIDER = "local"
 ASKED, REFUSED, EXPIRED = "approval_asked", "approval_refused", "approval_expired"
 
 
-def asked(approval: LocalApproval, page: str, now: datetime) -> None:
-    """Tell the approvers the request awaits them, with where to decide."""
+def asked(
+    approval: LocalApproval, page: str, now: datetime, changes: ReleaseChanges | None = None
+) -> None:
+    """Tell the approvers the request awaits them, what it changes, and where to decide."""
     title = f"待你审批：{markdown_text(approval.application_name)} 发布申请 #{approval.pk}"
+    zone = settings.CONFIG.options.releases.zone
     lines = [
         *_summary(approval),
+        *(change_lines(changes, zone) if changes is not None else []),
         f"- 需要 {approval.required} 位审批人同意；任何一位拒绝即被拒绝",
     ]
     if approval.expires_at is not None:

@@ -56,6 +56,8 @@ class Approval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "instance_id"], name="approval_unique")
         ]
+        # The admin's list, newest first, a page at a time without sorting every approval.
+        indexes = [models.Index(fields=["-first_seen_at", "-id"], name="approval_newest")]
         ordering = ["-first_seen_at"]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ class ReleaseEvent(models.Model):
     class Meta:
         verbose_name = _("release event")
         verbose_name_plural = _("release events")
+        # The admin's audit trail across all releases, in order, a page at a time.
+        indexes = [models.Index(fields=["at", "id"], name="release_event_at")]
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

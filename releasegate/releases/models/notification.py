@@ -51,7 +51,12 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
+            # A person's messages on the dashboard (newest first) and the admin's list (in
+            # order) read a page of this, never sort every message.
+            models.Index(fields=["created_at", "id"], name="notification_created"),
+        ]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

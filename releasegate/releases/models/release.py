@@ -28,6 +28,7 @@ class ReleaseState(models.TextChoices):
     ERROR = "ERROR", pgettext_lazy("release state", "Error")
 
 
+# Ended: the worker does no more. An operator may retry an ERROR (releases/operators.py).
 TERMINAL_STATES = frozenset(
     {
         ReleaseState.REJECTED,
@@ -135,6 +136,13 @@ class Release(models.Model):
             models.Index(fields=["is_rollback", "received_at"], name="release_rollbacks"),
             models.Index(
                 fields=["application_name", "state", "-finished_at"], name="release_by_outcome"
+            ),
+            # The same, filtered by state or by project: a page of the rare ones (the
+            # scheduled, the running, a small project's) is read at once, not found by
+            # walking every newer release.
+            models.Index(fields=["state", "-received_at", "-id"], name="release_newest_by_state"),
+            models.Index(
+                fields=["project_key", "-received_at", "-id"], name="release_newest_by_project"
             ),
         ]
         ordering = ["-received_at"]

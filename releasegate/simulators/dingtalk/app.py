@@ -138,20 +138,20 @@ class DingTalkApp:
             return self._log(request, _not_found())
         world = self.world
         with world.lock:
-            if route.auth != "none":
-                fault = world.faults.take(route.auth)
-                if fault is not None:
-                    return self._log(request, fault[1], fault=fault[0])
-                refused = self._refusal(route.auth, request)
-                if refused is not None:
-                    return self._log(request, refused)
+            fault = world.faults.take(route.auth) if route.auth != "none" else None
+            if fault is not None and fault[0] != "reset_after_work":
+                return self._log(request, fault[1], fault=fault[0])
+            refused = self._refusal(route.auth, request) if route.auth != "none" else None
             try:
-                response = json_response(route.handler(world, request))
+                response = refused or json_response(route.handler(world, request))
             except ApiFailure as failure:
                 response = failure.response
             moved, world.reached_node = world.reached_node, []
         for instance in moved:
             connector_node.follow(world, instance)
+        if fault is not None:
+            # The work is done; only its answer is lost.
+            return self._log(request, fault[1], fault=fault[0])
         return self._log(request, response)
 
     def _refusal(self, dialect: Dialect, request: Request) -> Response | None:

@@ -137,8 +137,10 @@ class DingTalkControl:
 
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Replace the fault plan: qps_limit=N, quota=N, invalid_token=N, unauthorized=N,
-        server_error=N (the next N token-carrying calls), latency_ms, robot_flow_controlled,
-        robot_filtered."""
+        server_error=N (503), bad_gateway=N (502), system_error=N (500 systemError; oapi
+        errcode -1), connection_reset=N (reset before the work), reset_after_work=N (the
+        work done, the answer lost) — each the next N token-carrying calls — latency_ms,
+        robot_flow_controlled, robot_filtered."""
         applied: dict[str, Any] = self._call("POST", "faults", json=faults)
         return applied
 

@@ -144,6 +144,22 @@ class FeishuControl:
         found: list[dict[str, Any]] = self._call("GET", "messages", params=params)
         return found
 
+    def click_card(self, message: int | str, user: str, button: int = 0) -> dict[str, Any]:
+        """`user` clicks the card's `button`-th callback button (the message's number or
+        om_ id): the click, with the app's answer (`toast`, `card_updated`) applied."""
+        body = {"message": message, "user": user, "button": button}
+        found: dict[str, Any] = self._call("POST", "cards/click", json=body)
+        return found
+
+    def redeliver_click(self, click: int) -> dict[str, Any]:
+        """Deliver a click's callback again (same event_id), as a new click record."""
+        found: dict[str, Any] = self._call("POST", "cards/redeliver", json={"click": click})
+        return found
+
+    def clicks(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._call("GET", "cards/clicks")
+        return found
+
     def faults(self) -> dict[str, Any]:
         """The fault plan still pending: what `set_faults` set, less the calls it hit."""
         found: dict[str, Any] = self._call("GET", "faults")

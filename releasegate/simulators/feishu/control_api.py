@@ -59,9 +59,11 @@ class Control:
             ("POST", "/_sim/requests/reset"): self._reset_requests,
         }
         # Imported here: long_connection/api.py uses this module's ControlError.
+        from releasegate.simulators.feishu import card_control
         from releasegate.simulators.feishu.long_connection.api import control_routes
 
         self._routes.update(control_routes(world))
+        self._routes.update(card_control.control_routes(world))
 
     def handle(self, request: Request) -> Response:
         from_form = request.headers.get("content-type", "").startswith(

@@ -1,12 +1,16 @@
 """The page at `/_sim/`: instances with approve/reject/cancel buttons, the release form
-to submit as a person, and the latest event pushes and messages. Server-rendered; plain
-forms, no JS."""
+to submit as a person, and the latest event pushes and messages, an app card shown with
+its text and buttons a person can click as anyone. Server-rendered; plain forms, no JS."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from releasegate.simulators.feishu.approvals.instances import Instance
+from releasegate.simulators.feishu.cards import button_text, buttons
+from releasegate.simulators.feishu.messages import Message
+from releasegate.simulators.feishu.settings import Person
 from releasegate.simulators.feishu.state import World
 from releasegate.simulators.feishu.wire import Response
 
@@ -22,9 +26,11 @@ def render(world: World) -> Response:
             world.approvals.instances.values(), key=lambda i: i.start_ms, reverse=True
         )
         rows = "".join(_instance_row(instance) for instance in instances)
+        people = world.settings.people
         messages = "".join(
             f"<tr><td>{m.kind}</td><td>{escape(m.to)}</td><td>{escape(m.msg_type)}</td>"
-            f"<td><code>{escape(str(m.content))[:200]}</code></td></tr>"
+            f"<td>{card_html(m, people) or f'<code>{escape(str(m.content))[:200]}</code>'}"
+            "</td></tr>"
             for m in reversed(world.messaging.messages[-20:])
         )
         submit = _submit_form(world)
@@ -122,3 +128,30 @@ def _long_connection(world: World) -> str:
         f"<th>pings</th><th>frames</th><th></th></tr>{connections}</table>"
         f"<table>{deliveries}</table>"
     )
+
+
+def card_html(message: Message, people: Sequence[Person]) -> str:
+    """An app card with callback buttons as a person sees it (its title, its Markdown as
+    text) and a form per button to click it as someone; "" for any other message."""
+    content = message.content
+    found = buttons(content) if message.kind == "message" else []
+    if not found or not isinstance(content, dict):
+        return ""
+    header = content.get("header") or {}
+    title = (header.get("title") or {}).get("content", "") if isinstance(header, dict) else ""
+    texts = [
+        str(e.get("content", "")) for e in content.get("elements") or [] if isinstance(e, dict)
+    ]
+    choose = "".join(
+        f"<option value='{escape(p.user_id)}'>{escape(p.name)}</option>" for p in people
+    )
+    forms = "".join(
+        f"<form method='post' action='/_sim/cards/click'>"
+        f"<input type='hidden' name='message' value='{message.id}'>"
+        f"<input type='hidden' name='button' value='{index}'>"
+        f"<label>as <select name='user'>{choose}</select></label> "
+        f"<button>{escape(button_text(b))}</button></form> "
+        for index, b in enumerate(found)
+    )
+    body = "<br>".join(escape(text) for text in texts if text)
+    return f"<b>{escape(str(title))}</b><pre style='white-space:pre-wrap'>{body}</pre>{forms}"

@@ -16,6 +16,7 @@ from typing import Any
 
 from releasegate.simulators.feishu.approvals.definition import FilledWidget
 from releasegate.simulators.feishu.approvals.instances import Approvals, Event, Instance
+from releasegate.simulators.feishu.cards import Click
 from releasegate.simulators.feishu.faults import FaultPlan
 from releasegate.simulators.feishu.long_connection.gateway import LongConnectionGateway
 from releasegate.simulators.feishu.messages import Messaging
@@ -53,6 +54,8 @@ class World:
         self.faults = FaultPlan()
         self.approvals = Approvals(settings)
         self.messaging = Messaging(settings)
+        # Every click on a card's button (cards.py), in order.
+        self.clicks: list[Click] = []
         self.pusher = Pusher(settings, self.clock)
         self.long_connection = LongConnectionGateway(settings, self.clock)
         self.event_delivery = settings.event_delivery

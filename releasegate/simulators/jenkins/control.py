@@ -58,6 +58,12 @@ class SimulatorControl:
         """Add a job, or replace its definition (keeping its builds)."""
         self._call("POST", "jobs", json=job)
 
+    def push_commits(self, job: str, *commits: dict[str, Any]) -> list[str]:
+        """Commits (`message`, `author`, optional `id`, `author_email`, `paths`) that the
+        job's next build records in its change set; their ids."""
+        pushed = self._call("POST", "commits", json={"job": job, "commits": list(commits)})
+        return [str(commit_id) for commit_id in pushed["commit_ids"]]
+
     def remove_job(self, path: str) -> bool:
         return bool(self._call("DELETE", "jobs", params={"path": path})["removed"])
 

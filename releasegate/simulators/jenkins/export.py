@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from releasegate.simulators.jenkins.export_changes import change_set, change_sets
 from releasegate.simulators.jenkins.export_input import input_action
 from releasegate.simulators.jenkins.export_parameters import (
     cause_action,
@@ -255,12 +256,12 @@ class Exporter:
         }
         if build.spec.kind == "pipeline":
             # WorkflowRun exports its neighbours and changeSets; AbstractBuild does not.
-            export["changeSets"] = []
+            export["changeSets"] = lambda: change_sets(build, self.root)
             export["nextBuild"] = lambda: self._neighbour(build, 1)
             export["previousBuild"] = lambda: self._neighbour(build, -1)
         else:
             export["builtOn"] = ""
-            export["changeSet"] = {"_class": "hudson.scm.EmptyChangeLogSet", "items": []}
+            export["changeSet"] = lambda: change_set(build, self.root)
         return export
 
     def build_url(self, build: SimBuild) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from releasegate.simulators.jenkins.scenario import JobSpec, ParameterSpec
+from releasegate.simulators.jenkins.scenario import CommitSpec, JobSpec, ParameterSpec
 
 SimValue = str | bool | None
 Parameters = list[tuple[ParameterSpec, SimValue]]
@@ -24,12 +24,23 @@ class SimFolder:
     children: dict[str, SimFolder | SimJob] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SimCommit:
+    spec: CommitSpec
+    commit_id: str
+    # When it was pushed, on the simulator's clock (seconds).
+    at: float
+
+
 @dataclass
 class SimJob:
     spec: JobSpec
     full_name: str
     builds: list[SimBuild] = field(default_factory=list)
     next_build_number: int = 1
+    # Pushed since the last build started: the next build's change set.
+    pending_commits: list[SimCommit] = field(default_factory=list)
+    commits_pushed: int = 0
 
     @property
     def name(self) -> str:
@@ -94,6 +105,7 @@ class SimBuild:
     input_state: InputState = "none"
     input_values: dict[str, SimValue] | None = None
     input_by: str | None = None
+    commits: list[SimCommit] = field(default_factory=list)
 
     @property
     def building(self) -> bool:

@@ -63,6 +63,18 @@ class InputSpec(_Spec):
     parameters: list[ParameterSpec] = []
 
 
+class CommitSpec(_Spec):
+    """A commit the job's SCM checkout finds: it lands in the change set of the job's
+    next build, as Git's change log between the previous build's revision and this one."""
+
+    message: str
+    author: str = "Dev One"
+    author_email: str = ""
+    # 40 hex digits; empty: made up from the message and the job's commit count.
+    id: str = Field("", pattern=r"^([0-9a-f]{40})?$")
+    paths: list[str] = []
+
+
 class StageSpec(_Spec):
     name: str
     lines: list[str] = []
@@ -86,6 +98,8 @@ class JobSpec(_Spec):
     stages: list[StageSpec | str] = Field(default_factory=lambda: _DEFAULT_STAGES.copy())
     parameters: list[ParameterSpec] = []
     input: InputSpec | None = None
+    # Commits recorded in the change set of the job's first build.
+    commits: list[CommitSpec] = []
 
     def stage_specs(self) -> list[StageSpec]:
         return [StageSpec(name=s) if isinstance(s, str) else s for s in self.stages]

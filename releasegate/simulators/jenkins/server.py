@@ -32,7 +32,7 @@ from releasegate.simulators.jenkins.responses import (
     error_page,
     json_response,
 )
-from releasegate.simulators.jenkins.scenario import FaultSpec, JobSpec, Scenario
+from releasegate.simulators.jenkins.scenario import CommitSpec, FaultSpec, JobSpec, Scenario
 from releasegate.simulators.jenkins.state import World
 
 logger = logging.getLogger("releasegate.simulators.jenkins")
@@ -166,6 +166,8 @@ class JenkinsSimulator:
             if (method, path) == ("POST", "/_sim/jobs"):
                 job = world.add_job(JobSpec.model_validate(payload))
                 return json_response({"path": job.full_name})
+            if (method, path) == ("POST", "/_sim/commits"):
+                return self._push_commits(payload)
             if (method, path) == ("DELETE", "/_sim/jobs"):
                 removed = world.remove((query.get("path") or [""])[0])
                 return json_response({"removed": removed})
@@ -173,6 +175,15 @@ class JenkinsSimulator:
                 self.app.security.sessions.clear()
                 return json_response({"expired": True})
         return _control_error(404, f"no control endpoint {method} {path}")
+
+    def _push_commits(self, payload: Any) -> Response:
+        """Commits pushed to a job's repository: its next build records them."""
+        job = self.world.job(str(payload.get("job", "")))
+        if job is None:
+            return _control_error(404, f"no job {payload.get('job')!r}")
+        specs = [CommitSpec.model_validate(commit) for commit in payload.get("commits", [])]
+        pushed = self.world.push_commits(job, specs)
+        return json_response({"commit_ids": [commit.commit_id for commit in pushed]})
 
 
 def _outside_the_prefix(path: str) -> Response:

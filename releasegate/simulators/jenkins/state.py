@@ -9,20 +9,28 @@ so a test that moves the clock sees exactly what Jenkins would show at that mome
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from releasegate.simulators.jenkins.model import (
     Milestone,
     Parameters,
     SimBuild,
+    SimCommit,
     SimFolder,
     SimJob,
     SimQueueItem,
     SimValue,
 )
-from releasegate.simulators.jenkins.scenario import FolderSpec, JobSpec, Scenario, UserSpec
+from releasegate.simulators.jenkins.scenario import (
+    CommitSpec,
+    FolderSpec,
+    JobSpec,
+    Scenario,
+    UserSpec,
+)
 
 # LeftItems stay in Jenkins' cache for five minutes (Queue.java, expireAfterWrite 5 min).
 LEFT_ITEM_TTL = 300.0
@@ -90,7 +98,19 @@ class World:
         job = SimJob(spec, spec.path)
         self._children_of(parent)[name] = job
         self.items[spec.path] = job
+        self.push_commits(job, spec.commits)
         return job
+
+    def push_commits(self, job: SimJob, commits: Sequence[CommitSpec]) -> list[SimCommit]:
+        """Commits pushed to the job's repository now: its next build records them."""
+        pushed = []
+        for spec in commits:
+            job.commits_pushed += 1
+            made_up = f"{job.full_name}\n{job.commits_pushed}\n{spec.message}".encode()
+            commit_id = spec.id or hashlib.sha1(made_up, usedforsecurity=False).hexdigest()
+            pushed.append(SimCommit(spec, commit_id, self.clock.now()))
+        job.pending_commits += pushed
+        return pushed
 
     def remove(self, full_name: str) -> bool:
         """Delete a job or folder (with everything in it); its queued items are
@@ -215,7 +235,9 @@ class World:
             causes=item.causes,
             started_at=at,
             milestones=_milestones(job.spec),
+            commits=job.pending_commits,
         )
+        job.pending_commits = []
         job.next_build_number += 1
         job.builds.append(build)
         item.state, item.left_at, item.build, item.why = "left", at, build, None

@@ -52,7 +52,8 @@ def test_the_release_page_and_its_news_mask_the_password(
     page = signed_in.get(f"/releases/{release.pk}/").content.decode()
 
     assert SECRET not in page
-    assert page.count("******") == 2
+    # Requested, approved, and this release's side of "What changes".
+    assert page.count("******") == 3
     assert "main" in page
     markdown = Notification.objects.get().markdown
     assert SECRET not in markdown

@@ -119,6 +119,8 @@ def test_filters_combine(signed_in: Client) -> None:
         ("until=2026-13-40", "To"),
         ("since=2026-11-27&until=2026-11-26", "To"),
         ("page=-1", "Page"),
+        ("page=0", "Page"),
+        ("page=%C2%B2", "Page"),
         ("person=" + "x" * 200, "Person"),
     ],
 )
@@ -147,3 +149,28 @@ def test_it_pages_the_list(signed_in: Client) -> None:
     assert first[0] == f"inst-{PAGE_SIZE + 2:03d}"
     assert second == ["inst-002", "inst-001", "inst-000"]
     assert listed(signed_in, "page=99") == second
+    assert listed(signed_in, "page=" + "9" * 5000) == second
+
+
+def test_a_page_links_to_the_older_one_only_when_there_is_one(signed_in: Client) -> None:
+    for n in range(PAGE_SIZE + 1):
+        stored_release(f"inst-{n:03d}", received_at=MORNING + timedelta(minutes=n))
+    signed_in.cookies["django_language"] = "en"
+
+    first = signed_in.get("/releases/").content.decode()
+    second = signed_in.get("/releases/?page=2").content.decode()
+
+    assert 'data-testid="page-next"' in first
+    assert 'data-testid="page-previous"' not in first
+    assert "Page 1" in first
+    assert 'data-testid="page-next"' not in second
+    assert 'data-testid="page-previous"' in second
+
+
+def test_a_short_list_has_no_page_links(signed_in: Client) -> None:
+    for n in range(PAGE_SIZE):
+        stored_release(f"inst-{n:03d}", received_at=MORNING + timedelta(minutes=n))
+
+    page = signed_in.get("/releases/").content.decode()
+
+    assert 'data-testid="pagination"' not in page

@@ -1,5 +1,6 @@
-"""One release: everything that happened to it, the rollbacks linked to it, the
-operator's Cancel button, and Roll back (to the application's last good release)."""
+"""One release: what it changes, everything that happened to it, the rollbacks linked to
+it, the operator's Cancel and Retry buttons, and Roll back (to the application's last
+good release)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from releasegate.connections import NotConfigured, jenkins_client
 from releasegate.lib.http import OutboundError
+from releasegate.releases.changes import BUILDS_READ, changes_of, configured_jenkins, of_release
 from releasegate.releases.messages import release_passwords
-from releasegate.releases.models import Release, RollbackRequest
-from releasegate.releases.operators import CannotCancel, cancel_release
+from releasegate.releases.models import Release, ReleaseState, RollbackRequest
+from releasegate.releases.operators import CannotCancel, CannotRetry, cancel_release, retry_release
 from releasegate.releases.parameters import shown_parameters
 from releasegate.releases.rollbacks import last_good_release
 from releasegate.web.platform_names import platform_name
@@ -49,6 +51,9 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
         # Offered when there is a good release to go back to (other than this one).
         "last_good": last_good_release(release.application_name, other_than=release.pk),
         "rollbacks": _rollbacks(release),
+        "may_retry": may_cancel(request.user) and release.state == ReleaseState.ERROR,
+        "changes": changes_of(of_release(release), configured_jenkins),
+        "builds_read": BUILDS_READ,
     }
     return render(request, "web/release_detail.html", context)
 
@@ -123,3 +128,28 @@ def _cancel(release_id: int, actor: str, reason: str) -> None:
             raise CannotCancel(
                 _("Jenkins could not be asked: %(error)s") % {"error": failure}
             ) from failure
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Retry an ERROR release through the operators' path (the approval is asked again)."""
+    if not may_cancel(request.user):
+        raise PermissionDenied(_("Retrying a release needs the permission to change releases."))
+    release = get_object_or_404(Release, pk=release_id)
+    reason = request.POST.get("reason", "").strip()[:500]
+    actor = f"dashboard:{request.user.get_username()}"
+    try:
+        retry_release(release.pk, actor=actor, reason=reason)
+    except (CannotRetry, OutboundError) as refusal:
+        messages.error(
+            request,
+            _("Release %(id)s was not retried: %(why)s") % {"id": release.pk, "why": refusal},
+        )
+    else:
+        messages.success(
+            request,
+            _("Release %(id)s is retried: it goes on from where Jenkins stands.")
+            % {"id": release.pk},
+        )
+    return redirect("web:release", release_id=release.pk)

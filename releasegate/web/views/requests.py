@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +21,15 @@ from releasegate.catalog.snapshot import CatalogApplication
 from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals import registry
 from releasegate.releases.approvals.errors import StartRefused
+from releasegate.releases.approvals.ports import ReleaseRequest
 from releasegate.releases.approvals.registry import NotEnabled, Provider
+from releasegate.releases.changes import (
+    BUILDS_READ,
+    ReleaseChanges,
+    changes_of,
+    configured_jenkins,
+    of_request,
+)
 from releasegate.releases.local.approvals import awaiting
 from releasegate.releases.local.decisions import PROVIDER
 from releasegate.releases.local.notices import shown_form
@@ -183,12 +192,24 @@ def _decided_here(request: HttpRequest, local: LocalApproval) -> dict[str, objec
     decision buttons for an approver whose word it waits for."""
     said = {d.approver: d for d in local.decisions.all()}
     return {
+        "changes": _changes(local),
+        "builds_read": BUILDS_READ,
         "local": local,
         "local_form": shown_form(local),
         "local_status": STATUS_NAMES.get(local.status, local.status),
         "tasks": [ApproverRow.of(approver, said.get(approver)) for approver in local.approvers],
         "may_decide": local in awaiting(platform_user_id(request.user, PROVIDER)),
     }
+
+
+def _changes(local: LocalApproval) -> ReleaseChanges | None:
+    """What the request changes, as its approvers' notice said (None for a request
+    stored without its parts)."""
+    if not local.request:
+        return None
+    request = ReleaseRequest(**local.request)
+    config = settings.CONFIG.options
+    return changes_of(of_request(request, config.form, config.releases), configured_jenkins)
 
 
 @dataclass(frozen=True)

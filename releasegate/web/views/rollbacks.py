@@ -50,7 +50,7 @@ def roll_back(request: HttpRequest, release_id: int) -> HttpResponse:
     try:
         plan = _plan(request, rolled_back, posted)
     except RollbackRefused as refused:
-        context["refusal"] = str(refused)
+        context["refusal"] = refused.refusal.shown()
         return render(request, "web/request_rollback.html", context, status=400)
     problems: dict[str, list[str]] = {}
     if posted is not None and platform is not None and originator:

@@ -44,6 +44,8 @@ def test_it_delivers_one_card_to_the_approver_whose_task_opened(desk: CardDesk) 
     assert "订单服务 (mall/order-service)" in card["public"]["markdown"]
     assert "申请人：zhangsan；审批人：lisi" in card["public"]["markdown"]
     assert card["public"]["status_text"] == "等待 lisi 审批"
+    # What the release changes, as every approver notice says it.
+    assert "- 参数对比：首次发布，没有上次成功的发布可比" in card["public"]["markdown"]
 
 
 def test_it_agrees_from_the_cards_and_one_release_is_made(

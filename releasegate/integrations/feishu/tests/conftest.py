@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 from releasegate.cli.demo_feishu import DEMO_FEISHU
 from releasegate.config import FeishuSettings, load
 from releasegate.integrations.feishu.client import FeishuClient
+from releasegate.integrations.feishu.tests.card_world import card_world  # noqa: F401
 from releasegate.lib.http import Timeouts
 from releasegate.observability.tests.json_logs import json_lines  # noqa: F401
 from releasegate.simulators.feishu.control import FeishuControl
@@ -41,7 +42,7 @@ def feishu(settings: Settings) -> FeishuSettings:
 
 @pytest.fixture
 def configure_feishu(settings: Settings, feishu: FeishuSettings) -> Callable[..., FeishuSettings]:
-    def configure(**changes: str) -> FeishuSettings:
+    def configure(**changes: Any) -> FeishuSettings:
         changed = dataclasses.replace(FEISHU, **changes)
         settings.CONFIG = dataclasses.replace(settings.CONFIG, feishu=changed)
         return changed

@@ -1,6 +1,7 @@
 """Feishu's long connection: events arrive as protobuf frames on a connection we open,
 are stored, and only then acknowledged; a split event is put together first; a refused
-app ends the client; a dropped connection is opened again."""
+app ends the client; a dropped connection is opened again, also when it drops while an
+event is being stored (its acknowledgement cannot be sent: Feishu sends it again)."""
 
 from __future__ import annotations
 
@@ -150,6 +151,25 @@ def test_a_dropped_connection_is_opened_again(
 
     assert peer.ack()[1] == {"code": 200}
     assert running.client.connections_opened == 2
+
+
+def test_a_connection_dropped_while_an_event_is_stored_is_opened_again(
+    peer: FeishuPeer, run: Callable[..., Running]
+) -> None:
+    def stored_as_the_connection_drops(payload: bytes) -> bool:
+        if len(peer.connections) == 1:
+            peer.connections[0].close()
+        return True
+
+    running = run(peer, handler=stored_as_the_connection_drops)
+    eventually(lambda: peer.connections)
+    peer.push(EVENT)
+
+    eventually(lambda: len(peer.connections) == 2)
+    peer.push(EVENT)
+
+    assert peer.ack()[1] == {"code": 200}
+    assert running.error is None and running.thread.is_alive()
 
 
 def test_a_refused_app_ends_the_client(run: Callable[..., Running]) -> None:

@@ -1,5 +1,6 @@
 """Faults on request: the next N token-carrying calls answer a QPS limit, the monthly
-quota error, a refused token, a 401 or a 503, each in the dialect of the API called; the
+quota error, a refused token, a 401, the gateway's 502 or 503 or DingTalk's own system
+error, each in the dialect of the API called; the
 token endpoint and the control API are never counted; latency delays every API call."""
 
 from __future__ import annotations
@@ -53,11 +54,28 @@ def test_older_api_calls_answer_errcodes(
     assert (answer.status_code, answer.json()["errcode"]) == (200, errcode)
 
 
-def test_a_server_error_is_a_503(v1: httpx.Client, dingtalk_sim: DingTalkControl) -> None:
-    dingtalk_sim.set_faults(server_error=1)
+@pytest.mark.parametrize(("fault", "status"), [("server_error", 503), ("bad_gateway", 502)])
+def test_the_gateway_answers_its_own_html_page(
+    v1: httpx.Client, dingtalk_sim: DingTalkControl, fault: str, status: int
+) -> None:
+    dingtalk_sim.set_faults(**{fault: 1})
 
-    assert get(v1).status_code == 503
+    answer = get(v1)
+
+    assert (answer.status_code, answer.headers["content-type"]) == (status, "text/html")
     assert get(v1).status_code == 400
+
+
+def test_a_system_error_is_a_500_on_v1_and_errcode_minus_1_on_the_older_api(
+    v1: httpx.Client, token: str, dingtalk_sim: DingTalkControl
+) -> None:
+    dingtalk_sim.set_faults(system_error=2)
+
+    first = get(v1)
+    second = v1.get(FAILED, params={"access_token": token})
+
+    assert (first.status_code, first.json()["code"]) == (500, "systemError")
+    assert (second.status_code, second.json()["errcode"]) == (200, -1)
 
 
 def test_the_token_endpoint_is_not_counted(

@@ -17,6 +17,7 @@ lark-oapi's generated one.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -176,6 +177,33 @@ def event_frames(
         )
         for seq, part in enumerate(parts)
     ]
+
+
+def card_frame(payload: bytes, *, service: int, message_id: str, trace_id: str) -> Frame:
+    """A card callback as one DATA frame of type `card`."""
+    return Frame(
+        service=service,
+        method=DATA,
+        headers=(
+            ("type", "card"),
+            ("message_id", message_id),
+            ("sum", "1"),
+            ("seq", "0"),
+            ("trace_id", trace_id),
+        ),
+        payload=payload,
+    )
+
+
+def card_answer(frame: Frame) -> bytes | None:
+    """The app's answer carried in a card frame's ACK (`data`: base64 of its JSON); None
+    when the ACK carries none or says the handler failed."""
+    try:
+        ack = json.loads(frame.payload)
+        data = ack.get("data") if isinstance(ack, dict) and ack.get("code") == 200 else None
+        return base64.b64decode(data, validate=True) if isinstance(data, str) else None
+    except ValueError:
+        return None
 
 
 def ack_code(frame: Frame) -> int | None:

@@ -6,7 +6,9 @@ A client pings with CONTROL frames and is answered `pong` with its ClientConfig;
 event goes out as DATA frames (frames.py) to ONE open connection picked at random
 ("cluster mode": with several clients only one gets each event) and waits for the ACK,
 the frame echoed with payload `{"code": 200}`; deliveries.py decides when it is sent
-again. Frames of type `card` are never sent: the simulated app has no cards.
+again. A card callback (a person clicked a card, card_control.py) goes out as one DATA
+frame of type `card` and waits, up to Feishu's 3 s, for the ACK whose `data` carries the
+app's answer; it is never sent again.
 
 An endpoint URL opens one connection (its `ticket` is single-use: lark-oapi and
 ReleaseGate ask for a new URL each time they connect; whether Feishu's can be reused is
@@ -66,6 +68,8 @@ class LongConnectionGateway:
         self._tickets: dict[str, str] = {}  # ticket -> device_id
         self._admitted: dict[uuid.UUID, tuple[str, int]] = {}  # device_id, when
         self._connections: list[Connection] = []
+        # Card callbacks awaiting their ACK, by message_id: the ACK frame once it came.
+        self._card_answers: dict[str, tuple[threading.Event, list[frames.Frame]]] = {}
         self._queue = DeliveryQueue(settings)
         self._server: Server | None = None
         self._server_thread: threading.Thread | None = None
@@ -190,6 +194,12 @@ class LongConnectionGateway:
             with contextlib.suppress(ConnectionClosed):
                 record.socket.send(frames.encode(pong))
             return
+        with self._loop.changed:
+            awaited = self._card_answers.get(frame.header("message_id"))
+        if frame.method == frames.DATA and awaited is not None:
+            awaited[1].append(frame)
+            awaited[0].set()
+            return
         if frame.method == frames.DATA:
             with self._loop.changed:
                 message_id = frame.header("message_id")
@@ -255,6 +265,37 @@ class LongConnectionGateway:
             return
         with self._loop.changed:
             work.connection.frames_sent += len(work.frames)
+
+    def card_callback(
+        self, envelope: dict[str, Any], timeout: float
+    ) -> tuple[int | None, str, bytes]:
+        """Send a card callback to one open connection and wait for the app's answer: a
+        status (200 when answered), what happened, and the answer's JSON."""
+        with self._loop.changed:
+            receivers = [c for c in self._connections if c.state == "open"]
+        if not receivers:
+            return None, "no open long connection", b""
+        connection, message_id = random.choice(receivers), uuid.uuid4().hex
+        payload = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+        frame = frames.card_frame(
+            payload, service=connection.service_id, message_id=message_id, trace_id=message_id
+        )
+        answered: tuple[threading.Event, list[frames.Frame]] = (threading.Event(), [])
+        with self._loop.changed:
+            self._card_answers[message_id] = answered
+        try:
+            connection.socket.send(frames.encode(frame))
+            if not answered[0].wait(timeout):
+                return None, f"no answer within {timeout:g} s", b""
+        except (ConnectionClosed, OSError):
+            return None, "the connection broke", b""
+        finally:
+            with self._loop.changed:
+                self._card_answers.pop(message_id, None)
+        answer = frames.card_answer(answered[1][0])
+        if answer is None:
+            return 500, "the ACK carries no answer", b""
+        return 200, "success", answer
 
     # -- control: close, drop ----------------------------------------------------------------
 

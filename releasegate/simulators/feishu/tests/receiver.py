@@ -2,7 +2,8 @@
 HTTP server that hands each push, unchanged, to the official SDK's
 `EventDispatcherHandler` (decrypt, check the Verification Token, answer
 `url_verification`, verify `X-Lark-Signature`) with v1 handlers for `approval_instance`
-and `approval_task`, and answers what the SDK answers, or HTTP 500 when told to fail."""
+and `approval_task` and the v2 card callback `card.action.trigger` (answered with a toast
+and a replacement card), and answers what the SDK answers, or HTTP 500 when told to fail."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import lark_oapi as lark
 from lark_oapi.core.model import RawRequest
+from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTriggerResponse
 
 
 @dataclass
@@ -23,12 +25,15 @@ class EventReceiver:
     # Envelopes the SDK decoded and handed to a handler, in arrival order.
     events: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    # Card clicks as the SDK parsed them (P2CardActionTrigger).
+    clicks: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.handler = (
             lark.EventDispatcherHandler.builder(self.encrypt_key, self.verification_token)
             .register_p1_customized_event("approval_instance", self._keep)
             .register_p1_customized_event("approval_task", self._keep)
+            .register_p2_card_action_trigger(self._answer_click)
             .build()
         )
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -43,6 +48,13 @@ class EventReceiver:
     def _keep(self, data: Any) -> None:
         self.events.append(
             {"uuid": data.uuid, "token": data.token, "ts": data.ts, "event": data.event}
+        )
+
+    def _answer_click(self, data: Any) -> Any:
+        self.clicks.append(data)
+        done = {"header": {"title": {"tag": "plain_text", "content": "已处理"}}, "elements": []}
+        return P2CardActionTriggerResponse(
+            {"toast": {"type": "success", "content": "收到"}, "card": {"type": "raw", "data": done}}
         )
 
     def stop(self) -> None:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0011_rollbacks'),
+        ('releases', '0013_person_filter_indexes_on_postgresql'),
     ]
 
     operations = [
