@@ -19,6 +19,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import time
 from pathlib import Path
 from types import FrameType
@@ -73,6 +74,10 @@ sync_interval_minutes = 0
 
 [releases]
 poll_seconds = 0.5
+
+# Approval cards reach the approvers within a second of their task opening.
+[dingtalk]
+card_seconds = 1
 
 [[releases.inputs]]
 job = "mall/order-service"
@@ -139,15 +144,18 @@ def _play(
     log = running.enter_context((data_dir / "demo-services.log").open("w"))
     try:
         jenkins, chat = _start_simulators(timeline, running, log, args.platform)
+        port = _free_port() if args.platform == "dingtalk" else 0
         prepare_environment(
-            data_dir, jenkins.url, chat.url if chat else None, platform=args.platform
+            data_dir, jenkins.url, chat.url if chat else None, platform=args.platform, port=port
         )
         setup_django()
         story = _story(console, timeline, data_dir, chat, args.platform)
         story.migrate()
         # The server starts (imports, checks) while the demo syncs the catalog.
         server = running.enter_context(
-            ServiceProcess(["serve", "--port", "0"], env=os.environ, log=log, wait_ready=False)
+            ServiceProcess(
+                ["serve", "--port", str(port)], env=os.environ, log=log, wait_ready=False
+            )
         )
         story.populate()
         _started(server)
@@ -224,6 +232,15 @@ def _start_simulators(
     return jenkins, chat
 
 
+def _free_port() -> int:
+    """A loopback port nobody listens on now, for the server: its address must be known
+    before it starts (DingTalk's cards call back to it). Another process could take it
+    in between; the demo then fails to start its server, and saying so is enough."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _started(service: ServiceT) -> ServiceT:
     """`service` once it serves; `DemoFailed` naming it when it does not start."""
     from releasegate.cli.demo_timeline import DemoFailed
@@ -247,11 +264,18 @@ def _keep_running(services: tuple[ServiceProcess, ...]) -> int:
 
 
 def prepare_environment(
-    data_dir: Path, jenkins_url: str, chat_url: str | None, *, platform: str = "dingtalk"
+    data_dir: Path,
+    jenkins_url: str,
+    chat_url: str | None,
+    *,
+    platform: str = "dingtalk",
+    port: int = 0,
 ) -> None:
     """The demo's settings: its own SQLite file and secret key, the simulators as Jenkins
     and the chat platform; without one (None), ReleaseGate's own approvals. Settings of
-    the caller's for another platform are dropped, so only the demo's platform is on."""
+    the caller's for another platform are dropped, so only the demo's platform is on.
+    DingTalk's approval cards call back to ReleaseGate, so they are on when the server's
+    `port` is known ahead."""
     from releasegate.cli.demo_feishu import DEMO_FEISHU
     from releasegate.cli.demo_local_story import LOCAL_OPTIONS
     from releasegate.cli.demo_wecom import DEMO_WECOM
@@ -303,3 +327,9 @@ def prepare_environment(
         )
     else:
         os.environ.update(DEMO_DINGTALK, DINGTALK_API_BASE=chat_url, DINGTALK_OAPI_BASE=chat_url)
+        if port:
+            os.environ.update(
+                RELEASEGATE_PUBLIC_URL=f"http://127.0.0.1:{port}/",
+                DINGTALK_CARD_TEMPLATE_ID=SimSettings.demo().card_templates[0],
+                DINGTALK_CARD_CALLBACK_SECRET=secrets.token_urlsafe(24),
+            )

@@ -11,6 +11,7 @@ see and raises `DemoFailed` when it does not.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -78,6 +79,10 @@ def sync_catalog(console: Console, timeline: Timeline) -> None:
     print_catalog(console)
 
 
+# How long the demo waits for ReleaseGate's card to reach the first approver.
+CARD_WAIT_SECONDS = 10
+
+
 class Story:
     def __init__(
         self, console: Console, timeline: Timeline, dingtalk_url: str, data_dir: Path
@@ -123,7 +128,9 @@ class Story:
         self.timeline.step("张三 submits with a database change not done yet: blocked at submit")
         self.timeline.detail(f"DingTalk shows ReleaseGate's answer: {blocked['refusal']}")
         self.dingtalk.fill(form_id, {"数据库变更是否完成": "是"})
-        release_id = self.submit_and_approve(form_id, "the corrected form passes the check")
+        release_id = self.submit_and_approve(
+            form_id, "the corrected form passes the check", by_card=True
+        )
         self.watcher.succeeded(self.watcher.follow(release_id))
 
     def release_later(self) -> int:
@@ -176,14 +183,18 @@ class Story:
         self.dingtalk.fill(form_id, request.values)
         return form_id
 
-    def submit_and_approve(self, form_id: str, passed: str) -> int:
-        """Submit, have both approvers agree; the release ReleaseGate made of it."""
+    def submit_and_approve(self, form_id: str, passed: str, *, by_card: bool = False) -> int:
+        """Submit, have both approvers agree (the first from the card in their chat, when
+        `by_card`); the release ReleaseGate made of it."""
         form = self.dingtalk.submit_form(form_id)
         if form.get("state") != "submitted":
             raise DemoFailed("submit", f"the form was refused: {form.get('refusal')}")
         instance_id = str(form["instance_id"])
         self.timeline.step(f"{passed}: approval {instance_id}")
-        for approver, name in APPROVERS:
+        for index, (approver, name) in enumerate(APPROVERS):
+            if by_card and index == 0:
+                self.agree_on_card(instance_id, approver, name)
+                continue
             self.dingtalk.agree(instance_id, approver, remark="同意发布")
             self.timeline.step(f"{name} ({approver}) approves")
         state = self.dingtalk.instance(instance_id)
@@ -192,6 +203,26 @@ class Story:
         release_id = self.watcher.arrival(instance_id)
         self.release_ids.append(release_id)
         return release_id
+
+    def agree_on_card(self, instance_id: str, approver: str, name: str) -> None:
+        """The approver clicks 同意 on the card ReleaseGate put in their DingTalk chat."""
+        wanted = f"rg-{instance_id}-"
+        deadline = time.monotonic() + CARD_WAIT_SECONDS
+        card = None
+        while card is None and time.monotonic() < deadline:
+            card = next(
+                (c for c in self.dingtalk.cards() if c["outTrackId"].startswith(wanted)), None
+            )
+            if card is None:
+                time.sleep(0.2)
+        if card is None or card["userId"] != approver:
+            raise DemoFailed("approval card", f"no card reached {approver} in time")
+        self.timeline.step(f"ReleaseGate puts a card with 同意 / 拒绝 in {name}'s DingTalk chat")
+        clicked = self.dingtalk.click(card["outTrackId"], approver, "agree")
+        shown = clicked["card"]["public"].get("status_text", "")
+        if clicked.get("outcome") != "answered" or "同意" not in shown:
+            raise DemoFailed("approval card", f"the click was not taken: {clicked.get('outcome')}")
+        self.timeline.step(f"{name} ({approver}) taps 同意 on the card; it now says {shown}")
 
     def _show_options(self, form: dict[str, Any], label: str) -> None:
         found = next((f for f in form.get("fields", []) if f.get("label") == label), None)

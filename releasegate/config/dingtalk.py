@@ -16,8 +16,10 @@ from releasegate.config.problems import Problem
 from releasegate.lib.msgcrypt import AES_KEY
 
 ConnectorAuth = Literal["apisecret", "basic", "none"]
+CardCallback = Literal["http", "stream"]
 # From the developer console: the event token is 3-32 letters and digits.
 _EVENT_TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")
+_ROUTE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,19 @@ class DingTalkSettings:
     # The webhook URL carries the robot's access token.
     robot_webhook: str = field(repr=False)
     robot_secret: str = field(repr=False)
+    # Approval cards (docs/dingtalk-setup.md, cards): the published template's id, ""
+    # when cards are off; the apiSecret DingTalk signs card callbacks with; the
+    # callbackRouteKey the callback URL is registered under.
+    card_template_id: str = ""
+    card_callback_secret: str = field(default="", repr=False)
+    card_route_key: str = "releasegate"
+    # How clicks reach ReleaseGate: "http" (POST /dingtalk/card) or "stream" (the
+    # `releasegate stream` connection's card topic).
+    card_callback: CardCallback = "http"
+
+    @property
+    def cards(self) -> bool:
+        return bool(self.card_template_id)
 
     @property
     def event_push(self) -> bool:
@@ -86,6 +101,7 @@ def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTa
     webhook = (environ.get("DINGTALK_ROBOT_WEBHOOK") or "").strip()
     robot_secret = environ.get("DINGTALK_ROBOT_SECRET") or ""
     _robot(webhook, robot_secret, problems)
+    template, card_secret, route_key, card_callback = _cards(environ, problems)
     if len(problems) > found:
         return None
     return DingTalkSettings(
@@ -101,7 +117,33 @@ def read_dingtalk(environ: Mapping[str, str], problems: list[Problem]) -> DingTa
         oapi_base=oapi_base,
         robot_webhook=webhook,
         robot_secret=robot_secret,
+        card_template_id=template,
+        card_callback_secret=card_secret,
+        card_route_key=route_key,
+        card_callback=card_callback,  # type: ignore[arg-type]  # checked in _cards
     )
+
+
+def _cards(environ: Mapping[str, str], problems: list[Problem]) -> tuple[str, str, str, str]:
+    """The approval cards' template, callback secret, route key and way back. Without the
+    secret an HTTP card callback cannot be told from a forged one, so it is required
+    there; Stream callbacks come over the app's own authenticated connection."""
+    template = (environ.get("DINGTALK_CARD_TEMPLATE_ID") or "").strip()
+    secret = (environ.get("DINGTALK_CARD_CALLBACK_SECRET") or "").strip()
+    route_key = (environ.get("DINGTALK_CARD_ROUTE_KEY") or "releasegate").strip()
+    callback = (environ.get("DINGTALK_CARD_CALLBACK") or "http").strip().lower()
+    if callback not in ("http", "stream"):
+        problems.append(Problem("DINGTALK_CARD_CALLBACK", f"{callback!r}: use http or stream"))
+    if template and callback == "http" and len(secret) < 16:
+        problems.append(
+            Problem(
+                "DINGTALK_CARD_CALLBACK_SECRET",
+                "set at least 16 characters: the apiSecret DingTalk signs card clicks with",
+            )
+        )
+    if not _ROUTE_KEY.match(route_key):
+        problems.append(Problem("DINGTALK_CARD_ROUTE_KEY", "use 1-64 letters, digits, - or _"))
+    return template, secret, route_key, callback
 
 
 def _agent_id(raw: str, problems: list[Problem]) -> int:

@@ -93,6 +93,11 @@ def load(environ: Mapping[str, str]) -> Config:
         feishu=read_feishu(environ, problems),
         wecom=read_wecom(environ, problems),
     )
+    dingtalk = loaded.dingtalk
+    if dingtalk and dingtalk.cards and dingtalk.card_callback == "http" and not loaded.public_url:
+        problems.append(
+            Problem("RELEASEGATE_PUBLIC_URL", "DingTalk cards call back to it: set it too")
+        )
     refuse_placeholders(environ, problems)
     return replace(loaded, problems=tuple(problems))
 

@@ -96,6 +96,9 @@ class DingTalkOptions(_Section):
     # edition with a small monthly quota, run it rarely.
     reconcile_minutes: int = Field(15, ge=0, le=24 * 60)
     reconcile_lookback_hours: int = Field(24, ge=1, le=120 * 24)
+    # With approval cards on: how often approvers whose task opened are given their card
+    # (most of a card's delay after the task opens).
+    card_seconds: float = Field(5.0, gt=0, le=3600)
 
 
 class FeishuOptions(_Section):

@@ -16,6 +16,8 @@ from releasegate.releases.approvals import registry
 from releasegate.releases.inbox import INGESTED_TYPES
 from releasegate.releases.models import (
     Approval,
+    ApprovalCard,
+    CardClick,
     InboundEvent,
     Notification,
     Release,
@@ -143,6 +145,21 @@ class ApprovalAdmin(ReadOnlyAdmin):
     ]
     list_filter = [known_values("provider", registry.known), "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
+
+
+@admin.register(ApprovalCard)
+class ApprovalCardAdmin(ReadOnlyAdmin):
+    list_display = ["delivered_at", "card_id", "approver_user_id", "state", "outcome"]
+    list_filter = ["state"]
+    search_fields = ["card_id", "approver_user_id", "approval__instance_id"]
+
+
+@admin.register(CardClick)
+class CardClickAdmin(ReadOnlyAdmin):
+    list_display = ["at", "card", "user_id", "action", "acted", "outcome"]
+    list_filter = ["action", "acted"]
+    search_fields = ["user_id", "card__card_id"]
+    list_select_related = ["card"]
 
 
 @admin.register(InboundEvent)

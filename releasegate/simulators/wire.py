@@ -93,6 +93,10 @@ def handler(
         def do_POST(self) -> None:
             self._handle("POST")
 
+        def do_PUT(self) -> None:
+            # DingTalk updates a card with PUT /v1.0/card/instances.
+            self._handle("PUT")
+
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("%s %s", self.address_string(), format % args)
 

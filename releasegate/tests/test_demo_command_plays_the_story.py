@@ -47,7 +47,9 @@ def test_the_tester_is_blocked_then_approved_and_the_release_succeeds(
     assert "项目名称: 商城 (mall) | 运维平台 (ops) | 支付中心 (payment)" in lines
     assert "blocked at submit" in lines
     assert "有数据库变更且尚未完成" in lines
-    assert "李四 (lisi) approves" in lines
+    assert "ReleaseGate puts a card with 同意 / 拒绝 in 李四's DingTalk chat" in lines
+    assert "李四 (lisi) taps 同意 on the card; it now says lisi 已在卡片中同意" in lines
+    assert "#1 card-click: agree on the card: their task was decided" in lines
     assert "ReleaseGate received release #1: mall/order-service, 灰度" in lines
     assert "{'TAG': 'v3.7.2', 'RELEASE_TYPE': '灰度'}" in lines
     assert "#1 the pipeline's input step answered with" in lines

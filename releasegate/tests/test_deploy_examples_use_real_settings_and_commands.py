@@ -103,13 +103,18 @@ def test_the_ingress_exposes_only_what_dingtalk_calls_on_an_allowed_host() -> No
     paths = rule["http"]["paths"]
 
     assert rule["host"] in hosts.split(",")
-    assert {path["path"] for path in paths} == {"/dingtalk/connector/", "/dingtalk/events"}
+    assert {path["path"] for path in paths} == {
+        "/dingtalk/connector/",
+        "/dingtalk/events",
+        "/dingtalk/card",
+    }
     for path in paths:
         backend = path["backend"]["service"]
         assert backend["name"] == service["metadata"]["name"]
         assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
     assert resolve("/dingtalk/connector/projects").url_name == "connector-projects"
     assert resolve("/dingtalk/events").view_name == "dingtalk:events"
+    assert resolve("/dingtalk/card").view_name == "dingtalk:card"
 
 
 # Values of the kind a person fills in, for every placeholder of the example secret.

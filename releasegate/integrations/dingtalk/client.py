@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from releasegate.config.dingtalk import DingTalkSettings
 from releasegate.integrations.dingtalk import errors
+from releasegate.integrations.dingtalk.card_client import CardCalls
 from releasegate.integrations.dingtalk.models import (
     ApprovalInstance,
     ApproverStep,
@@ -33,7 +34,6 @@ from releasegate.integrations.dingtalk.raw import (
     RawRobotBatchAnswer,
     RawWorkNotificationAnswer,
 )
-from releasegate.integrations.dingtalk.session import DingTalkSession
 from releasegate.releases.approvals.ports import SentMessage
 
 __all__ = ["DingTalkClient"]
@@ -54,7 +54,7 @@ MEMBER_PAGE_SIZE = 100
 ROBOT_BATCH = 20
 
 
-class DingTalkClient(DingTalkSession):
+class DingTalkClient(CardCalls):
     """The operations ReleaseGate performs on DingTalk for one app. Thread-safe."""
 
     @classmethod

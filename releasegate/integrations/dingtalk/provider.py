@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from releasegate.config import Config, DingTalkSettings
 from releasegate.integrations.dingtalk.approvals import PROVIDER, DingTalkApprovals
+from releasegate.integrations.dingtalk.cards import CardDelivery
 from releasegate.integrations.dingtalk.client import DingTalkClient
 from releasegate.integrations.dingtalk.messages import DingTalkMessenger
 from releasegate.integrations.dingtalk.robot import GroupRobot
 from releasegate.lib.http import Timeouts
-from releasegate.releases.approvals.registry import Provider
+from releasegate.releases.approvals.registry import Provider, Recurring
 
 
 class _Shared:
@@ -65,4 +66,15 @@ def provider(config: Config) -> Provider | None:
         reconcile_every=timedelta(minutes=options.reconcile_minutes),
         reconcile_lookback=timedelta(hours=options.reconcile_lookback_hours),
         check=client.access_token,
+        recurring=_cards(config, client),
     )
+
+
+def _cards(config: Config, client: DingTalkClient) -> tuple[Recurring, ...]:
+    """Card delivery, when a card template is configured."""
+    settings = config.dingtalk
+    if settings is None or not settings.cards:
+        return ()
+    delivery = CardDelivery(client, settings, config.public_url)
+    every = timedelta(seconds=config.options.dingtalk.card_seconds)
+    return (Recurring("dingtalk-cards", every, delivery.run),)

@@ -159,3 +159,25 @@ class RawMemberPage(_Oapi):
 
 class RawMemberPageAnswer(_Oapi):
     result: RawMemberPage
+
+
+class RawCardDelivery(_Raw):
+    space_type: str | None = None
+    space_id: str | None = None
+    success: bool | str | None = None
+    error_msg: str | None = None
+
+
+class RawCardResult(_Raw):
+    out_track_id: str | None = None
+    deliver_results: list[RawCardDelivery] = []
+
+
+class RawCardDelivered(_Raw):
+    success: bool | str | None = None
+    result: RawCardResult = RawCardResult()
+
+
+class RawCardAnswer(_Raw):
+    # Card registration and updates: `success` says whether it worked.
+    success: bool | str | None = None

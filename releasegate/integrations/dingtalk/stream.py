@@ -16,6 +16,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 
 from releasegate.config import Config
 from releasegate.integrations.dingtalk.approvals import PROVIDER
+from releasegate.integrations.dingtalk.card_callback import card_click_over_stream
 from releasegate.integrations.dingtalk.events import APPROVAL_EVENTS
 from releasegate.integrations.dingtalk.stream_client import StreamClient, StreamOptions
 from releasegate.integrations.dingtalk.stream_frames import StreamEvent
@@ -72,4 +73,9 @@ def stream_receiver(config: Config, options: StreamOptions | None = None) -> Str
         api_base=dingtalk.api_base,
         options=options,
         timeouts=Timeouts.uniform(config.options.dingtalk.timeout_seconds),
+        card_handler=(
+            card_click_over_stream
+            if dingtalk.cards and dingtalk.card_callback == "stream"
+            else None
+        ),
     )

@@ -25,7 +25,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote_plus, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +38,7 @@ from releasegate.integrations.dingtalk.stream_frames import (
     Frame,
     MalformedFrame,
     StreamEvent,
+    callback_answer,
     event_ack,
     not_supported,
     parse_frame,
@@ -54,12 +55,16 @@ _wire_logger = logging.getLogger("releasegate.dingtalk.stream.wire")
 _wire_logger.addFilter(RedactingFilter())
 
 OPEN_PATH = "v1.0/gateway/connections/open"
-# Events only: bot messages and card callbacks are CALLBACK topics ReleaseGate has no use for.
+# Events; and card button clicks when approval cards call back over Stream (bot messages
+# are CALLBACK topics ReleaseGate has no use for).
 SUBSCRIPTIONS = [{"type": "EVENT", "topic": "*"}]
+CARD_TOPIC = "/v1.0/card/instances/callback"
 USER_AGENT = "releasegate-stream/1"
 
 # True when the event is stored (ACK SUCCESS); False asks DingTalk to redeliver (LATER).
 EventHandler = Callable[[StreamEvent], bool]
+# A card click's data in; the card's new data out (reference section 9.5).
+CardHandler = Callable[[dict[str, Any]], dict[str, Any]]
 Ending = Literal["disconnect", "silence", "dropped", "stopped"]
 
 
@@ -102,8 +107,13 @@ class StreamClient:
         timeouts: Timeouts | None = None,
         verify_tls: bool = True,
         rng: random.Random | None = None,
+        card_handler: CardHandler | None = None,
     ) -> None:
         register_secret(app_secret)
+        self._card_handler = card_handler
+        self.subscriptions = SUBSCRIPTIONS + (
+            [{"type": "CALLBACK", "topic": CARD_TOPIC}] if card_handler else []
+        )
         self._app_key = app_key
         self._app_secret = app_secret
         self._handler = handler
@@ -208,7 +218,7 @@ class StreamClient:
         body = {
             "clientId": self._app_key,
             "clientSecret": self._app_secret,
-            "subscriptions": SUBSCRIPTIONS,
+            "subscriptions": self.subscriptions,
             "ua": USER_AGENT,
             "localIp": "",
         }
@@ -253,7 +263,7 @@ class StreamClient:
         elif frame.type == "EVENT":
             connection.send(self._event_answer(frame))
         elif frame.type == "CALLBACK":
-            connection.send(not_supported(frame))
+            connection.send(self._callback_answer(frame))
         else:
             logger.info("ignored a frame of type %r", frame.type)
         return False
@@ -273,6 +283,18 @@ class StreamClient:
         if stored:
             return event_ack(frame.message_id, done=True, message="stored")
         return event_ack(frame.message_id, done=False, message="not stored; please redeliver")
+
+    def _callback_answer(self, frame: Frame) -> str:
+        """A card click, when cards call back over Stream; any other CALLBACK topic is
+        not ours. DingTalk does not redeliver a callback we fail (UNCONFIRMED), so a
+        failure answers the card with no change rather than dropping the connection."""
+        if frame.headers.topic != CARD_TOPIC or self._card_handler is None:
+            return not_supported(frame)
+        try:
+            return callback_answer(frame, self._card_handler(frame.data_object()))
+        except Exception:  # the connection must outlive one bad click
+            logger.exception("handling card click %s failed", frame.message_id)
+            return callback_answer(frame, {})
 
     @staticmethod
     def _close(connection: ClientConnection | None) -> None:

@@ -117,6 +117,13 @@ def pong(frame: Frame) -> str:
     return _answer(frame.message_id, 200, "OK", frame.data)
 
 
+def callback_answer(frame: Frame, response: dict[str, Any]) -> str:
+    """A CALLBACK's answer: code 200 and `{"response": …}` (for a card: its new data)."""
+    return _answer(
+        frame.message_id, 200, "OK", json.dumps({"response": response}, ensure_ascii=False)
+    )
+
+
 def not_supported(frame: Frame) -> str:
     """For a CALLBACK topic we never subscribed to (bot messages, cards)."""
     return _answer(frame.message_id, NOT_SUPPORTED, "not supported", json.dumps({"response": None}))

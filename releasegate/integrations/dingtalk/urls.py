@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from releasegate.integrations.dingtalk import connector, events
+from releasegate.integrations.dingtalk import card_callback, connector, events
 
 app_name = "dingtalk"
 
 urlpatterns = [
     path("events", events.receive_event, name="events"),
+    path("card", card_callback.card_callback, name="card"),
     path("connector/projects", connector.projects, name="connector-projects"),
     path("connector/applications", connector.applications, name="connector-applications"),
     path("connector/parameters", connector.parameters, name="connector-parameters"),

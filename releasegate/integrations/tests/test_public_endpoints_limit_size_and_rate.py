@@ -20,7 +20,7 @@ from releasegate.releases.models import InboundEvent
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_URLS = [url(action) for action in ACTIONS] + ["/dingtalk/events"]
+PUBLIC_URLS = [url(action) for action in ACTIONS] + ["/dingtalk/events", "/dingtalk/card"]
 
 
 class Clock:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from releasegate.releases.models.approval import Approval, ApprovalStatus, InboundEvent
+from releasegate.releases.models.card import ApprovalCard, CardClick, CardState
 from releasegate.releases.models.chore import Chore
 from releasegate.releases.models.event import ReleaseEvent
 from releasegate.releases.models.local import (
@@ -15,7 +16,10 @@ from releasegate.releases.models.rollback import RollbackRequest
 
 __all__ = [
     "Approval",
+    "ApprovalCard",
     "ApprovalStatus",
+    "CardClick",
+    "CardState",
     "Chore",
     "InboundEvent",
     "LocalApproval",

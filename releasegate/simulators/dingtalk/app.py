@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from releasegate.simulators.dingtalk import directory
+from releasegate.simulators.dingtalk import cards, directory
 from releasegate.simulators.dingtalk.approvals import api as approval_api
 from releasegate.simulators.dingtalk.faults import Dialect
 from releasegate.simulators.dingtalk.forms import connector_node
@@ -88,6 +88,19 @@ def _failed_events(world: World, request: Request) -> dict[str, Any]:
     return {"errcode": 0, "errmsg": "ok", "failed_list": entries, "has_more": has_more}
 
 
+def _register_card_callback(world: World, request: Request) -> dict[str, Any]:
+    return world.cards.register(cards.request_body(request))
+
+
+def _deliver_card(world: World, request: Request) -> dict[str, Any]:
+    body = cards.request_body(request)
+    return world.cards.create_and_deliver(body, lambda user: world.settings.user(user) is not None)
+
+
+def _update_card(world: World, request: Request) -> dict[str, Any]:
+    return world.cards.update(cards.request_body(request))
+
+
 def _body_or_none(request: Request) -> Any:
     try:
         return request.json()
@@ -102,6 +115,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v1.0/workflow/processInstances"): Route("v1", approval_api.create),
     ("POST", "/v1.0/workflow/processes/instanceIds/query"): Route("v1", approval_api.list_ids),
     ("POST", "/v1.0/workflow/processInstances/execute"): Route("v1", approval_api.execute),
+    ("POST", "/v1.0/card/callbacks/register"): Route("v1", _register_card_callback),
+    ("POST", "/v1.0/card/instances/createAndDeliver"): Route("v1", _deliver_card),
+    ("PUT", "/v1.0/card/instances"): Route("v1", _update_card),
     ("POST", "/v1.0/robot/oToMessages/batchSend"): Route("v1", _robot_batch),
     ("POST", "/topapi/message/corpconversation/asyncsend_v2"): Route("oapi", _work_notification),
     ("POST", "/topapi/v2/department/listsub"): Route("oapi", directory.sub_departments),

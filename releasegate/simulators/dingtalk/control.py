@@ -95,6 +95,18 @@ class DingTalkControl:
 
     # -- events -----------------------------------------------------------------------
 
+    # -- cards ------------------------------------------------------------------------
+
+    def cards(self) -> list[dict[str, Any]]:
+        """Every card delivered, with its public and private data and its history."""
+        return list(self._call("GET", "cards"))
+
+    def click(self, out_track_id: str, user: str, action: str) -> dict[str, Any]:
+        """Click a card's button ("agree" or "refuse") as `user`: the callback's outcome
+        and the card after it."""
+        body = {"out_track_id": out_track_id, "user": user, "action": action}
+        return dict(self._call("POST", "cards/click", json=body))
+
     def events(self) -> list[dict[str, Any]]:
         """Every event DingTalk meant to push, with each delivery attempt."""
         found: list[dict[str, Any]] = self._call("GET", "events")

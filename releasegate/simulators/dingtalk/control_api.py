@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 from pydantic import ValidationError
 
-from releasegate.simulators.dingtalk import page
+from releasegate.simulators.dingtalk import card_clicks, page
 from releasegate.simulators.dingtalk.approvals.api import parse_new_instance
 from releasegate.simulators.dingtalk.approvals.export import instance_json
 from releasegate.simulators.dingtalk.approvals.instances import ApprovalConflict, Instance
@@ -56,6 +56,8 @@ class Control:
             ("POST", "/_sim/tokens/expire"): self._expire_tokens,
             ("GET", "/_sim/requests"): self._requests,
             ("POST", "/_sim/requests/reset"): self._reset_requests,
+            ("GET", "/_sim/cards"): self._cards,
+            ("POST", "/_sim/cards/click"): self._click,
         }
         # Imported here: stream/api.py uses this module's ControlError.
         from releasegate.simulators.dingtalk.stream.api import control_routes
@@ -218,6 +220,27 @@ class Control:
         with self.world.lock:
             self.world.requests.clear()
         return {"reset": True}
+
+    def _cards(self, payload: Payload, request: Request) -> list[Payload]:
+        with self.world.lock:
+            return [card.as_json() for card in self.world.cards.cards.values()]
+
+    def _click(self, payload: Payload, request: Request) -> Payload:
+        """A person clicks a card's button: {"out_track_id", "user", "action"}; DingTalk
+        then calls the app back (card_clicks.py). The approval's events that follow are
+        pushed before this returns."""
+        try:
+            clicked = card_clicks.click(
+                self.world,
+                str(payload.get("out_track_id") or ""),
+                str(payload.get("user") or ""),
+                str(payload.get("action") or ""),
+            )
+        except card_clicks.ClickRefused as refused:
+            raise ControlError(400, str(refused)) from None
+        self.world.pusher.settle()
+        self.world.connector_node.settle()
+        return clicked
 
     def _app(self, payload: Payload, request: Request) -> Payload:
         settings, url = self.world.settings, self.world.base_url

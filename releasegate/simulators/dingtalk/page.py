@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from releasegate.simulators.dingtalk import card_page
 from releasegate.simulators.dingtalk.approvals.instances import Instance
 from releasegate.simulators.dingtalk.forms import page as form_page
 from releasegate.simulators.dingtalk.state import World
@@ -30,6 +31,7 @@ def render(world: World) -> Response:
             for m in reversed(messages)
         )
         submit = _submit_form(world)
+        cards = card_page.section(world)
     pushes = "".join(
         f"<tr><td>{d['event_type']} {escape(str(d['type']))}</td><td>{d['state']}</td>"
         f"<td>{'; '.join(escape(a['outcome']) for a in d['attempts'])}</td></tr>"
@@ -42,7 +44,7 @@ def render(world: World) -> Response:
         f", events to {escape(world.pusher.url or 'nowhere (no event URL)')}</p>"
         f"<h2>Instances</h2><table><tr><th>instance</th><th>title</th><th>status</th>"
         f"<th>form</th><th>actions</th></tr>{rows}</table>"
-        f"{form_page.sections(world)}"
+        f"{cards}{form_page.sections(world)}"
         f"<h2>Submit an approval</h2>{submit}"
         f"<h2>Event pushes</h2><table>{pushes}</table>"
         f"<h2>Messages</h2><table>{message_rows}</table></body></html>"

@@ -98,6 +98,9 @@ class SimSettings:
     # The contact permissions the app was granted; take one away to see the refusal.
     contact_permissions: tuple[str, ...] = CONTACT_PERMISSIONS
     process_name: str = "发布审批"
+    # Card templates built and published in DingTalk's card platform (卡片平台); an id
+    # not listed here is answered `param.templateNotExist`.
+    card_templates: tuple[str, ...] = ("releasegate-approval.schema",)
     form: tuple[FormField, ...] = RELEASE_FORM
     # The flow configured in DingTalk's designer: sequential steps of one approver each.
     approvers: tuple[str, ...] = ("lisi", "wangwu")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from releasegate.simulators.dingtalk.approvals.instances import Approvals, Event, Instance, Step
+from releasegate.simulators.dingtalk.cards import Cards
 from releasegate.simulators.dingtalk.faults import FaultPlan
 from releasegate.simulators.dingtalk.forms.connector_calls import ConnectorCaller
 from releasegate.simulators.dingtalk.forms.connector_node import NodeRunner
@@ -67,6 +68,7 @@ class World:
         self.tokens = TokenStore()
         self.approvals = Approvals(settings.corp_id)
         self.messaging = Messaging(settings)
+        self.cards = Cards(settings.card_templates)
         self.faults = FaultPlan()
         self.pusher = Pusher(settings, self.clock)
         # ReleaseGate's connector actions: the form's calls and the node after the last

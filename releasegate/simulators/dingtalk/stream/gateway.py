@@ -36,8 +36,10 @@ from websockets.sync.server import Server, ServerConnection, serve
 from releasegate.simulators.delivery_loop import DeliveryLoop
 from releasegate.simulators.dingtalk.approvals.instances import Event
 from releasegate.simulators.dingtalk.settings import SimSettings
+from releasegate.simulators.dingtalk.stream.callbacks import CallbackCalls
 from releasegate.simulators.dingtalk.stream.deliveries import StreamQueue
 from releasegate.simulators.dingtalk.stream.frames import (
+    Answer,
     event_frame,
     message_id,
     read_answer,
@@ -71,6 +73,7 @@ class StreamGateway:
         self._connections: list[StreamConnection] = []
         self._queue = StreamQueue(settings)
         self._pings: list[Ping] = []
+        self._callbacks = CallbackCalls()
         self._server: Server | None = None
         self._server_thread: threading.Thread | None = None
         self._loop = DeliveryLoop(
@@ -183,6 +186,8 @@ class StreamGateway:
         if answer is None:
             logger.debug("connection %s sent something that is not an answer", record.id)
             return
+        if self._callbacks.answered(answer):
+            return
         with self._loop.changed:
             ping = next((p for p in self._pings if p.message_id == answer.message_id), None)
             if ping is not None:
@@ -192,6 +197,22 @@ class StreamGateway:
             # Anything else, e.g. the Python SDK answering `disconnect`, changes nothing.
             if self._queue.answered(answer, self._clock.now()):
                 self._loop.changed.notify_all()
+
+    def call_back(self, topic: str, data: dict[str, Any]) -> Answer | str:
+        """Send a CALLBACK to one open connection subscribed to `topic`: its answer, or
+        why there is none (no such connection, the send failed, no answer within 2 s)."""
+        with self._loop.changed:
+            target = next((c for c in self._connections if c.takes_callbacks(topic)), None)
+            if target is None:
+                return "no open Stream connection subscribed to the topic"
+            message_id, frame = self._callbacks.frame(topic, data, self._clock.now_ms())
+        try:
+            target.socket.send(json.dumps(frame, ensure_ascii=False))
+        except (ConnectionClosed, OSError):
+            self._closed(target, "the connection broke")
+            return "the connection broke"
+        answer = self._callbacks.wait(message_id)
+        return answer if answer is not None else "timed out after 2 s"
 
     # -- events ---------------------------------------------------------------------------
 

@@ -44,6 +44,11 @@ class StreamConnection:
         subscribed = any(s.get("type") == "EVENT" for s in self.ticket.subscriptions)
         return subscribed and self.state in ("open", "silent")
 
+    def takes_callbacks(self, topic: str) -> bool:
+        wanted = {"type": "CALLBACK", "topic": topic}
+        subscribed = any(s.items() >= wanted.items() for s in self.ticket.subscriptions)
+        return subscribed and self.state == "open"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

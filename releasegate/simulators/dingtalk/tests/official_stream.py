@@ -22,11 +22,12 @@ class OfficialStreamClient:
     """`dingtalk-stream`'s DingTalkStreamClient for the simulator's app, running until
     `stop()`."""
 
-    def __init__(self, simulator: DingTalkSimulator) -> None:
+    def __init__(self, simulator: DingTalkSimulator, *, cards: bool = False) -> None:
         settings = simulator.settings
         environment = {**os.environ, "DINGTALK_OPENAPI_ENDPOINT": simulator.url.rstrip("/")}
+        options = ["--cards"] if cards else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", PEER, settings.app_key, settings.app_secret],
+            [sys.executable, "-m", PEER, settings.app_key, settings.app_secret, *options],
             stdout=subprocess.PIPE,
             env=environment,
             text=True,
