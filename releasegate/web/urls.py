@@ -7,12 +7,21 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from releasegate.web.views import approvals, catalog, release_detail, releases, requests, rollbacks
+from releasegate.web.views import (
+    approvals,
+    catalog,
+    glance,
+    insights,
+    release_detail,
+    releases,
+    requests,
+    rollbacks,
+)
 
 app_name = "web"
 
 urlpatterns = [
-    path("", releases.home, name="home"),
+    path("", glance.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="web/login.html"),
@@ -34,4 +43,6 @@ urlpatterns = [
     path("requests/<str:instance_id>/", requests.sent, name="request-sent"),
     path("requests/<str:instance_id>/decide", approvals.decide, name="request-decide"),
     path("approvals/", approvals.mine, name="approvals"),
+    path("insights/", insights.page, name="insights"),
+    path("insights/weeks.csv", insights.weeks_csv, name="insights-csv"),
 ]

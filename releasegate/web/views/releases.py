@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from releasegate.catalog.models import Project
@@ -13,10 +13,6 @@ from releasegate.releases.models import Release
 from releasegate.web.release_filters import FILTER_NAMES, apply_filters
 
 PAGE_SIZE = 50
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("web:releases")
 
 
 @login_required
