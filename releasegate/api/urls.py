@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from releasegate.api.views import approvals, catalog, releases, requests, rollbacks, tokens
+from releasegate.api.views import (
+    approvals,
+    catalog,
+    insights,
+    releases,
+    requests,
+    rollbacks,
+    tokens,
+)
 
 urlpatterns = [
     path("releases", releases.ReleaseList.as_view(), name="api-releases"),
@@ -16,6 +24,7 @@ urlpatterns = [
     path("approvals/<int:pk>", approvals.ApprovalDetail.as_view(), name="api-approval"),
     path("approvals/<int:pk>/approve", approvals.Approve.as_view(), name="api-approval-approve"),
     path("approvals/<int:pk>/refuse", approvals.Refuse.as_view(), name="api-approval-refuse"),
+    path("insights", insights.Insights.as_view(), name="api-insights"),
     path("token", tokens.OwnToken.as_view(), name="api-token"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

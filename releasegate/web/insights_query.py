@@ -5,20 +5,15 @@ the page still answers)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from releasegate.releases.insights.dora import Scope
-
-# What the page shows when no range is asked for: the last twelve weeks.
-DEFAULT_DAYS = 12 * 7
-# Two years of weeks still draw as readable bars; longer ranges are refused.
-MOST_DAYS = 2 * 366
+from releasegate.releases.insights.ranges import default_since, scope_of, too_long
 
 
 class InsightsForm(forms.Form):
@@ -55,10 +50,10 @@ def read_query(params: QueryDict, today: date) -> ReadQuery:
     ]
     data = form.cleaned_data
     until = data.get("until") or today
-    since = data.get("since") or until - timedelta(days=DEFAULT_DAYS - 1)
-    if since > until or (until - since).days >= MOST_DAYS:
+    since = data.get("since") or default_since(until)
+    if since > until or too_long(since, until):
         problems.append(f"{form.fields['since'].label}: {range_problem(since, until)}")
-        since = until - timedelta(days=DEFAULT_DAYS - 1)
+        since = default_since(until)
     scope = scope_of(since, until, data.get("project") or "", data.get("application") or "")
     return ReadQuery(scope, form, problems)
 
@@ -67,11 +62,3 @@ def range_problem(since: date, until: date) -> str:
     if since > until:
         return str(_("is later than the end date."))
     return str(_("the range is longer than two years."))
-
-
-def scope_of(since: date, until: date, project: str, application: str) -> Scope:
-    """From midnight starting `since` to midnight ending `until`, in the dashboard's
-    time zone."""
-    start = timezone.make_aware(datetime.combine(since, time.min))
-    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
-    return Scope(since=start, until=end, project=project, application=application)

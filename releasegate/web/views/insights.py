@@ -4,7 +4,7 @@ application over a range, with weekly charts, and the same weeks as CSV."""
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from releasegate.catalog.models import Project
 from releasegate.releases.insights.dora import Insights, insights
+from releasegate.releases.insights.ranges import last_day
 from releasegate.web.charts import BarChart, Series, bar_chart
 from releasegate.web.insights_query import read_query
 from releasegate.web.templatetags.figures import duration_unit
@@ -85,11 +86,6 @@ def weeks_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
-
-
-def last_day(until: datetime) -> date:
-    """The last day a range ending (excluded) at `until` includes."""
-    return timezone.localtime(until - timedelta(microseconds=1)).date()
 
 
 def charts(result: Insights) -> list[BarChart]:
