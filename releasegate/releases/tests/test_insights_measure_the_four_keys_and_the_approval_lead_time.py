@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from releasegate.releases.insights import dora
 from releasegate.releases.insights.dora import Scope, insights
 from releasegate.releases.tests.history import UNTIL, WEEK_1, march_history
 
@@ -76,3 +77,15 @@ def test_a_range_without_releases_has_empty_weeks() -> None:
     assert [week.figures.ended for week in empty.weeks] == [0, 0]
     assert empty.total.change_failure_rate is None
     assert empty.total.time_to_restore is None
+
+
+def test_past_the_sample_limit_counts_stay_exact_and_the_sampling_is_said(
+    mall: Scope, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dora, "SAMPLE_LIMIT", 2)
+
+    sampled = insights(mall)
+
+    assert sampled.sampled_one_in == 3
+    assert (sampled.total.ended, sampled.total.deployments, sampled.total.failures) == (6, 4, 3)
+    assert sampled.total.not_restored == 1
