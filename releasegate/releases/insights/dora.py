@@ -49,6 +49,7 @@ S = ReleaseState
 ENDED = (S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED)
 FAILED = (S.FAILED, S.UNSTABLE, S.ABORTED)
 SAMPLE_LIMIT = 5000
+LISTED_ROLLBACKS = 500
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,12 @@ def insights(scope: Scope) -> Insights:
     week = week_number("finished_at", starts)
     weeks = [Figures() for _ in starts]
     total = Figures()
-    _count(ended, week, weeks, total)
-    total.not_restored = ended.filter(_failure(), ~Exists(_next_success())).count()
+    failure = _failure(scope)
+    _count(ended, week, weeks, total, failure)
+    total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
     step = -(-total.ended // SAMPLE_LIMIT) or 1
     sample = ended.annotate(_one_in=Mod("pk", step)).filter(_one_in=0) if step > 1 else ended
-    _restores(sample, week, weeks, total)
+    _restores(sample.filter(failure), week, weeks, total)
     _medians(sample, week, weeks, total)
     days = [timezone.localtime(start).date() for start in starts]
     listed = [Week(day, figures) for day, figures in zip(days, weeks, strict=True)]
@@ -133,19 +135,36 @@ def _ended(scope: Scope) -> QuerySet[Release]:
     return rows
 
 
-def _failure() -> Q:
-    rolled_back = Exists(Release.objects.filter(rollback_of=OuterRef("pk")))
-    return Q(state__in=FAILED) | Q(rolled_back)
+def _failure(scope: Scope) -> Q:
+    """Failed, or rolled back. Rollbacks are few: their ids are read once, so the
+    database does not look for a rollback of every release; a range with more than
+    `LISTED_ROLLBACKS` of them is asked release by release instead."""
+    # A rollback is received after the release it rolls back ended: only the rollbacks
+    # since the range began are read (index release_rollbacks). Some may roll back a
+    # release outside the range; the range's own filter leaves those out.
+    rollbacks = (
+        Release.objects.order_by()
+        # `IN (true)`, not the bare column SQLite reads `is_rollback=True` as, which
+        # no index serves.
+        .filter(is_rollback__in=[True], received_at__gte=scope.since, rollback_of__isnull=False)
+        .values_list("rollback_of_id", flat=True)
+    )
+    rolled_back = set(rollbacks[: LISTED_ROLLBACKS + 1])
+    if len(rolled_back) > LISTED_ROLLBACKS:
+        return Q(state__in=FAILED) | Q(Exists(Release.objects.filter(rollback_of=OuterRef("pk"))))
+    return Q(state__in=FAILED) | Q(pk__in=sorted(rolled_back))
 
 
-def _count(ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures) -> None:
+def _count(
+    ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures, failure: Q
+) -> None:
     per_week = (
         ended.annotate(week=week)
         .values("week")
         .annotate(
             ended=Count("pk"),
             deployments=Count("pk", filter=Q(state=S.SUCCEEDED)),
-            failures=Count("pk", filter=_failure()),
+            failures=Count("pk", filter=failure),
         )
         .order_by()
     )
@@ -155,15 +174,15 @@ def _count(ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Fi
             setattr(total, name, getattr(total, name) + row[name])
 
 
-def _restores(ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures) -> None:
+def _restores(
+    failures: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures
+) -> None:
     """Each failure to its application's next success, in the failure's week."""
-    failures = (
-        ended.filter(_failure())
-        .annotate(restored_at=Subquery(_next_success().values("finished_at")[:1]))
-        .values_list(week, Seconds(F("restored_at"), F("finished_at")))
-    )
+    durations = failures.annotate(
+        restored_at=Subquery(_next_success().values("finished_at")[:1])
+    ).values_list(week, Seconds(F("restored_at"), F("finished_at")))
     restores = Medians(len(weeks))
-    for number, seconds in failures:
+    for number, seconds in durations:
         restores.add(number, seconds)
     for figures, median in zip(weeks, restores.weekly(), strict=True):
         figures.time_to_restore = median

@@ -89,3 +89,13 @@ def test_past_the_sample_limit_counts_stay_exact_and_the_sampling_is_said(
     assert sampled.sampled_one_in == 3
     assert (sampled.total.ended, sampled.total.deployments, sampled.total.failures) == (6, 4, 3)
     assert sampled.total.not_restored == 1
+
+
+def test_many_rollbacks_are_counted_the_same_way(
+    mall: Scope, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dora, "LISTED_ROLLBACKS", 0)
+
+    total = insights(mall).total
+
+    assert (total.failures, total.not_restored, total.time_to_restore) == (3, 1, 2.5 * HOUR)
