@@ -42,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 
-from releasegate.releases.insights.durations import Medians, Seconds, week_number
+from releasegate.releases.insights.durations import Medians, Seconds, numbers, week_number
 from releasegate.releases.models import Release, ReleaseState
 
 S = ReleaseState
@@ -149,10 +149,10 @@ def _failure(scope: Scope) -> Q:
         .filter(is_rollback__in=[True], received_at__gte=scope.since, rollback_of__isnull=False)
         .values_list("rollback_of_id", flat=True)
     )
-    rolled_back = set(rollbacks[: LISTED_ROLLBACKS + 1])
+    rolled_back = list(rollbacks[: LISTED_ROLLBACKS + 1])
     if len(rolled_back) > LISTED_ROLLBACKS:
         return Q(state__in=FAILED) | Q(Exists(Release.objects.filter(rollback_of=OuterRef("pk"))))
-    return Q(state__in=FAILED) | Q(pk__in=sorted(rolled_back))
+    return Q(state__in=FAILED) | Q(pk__in=sorted(set(rolled_back)))
 
 
 def _count(
@@ -182,7 +182,7 @@ def _restores(
         restored_at=Subquery(_next_success().values("finished_at")[:1])
     ).values_list(week, Seconds(F("restored_at"), F("finished_at")))
     restores = Medians(len(weeks))
-    for number, seconds in durations:
+    for number, seconds in numbers(durations):
         restores.add(number, seconds)
     for figures, median in zip(weeks, restores.weekly(), strict=True):
         figures.time_to_restore = median
@@ -213,7 +213,7 @@ def _medians(ended: QuerySet[Release], week: Case, weeks: list[Figures], total: 
         "approved_to_triggered": Seconds(F("trigger_attempted_at"), approved),
     }
     gathered = {name: Medians(len(weeks)) for name in measures}
-    for number, *values in ended.values_list(week, *measures.values()):
+    for number, *values in numbers(ended.values_list(week, *measures.values())):
         for medians, value in zip(gathered.values(), values, strict=True):
             medians.add(number, value)
     for name, medians in gathered.items():
