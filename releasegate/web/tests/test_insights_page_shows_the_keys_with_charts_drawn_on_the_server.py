@@ -32,6 +32,7 @@ def test_it_shows_each_key_of_the_chosen_project_and_range(english: Client) -> N
 
     page = english.get(MALL_IN_MARCH).content.decode()
 
+    assert '<option value="mall" selected>mall</option>' in page
     assert "2.0 per week" in key(page, "deployments")
     assert "50%" in key(page, "failure-rate") and "3 of 6" in key(page, "failure-rate")
     assert "2.5 h" in key(page, "restore") and "not followed by a success yet: 1" in key(

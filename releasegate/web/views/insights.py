@@ -47,9 +47,20 @@ def page(request: HttpRequest) -> HttpResponse:
         "last_day": last_day(read.scope.until),
         "charts": charts(result),
         "query": request.GET.urlencode(),
-        "projects": Project.objects.filter(present=True).order_by("key"),
+        "projects": _projects(read.scope.project),
     }
     return render(request, "web/insights.html", context)
+
+
+def _projects(chosen: str) -> list[tuple[str, str]]:
+    """(key, name) of the catalog's projects, and the chosen one even when the catalog
+    no longer has it: its releases still count, and the menu must say what is shown."""
+    listed = list(
+        Project.objects.filter(present=True).order_by("key").values_list("key", "display_name")
+    )
+    if chosen and chosen not in {key for key, _name in listed}:
+        listed.insert(0, (chosen, chosen))
+    return listed
 
 
 @login_required
