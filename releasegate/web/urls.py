@@ -11,6 +11,8 @@ from releasegate.web.views import (
     approvals,
     calendar,
     catalog,
+    glance,
+    insights,
     release_detail,
     releases,
     requests,
@@ -20,7 +22,7 @@ from releasegate.web.views import (
 app_name = "web"
 
 urlpatterns = [
-    path("", releases.home, name="home"),
+    path("", glance.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="web/login.html"),
@@ -44,4 +46,6 @@ urlpatterns = [
     path("requests/<str:instance_id>/", requests.sent, name="request-sent"),
     path("requests/<str:instance_id>/decide", approvals.decide, name="request-decide"),
     path("approvals/", approvals.mine, name="approvals"),
+    path("insights/", insights.page, name="insights"),
+    path("insights/weeks.csv", insights.weeks_csv, name="insights-csv"),
 ]

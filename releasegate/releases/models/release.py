@@ -93,6 +93,9 @@ class Release(models.Model):
     build_url = models.CharField(max_length=2000, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The earliest commit time in the build's change set, once Jenkins reports one: where
+    # the insights' lead time for changes starts. Empty until then, and never guessed.
+    first_commit_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.BigIntegerField(null=True, blank=True)
     result = models.CharField(max_length=20, blank=True)
     console_tail = models.TextField(blank=True)
@@ -144,6 +147,15 @@ class Release(models.Model):
             models.Index(
                 fields=["project_key", "-received_at", "-id"], name="release_newest_by_project"
             ),
+            # The insights read the releases that ended (by state) in a range, of all
+            # projects or one; with the state first, SQLite's planner, which has no
+            # statistics, uses both columns rather than the state alone.
+            models.Index(fields=["state", "finished_at"], name="release_ended"),
+            models.Index(
+                fields=["project_key", "state", "finished_at"], name="release_project_ended"
+            ),
+            # Today at a glance: the latest failures.
+            models.Index(fields=["state", "-updated_at"], name="release_recent_by_state"),
         ]
         ordering = ["-received_at"]
 

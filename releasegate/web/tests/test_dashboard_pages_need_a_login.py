@@ -15,6 +15,9 @@ from releasegate.web.tests.records import stored_release
 pytestmark = pytest.mark.django_db
 
 PAGES = (
+    "/",
+    "/insights/",
+    "/insights/weeks.csv",
     "/releases/",
     "/releases/rows/",
     "/releases/1/",
@@ -32,10 +35,6 @@ def test_a_visitor_is_sent_to_the_login_page(client: Client, page: str) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
-
-
-def test_the_root_leads_to_the_releases(client: Client) -> None:
-    assert client.get("/")["Location"] == "/releases/"
 
 
 def test_cancelling_needs_a_login_too(client: Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from releasegate.catalog.models import Project
@@ -14,10 +14,6 @@ from releasegate.web.release_pages import page_of
 PAGE_SIZE = 50
 # Any page number past this is past the end (50 million releases): the last page is shown.
 LAST_PAGE_ASKED = 1_000_000
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("web:releases")
 
 
 @login_required

@@ -1,0 +1,236 @@
+"""The four DORA keys and the approval lead time of the releases that ended in a range.
+
+Which releases count: those that ended with a build outcome (SUCCEEDED, FAILED, UNSTABLE
+or ABORTED) between `since` and `until`, by `finished_at`. A REJECTED or CANCELLED
+release never ran, and an ERROR is ReleaseGate giving up before knowing what the build
+did: none of them changed production, so none is counted.
+
+- deployments: the SUCCEEDED ones (rollbacks included: they change production too);
+- change failures: the FAILED, UNSTABLE and ABORTED ones, and any that was rolled back;
+  the rate is failures over all counted releases;
+- time to restore: from a failure's end to the end of its application's next SUCCEEDED
+  release; a failure not followed by a success yet is counted as not restored;
+- lead time for changes: from the earliest commit of the build's change set
+  (`first_commit_at`) to the release succeeding. Only releases whose commit time is known
+  count; with none known it is None, never a guess;
+- approval lead time: asked (the approval's creation on its platform) → approved (its
+  completion there, else our receiving it) → triggered (the trigger POST to Jenkins).
+
+Counts are exact. Medians are exact up to `SAMPLE_LIMIT` releases in the range; beyond,
+they are read from every n-th release (by id, so the same releases each time, spread
+evenly over the range), and `Insights.sampled_one_in` says n. Sorting every duration of
+a busy year in Python would cost the page seconds; a median of 5,000 even samples moves
+by minutes, not hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, Mod
+from django.utils import timezone
+
+from releasegate.releases.insights.durations import Medians, Seconds, numbers, week_number
+from releasegate.releases.models import Release, ReleaseState
+
+S = ReleaseState
+ENDED = (S.SUCCEEDED, S.FAILED, S.UNSTABLE, S.ABORTED)
+FAILED = (S.FAILED, S.UNSTABLE, S.ABORTED)
+SAMPLE_LIMIT = 5000
+LISTED_ROLLBACKS = 500
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Releases that ended in [since, until), of one project and/or one application
+    (its full name) when given."""
+
+    since: datetime
+    until: datetime
+    project: str = ""
+    application: str = ""
+
+
+@dataclass
+class Figures:
+    """Counts and medians (in seconds; None when nothing was measured)."""
+
+    ended: int = 0
+    deployments: int = 0
+    failures: int = 0
+    not_restored: int = 0
+    time_to_restore: float | None = None
+    lead_time_for_changes: float | None = None
+    # How many succeeded releases had a known commit time.
+    commit_times_known: int = 0
+    asked_to_approved: float | None = None
+    approved_to_triggered: float | None = None
+
+    @property
+    def change_failure_rate(self) -> float | None:
+        return self.failures / self.ended if self.ended else None
+
+
+@dataclass
+class Week:
+    start: date
+    figures: Figures
+
+
+@dataclass
+class Insights:
+    scope: Scope
+    total: Figures
+    weeks: list[Week] = field(default_factory=list)
+    # The medians were read from every n-th release (1: from all).
+    sampled_one_in: int = 1
+
+    @property
+    def deployments_per_week(self) -> float:
+        days = (self.scope.until - self.scope.since).total_seconds() / 86400
+        return self.total.deployments * 7 / days if days > 0 else 0.0
+
+
+def insights(scope: Scope) -> Insights:
+    """The figures of `scope`, in total and for each week (Monday to Sunday in the
+    current time zone) from the one holding `since` to the one holding `until`."""
+    ended = _ended(scope)
+    starts = _week_starts(scope)
+    week = week_number("finished_at", starts)
+    weeks = [Figures() for _ in starts]
+    total = Figures()
+    failure = _failure(scope)
+    _count(ended, week, weeks, total, failure)
+    total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
+    step = -(-total.ended // SAMPLE_LIMIT) or 1
+    sample = ended.annotate(_one_in=Mod("pk", step)).filter(_one_in=0) if step > 1 else ended
+    _restores(sample.filter(failure), week, weeks, total)
+    _medians(sample, week, weeks, total)
+    days = [timezone.localtime(start).date() for start in starts]
+    listed = [Week(day, figures) for day, figures in zip(days, weeks, strict=True)]
+    return Insights(scope, total, listed, sampled_one_in=step)
+
+
+def _ended(scope: Scope) -> QuerySet[Release]:
+    # Without the model's ordering: every query here sorts, if at all, by what it needs.
+    rows = Release.objects.order_by().filter(
+        state__in=ENDED, finished_at__gte=scope.since, finished_at__lt=scope.until
+    )
+    if scope.project:
+        rows = rows.filter(project_key=scope.project)
+    if scope.application:
+        rows = rows.filter(application_name=scope.application)
+    return rows
+
+
+def _failure(scope: Scope) -> Q:
+    """Failed, or rolled back. Rollbacks are few: their ids are read once, so the
+    database does not look for a rollback of every release; a range with more than
+    `LISTED_ROLLBACKS` of them is asked release by release instead."""
+    # A rollback is received after the release it rolls back ended: only the rollbacks
+    # since the range began are read (index release_rollbacks). Some may roll back a
+    # release outside the range; the range's own filter leaves those out.
+    rollbacks = (
+        Release.objects.order_by()
+        # `IN (true)`, not the bare column SQLite reads `is_rollback=True` as, which
+        # no index serves.
+        .filter(is_rollback__in=[True], received_at__gte=scope.since, rollback_of__isnull=False)
+        .values_list("rollback_of_id", flat=True)
+    )
+    rolled_back = list(rollbacks[: LISTED_ROLLBACKS + 1])
+    if len(rolled_back) > LISTED_ROLLBACKS:
+        return Q(state__in=FAILED) | Q(Exists(Release.objects.filter(rollback_of=OuterRef("pk"))))
+    return Q(state__in=FAILED) | Q(pk__in=sorted(set(rolled_back)))
+
+
+def _count(
+    ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures, failure: Q
+) -> None:
+    per_week = (
+        ended.annotate(week=week)
+        .values("week")
+        .annotate(
+            ended=Count("pk"),
+            deployments=Count("pk", filter=Q(state=S.SUCCEEDED)),
+            failures=Count("pk", filter=failure),
+        )
+        .order_by()
+    )
+    for row in per_week:
+        for name in ("ended", "deployments", "failures"):
+            setattr(weeks[row["week"]], name, row[name])
+            setattr(total, name, getattr(total, name) + row[name])
+
+
+def _restores(
+    failures: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures
+) -> None:
+    """Each failure to its application's next success, in the failure's week."""
+    durations = failures.annotate(
+        restored_at=Subquery(_next_success().values("finished_at")[:1])
+    ).values_list(week, Seconds(F("restored_at"), F("finished_at")))
+    restores = Medians(len(weeks))
+    for number, seconds in numbers(durations):
+        restores.add(number, seconds)
+    for figures, median in zip(weeks, restores.weekly(), strict=True):
+        figures.time_to_restore = median
+    total.time_to_restore = restores.overall()
+
+
+def _next_success() -> QuerySet[Release]:
+    """The SUCCEEDED releases of the outer release's application that ended after it,
+    first first."""
+    return Release.objects.order_by("finished_at").filter(
+        application_name=OuterRef("application_name"),
+        state=S.SUCCEEDED,
+        finished_at__gt=OuterRef("finished_at"),
+    )
+
+
+def _medians(ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures) -> None:
+    """Lead time for changes (succeeded releases only) and the approval lead time, from
+    one scan of the releases that ended."""
+    approved = Coalesce(F("approval__finished_at_provider"), F("received_at"))
+    measures = {
+        "lead_time_for_changes": Case(
+            When(state=S.SUCCEEDED, then=Seconds(F("finished_at"), F("first_commit_at")))
+        ),
+        "asked_to_approved": Seconds(
+            F("approval__finished_at_provider"), F("approval__created_at_provider")
+        ),
+        "approved_to_triggered": Seconds(F("trigger_attempted_at"), approved),
+    }
+    gathered = {name: Medians(len(weeks)) for name in measures}
+    for number, *values in numbers(ended.values_list(week, *measures.values())):
+        for medians, value in zip(gathered.values(), values, strict=True):
+            medians.add(number, value)
+    for name, medians in gathered.items():
+        for figures, median in zip(weeks, medians.weekly(), strict=True):
+            setattr(figures, name, median)
+        setattr(total, name, medians.overall())
+    total.commit_times_known = gathered["lead_time_for_changes"].count
+
+
+def _week_starts(scope: Scope) -> list[datetime]:
+    """Midnight of each Monday in the dashboard's time zone, from the week holding
+    `since` to the one holding `until`."""
+    first = timezone.localtime(scope.since).date()
+    last = timezone.localtime(scope.until - timedelta(microseconds=1)).date()
+    monday = first - timedelta(days=first.weekday())
+    starts = []
+    while monday <= last:
+        starts.append(timezone.make_aware(datetime.combine(monday, time.min)))
+        monday += timedelta(days=7)
+    return starts
