@@ -61,7 +61,8 @@ _QUEUE_LOCATION = re.compile(r"/queue/item/(\d+)/?$")
 _BUILD_FIELDS = (
     "number,url,building,result,duration,timestamp,queueId,"
     "actions[_class,waitingForInput,parameters[_class,name,value],"
-    "causes[_class,shortDescription,userId]]"
+    "causes[_class,shortDescription,userId]],"
+    "changeSets[items[timestamp]],changeSet[items[timestamp]]"
 )
 _INPUT_TREE = (
     "actions[_class,waitingForInput,executions[id,settled,input[id,message,ok,submitter,"

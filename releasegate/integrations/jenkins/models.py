@@ -212,6 +212,9 @@ class Build:
     parameters: dict[str, ParameterValue]
     causes: tuple[Cause, ...]
     waiting_for_input: bool = False
+    # When each commit its change sets recorded was made (ms since the epoch), where the
+    # SCM records it.
+    commit_times_ms: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

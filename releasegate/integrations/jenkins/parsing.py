@@ -128,6 +128,17 @@ def build_from(raw: RawBuild) -> Build:
         parameters=parameters_from(actions),
         causes=causes,
         waiting_for_input=any(action.waitingForInput for action in actions),
+        commit_times_ms=_commit_times(raw),
+    )
+
+
+def _commit_times(raw: RawBuild) -> tuple[int, ...]:
+    sets = [s for s in [*(raw.changeSets or []), raw.changeSet] if s is not None]
+    return tuple(
+        item.timestamp
+        for change_set in sets
+        for item in change_set.items
+        if item is not None and item.timestamp is not None and item.timestamp > 0
     )
 
 

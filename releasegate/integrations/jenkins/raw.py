@@ -121,6 +121,15 @@ class RawQueue(_Raw):
     items: list[RawQueueItem] = []
 
 
+class RawCommitTime(_Raw):
+    # Milliseconds; -1 (or absent) when the SCM records no time (ChangeLogSet.Entry).
+    timestamp: int | None = None
+
+
+class RawCommitTimes(_Raw):
+    items: list[RawCommitTime | None] = []
+
+
 class RawBuild(_Raw):
     number: int
     url: str | None = None
@@ -130,6 +139,9 @@ class RawBuild(_Raw):
     timestamp: int = 0
     queueId: int | None = None  # noqa: N815
     actions: list[RawAction | None] = []
+    # A pipeline run's change sets (one per checkout); a freestyle build's one.
+    changeSets: list[RawCommitTimes | None] | None = None  # noqa: N815
+    changeSet: RawCommitTimes | None = None  # noqa: N815
 
 
 class RawBuildList(_Raw):

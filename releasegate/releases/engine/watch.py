@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import F
 
@@ -154,6 +154,7 @@ def _finish(
             build.result.value if build.result else "",
             build.duration_ms,
         )
+        current.first_commit_at = _first_commit_at(build)
         current.finished_at, current.console_tail, current.next_run_at = now, tail, None
         current.input_waiting_since = None
         transition(
@@ -165,6 +166,13 @@ def _finish(
             details={"build": build.number, "duration_ms": build.duration_ms},
         )
         notify(current, "finished", now=now)
+
+
+def _first_commit_at(build: Build) -> datetime | None:
+    """When the oldest change the build brings was committed (its change sets): where the
+    insights' lead time for changes starts; None when the build recorded no commit time."""
+    times = build.commit_times_ms
+    return datetime.fromtimestamp(min(times) / 1000, UTC) if times else None
 
 
 def input_rule(rules: list[InputRule], job: str, input_id: str) -> InputRule:
