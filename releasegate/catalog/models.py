@@ -113,3 +113,8 @@ class CatalogSync(models.Model):
     def __str__(self) -> str:
         outcome = "ok" if self.succeeded else "failed"
         return f"sync of {self.server} at {self.started_at:%Y-%m-%d %H:%M:%S} ({outcome})"
+
+    @property
+    def change_count(self) -> int:
+        """How many changes `changes` holds (counted when the sync ran)."""
+        return self.added + self.removed + self.changed

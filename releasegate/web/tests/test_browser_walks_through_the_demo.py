@@ -76,7 +76,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def log_in(page: Page, demo: dict[str, Any], username: str = "zhangsan") -> None:
     user = next(login for login in demo["users"] if login["username"] == username)
-    page.goto(demo["releasegate_url"])
+    page.goto(demo["releasegate_url"] + "releases/")
     page.get_by_test_id("login-username").fill(user["username"])
     page.get_by_test_id("login-password").fill(user["password"])
     page.get_by_test_id("login-submit").click()

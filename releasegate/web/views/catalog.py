@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from releasegate.catalog.models import Application, CatalogSync, Project
+from releasegate.lib.json_items import leading_items
 from releasegate.web.readable import catalog_change
 
 SYNCS_SHOWN = 5
@@ -37,19 +39,32 @@ def show(request: HttpRequest) -> HttpResponse:
     whole = sum(count for _, count in projects) <= SHOWN_WHOLE
     chosen = request.GET.get("project")
     detailed = [p for p, _ in projects if whole or (chosen is not None and p.key == chosen)]
-    syncs = list(CatalogSync.objects.order_by("-started_at", "-id")[:SYNCS_SHOWN])
+    # The changes are read apart, and only as many as are shown (`_first_changes`).
+    recent = CatalogSync.objects.defer("changes").order_by("-started_at", "-id")
+    syncs = list(recent[:SYNCS_SHOWN])
+    shown = _first_changes([sync.pk for sync in syncs])
     context = {
         "projects": projects,
         "detailed": _with_applications(detailed),
         "whole": whole,
         "chosen": chosen,
-        "last_success": CatalogSync.objects.filter(succeeded=True)
-        .order_by("-started_at", "-id")
-        .first(),
-        "syncs": [(sync, _readable(sync.changes[:CHANGES_SHOWN])) for sync in syncs],
+        "last_success": recent.filter(succeeded=True).first(),
+        "syncs": [(sync, _readable(shown.get(sync.pk, []))) for sync in syncs],
         "changes_shown": CHANGES_SHOWN,
     }
     return render(request, "web/catalog.html", context)
+
+
+def _first_changes(sync_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The first changes of each sync, parsed from the stored text without the rest: a
+    first sync of a large Jenkins keeps thousands, and parsing them all made the page
+    slow."""
+    texts = (
+        CatalogSync.objects.filter(pk__in=sync_ids)
+        .annotate(text=Cast("changes", TextField()))
+        .values_list("pk", "text")
+    )
+    return {pk: leading_items(text or "[]", CHANGES_SHOWN) for pk, text in texts}
 
 
 def _readable(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
