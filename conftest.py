@@ -42,6 +42,15 @@ def fresh_platforms() -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Every test starts with an empty cache: what a test before it cached about its own
+    simulated Jenkins (the commits of a build range, say) is not this test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_login_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test client logs in from 127.0.0.1: failed logins in one test must not
     throttle the next (the throttle has its own tests)."""

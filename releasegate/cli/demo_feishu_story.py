@@ -202,7 +202,11 @@ def show_cards(
 
     found = within(15, "notifications", "not every outcome reached everyone", cards)
     for user, messages in found.items():
-        timeline.step(f"{PEOPLE[user]} ({user})'s Feishu: {len(messages)} cards from the app")
+        # Decision cards come with the app's 5-second pass: how many depends on how fast
+        # the approvers decided, so they are counted apart from the news.
+        asked = sum(_card_title(m).startswith("待你审批") for m in messages)
+        said = f"{PEOPLE[user]} ({user})'s Feishu: {len(messages) - asked} cards from the app"
+        timeline.step(said + (f" and {asked} to decide on" if asked else ""))
         for message in messages:
             at = datetime.fromtimestamp(message["at_ms"] / 1000, tz=UTC).astimezone(zone)
             timeline.detail(f"{at:%H:%M:%S}  {_card_title(message)}")
