@@ -106,6 +106,9 @@ class Proposed:
     # A release already made: compare with good releases before it, up to its build.
     release_id: int | None = None
     build_number: int | None = None
+    # The job's parameters in the order it declares them (a stored release's parameters
+    # come back in the database's order: PostgreSQL's jsonb sorts them).
+    declared: tuple[str, ...] = ()
 
 
 def of_release(release: Release) -> Proposed:
@@ -121,7 +124,17 @@ def of_release(release: Release) -> Proposed:
         release_time=release.scheduled_for or release.requested_time,
         release_id=release.pk,
         build_number=release.build_number,
+        declared=_declared(release),
     )
+
+
+def _declared(release: Release) -> tuple[str, ...]:
+    """The release's job's parameter names, in the job's order (from its catalog row, else
+    from the catalog as it stands)."""
+    if release.application is not None:
+        return tuple(p["name"] for p in release.application.parameters)
+    offered = find_application(snapshot.current(), release.application_name, release.project_key)
+    return tuple(p.name for p in offered.parameters) if offered else ()
 
 
 def of_request(request: ReleaseRequest, mapping: FormMapping, options: ReleaseOptions) -> Proposed:
@@ -162,6 +175,7 @@ def _proposed(
         has_db_change=requested.has_db_change,
         db_change_done=requested.db_change_done,
         release_time=_release_time(requested.release_time_text, options),
+        declared=tuple(p.name for p in offered.parameters) if offered else (),
     )
 
 
@@ -214,6 +228,9 @@ def _compared(proposed: Proposed, last: Release | None) -> tuple[ParameterChange
     marked changed: whether a secret changed is not for people to see either."""
     before: Mapping[str, object] = last.approved_parameters if last is not None else {}
     names = list(dict.fromkeys([*proposed.parameters, *before]))
+    # In the job's order; a parameter it no longer declares after those, as it came.
+    order = {name: index for index, name in enumerate(proposed.declared)}
+    names.sort(key=lambda name: order.get(name, len(order)))
     rows = []
     for name in names:
         now, then = _text(proposed.parameters.get(name)), before.get(name)
