@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A view that needs the database while it cannot be reached: a 503 with Retry-After.
+    "releasegate.web.unavailable.DatabaseUnavailableMiddleware",
     # NUL in a path, query or cookie: a 4xx before anything asks the database (a
     # DataError on PostgreSQL otherwise); dashboard forms are checked after the CSRF check.
     "releasegate.web.middleware.RefuseUnstorableTextMiddleware",
