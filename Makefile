@@ -35,7 +35,8 @@ demo: venv
 # The suite runs in parallel processes (pytest-xdist): most tests wait on sockets and on the
 # processes they start, so one more process than there are cores keeps the cores busy (and at
 # least three: on 2 cores that halves the run). Each process has its own test database.
-TEST_WORKERS ?= $(shell python3 -c 'import os; print(max(3, (os.cpu_count() or 1) + 1))')
+# (-I: the environment's PYTHONPATH, e.g. the clock moved ahead in CI, is not this one's.)
+TEST_WORKERS ?= $(shell python3 -I -c 'import os; print(max(3, (os.cpu_count() or 1) + 1))')
 
 ## make test [PYTEST_ARGS=...] [TEST_WORKERS=N]: the test suite (DATABASE_URL picks the database;
 ## SQLite by default; TEST_WORKERS=0 runs it in one process)
