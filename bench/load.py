@@ -218,7 +218,9 @@ def _simulators(args: argparse.Namespace, work: Path, log: IO[str]) -> Iterator[
             WECOM_API_BASE=wecom.url.rstrip("/"),
             WECOM_JSSDK_URL=f"{wecom.url.rstrip('/')}/jssdk/jwxwork.js",
             DJANGO_SETTINGS_MODULE="bench.load_settings",
-            PYTHONPATH=str(REPO),
+            # The repository first, and whatever the environment adds (CI's clock moved
+            # ahead must move the servers' clock too, or signed calls look stale).
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             LOG_LEVEL="WARNING",
             # All the load comes from one address, far faster than any caller may go: the
             # per-address limit is set beyond reach, so its bookkeeping is still measured
