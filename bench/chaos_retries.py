@@ -7,8 +7,8 @@ exactly one build each like any other release.
 
 Jobs 0 and 1: one declares RELEASEGATE_RELEASE_ID, one does not, so a retry's recovery is
 played both ways (by id, by parameters). Neither waits at an input step. The catalog was
-synced before the drive and is not synced again within a run (every 10 minutes), so the
-forms still offer both jobs."""
+synced before the drive and is not synced again within a run (chaos_services.CONFIG turns
+the periodic sync off), so the forms still offer both jobs."""
 
 from __future__ import annotations
 

@@ -33,6 +33,12 @@ from releasegate.simulators.wecom.control import WeComControl
 
 USER, TOKEN = "chaos", "chaos-token"
 CONFIG = """\
+[catalog]
+# Synced once before the drive, never during it: the jobs the operator's retries break are
+# disabled in Jenkins meanwhile (chaos_retries.py), and a sync would take them out of the
+# forms' options (a worker's first turn would run it: each run's database is new).
+sync_interval_minutes = 0
+
 [jenkins]
 timeout_seconds = 1.0
 
