@@ -149,7 +149,7 @@ def _play(
             data_dir, jenkins.url, chat.url if chat else None, platform=args.platform, port=port
         )
         setup_django()
-        story = _story(console, timeline, data_dir, chat, args.platform)
+        story = _story(console, timeline, data_dir, chat, args.platform, jenkins.url)
         story.migrate()
         # The server starts (imports, checks) while the demo syncs the catalog.
         server = running.enter_context(
@@ -193,6 +193,7 @@ def _story(
     data_dir: Path,
     chat: SimulatorProcess | None,
     platform: str,
+    jenkins_url: str,
 ) -> Story | LocalStory | FeishuStory | WeComStory:
     """The story of the platform whose simulator runs, or of ReleaseGate's own approvals."""
     from releasegate.cli.demo_feishu_story import FeishuStory
@@ -206,7 +207,7 @@ def _story(
         return FeishuStory(console, timeline, chat.url, data_dir)
     if platform == "wecom":
         return WeComStory(console, timeline, chat.url, data_dir)
-    return Story(console, timeline, chat.url, data_dir)
+    return Story(console, timeline, chat.url, data_dir, jenkins_url)
 
 
 def _start_simulators(

@@ -12,10 +12,7 @@ should see and raises `DemoFailed` when it does not.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -27,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from releasegate.cli.demo_report import DEMO_PASSWORD, LOCAL_LOGINS, create_logins
+from releasegate.cli.demo_shell import DemoShell, issue_tokens
 from releasegate.cli.demo_story import migrate, sync_catalog
 from releasegate.cli.demo_timeline import DemoFailed, Timeline, within
 from releasegate.cli.demo_watch import Watcher, clock
@@ -58,7 +56,7 @@ class LocalStory:
         self.data_dir = data_dir
         self.watcher = Watcher(timeline)
         self.release_ids: list[int] = []
-        self.tokens: dict[str, str] = {}
+        self.shell = DemoShell(timeline, {})
         self.url = ""
 
     def migrate(self) -> None:
@@ -66,19 +64,13 @@ class LocalStory:
 
     def populate(self) -> None:
         """The logins (each with an API token), and the catalog synced from Jenkins."""
-        from django.contrib.auth.models import User
-
-        from releasegate.api.tokens import issue
-
         create_logins(LOCAL_LOGINS)
-        for login in PEOPLE:
-            user = User.objects.get(username=login)
-            self.tokens[login] = issue(user)
+        self.shell.tokens = issue_tokens(PEOPLE)
         sync_catalog(self.console, self.timeline)
 
     def play(self, releasegate_url: str) -> list[int]:
         """The story from the first request to what people were told; the releases made."""
-        self.url = releasegate_url
+        self.url = self.shell.url = releasegate_url
         self.timeline.step(
             escape("approver groups in demo.toml [local]: the mall's releases need lisi and ")
             + escape("wangwu, the payment centre's one of them; no approval platform is configured")
@@ -219,36 +211,12 @@ class LocalStory:
         )
 
     def command(self, login: str, *args: str) -> str:
-        """`releasegate ARGS` in a shell as `login` (their token); its output, shown."""
-        environment = {
-            **os.environ,
-            "RELEASEGATE_URL": self.url,
-            "RELEASEGATE_TOKEN": self.tokens[login],
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "releasegate", *args],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        self.timeline.detail(f"{login}$ releasegate {' '.join(args)}")
-        if done.returncode != 0:
-            raise DemoFailed(f"releasegate {args[0]}", done.stderr.strip() or done.stdout.strip())
-        return re.sub(r"^✓ ", "", done.stdout.strip())
+        return self.shell.command(login, *args)
 
     def api(
         self, login: str, method: str, path: str, body: Any = None, expect: int | None = None
     ) -> Any:
-        """A call to the API with `login`'s token; its answer."""
-        headers = {"Authorization": f"Token {self.tokens[login]}"}
-        response = httpx.request(
-            method, f"{self.url.rstrip('/')}{path}", json=body, headers=headers, timeout=30
-        )
-        if (expect is None and response.is_success) or response.status_code == expect:
-            return response.json()
-        raise DemoFailed(f"{method} {path}", f"HTTP {response.status_code}: {response.text[:300]}")
+        return self.shell.api(login, method, path, body, expect)
 
     @contextmanager
     def browser(self, login: str) -> Iterator[httpx.Client]:

@@ -5,7 +5,9 @@ ReleaseGate's catalog; a first submission is blocked by the database-change chec
 corrected one is approved by two approvers, becomes a release, waits at its pipeline's
 `input` step and succeeds. A second release is asked for a few seconds ahead; while it
 waits, a third, of an application whose tests fail, reports its console tail; then the
-second fires on time. Last, everyone's DingTalk inbox. Each step checks what it should
+second fires on time. Then a release Jenkins refuses is retried, and rolled back
+(demo_aftermath.py), and the calendar and the insights are read. Last, everyone's
+DingTalk inbox. Each step checks what it should
 see and raises `DemoFailed` when it does not.
 """
 
@@ -19,7 +21,9 @@ from typing import Any
 
 from rich.console import Console
 
+from releasegate.cli.demo_aftermath import Aftermath
 from releasegate.cli.demo_report import LOGINS, create_logins, show_inboxes
+from releasegate.cli.demo_shell import DemoShell, issue_tokens
 from releasegate.cli.demo_timeline import DemoFailed, Timeline
 from releasegate.cli.demo_watch import Watcher, clock
 from releasegate.simulators.dingtalk.control import DingTalkControl
@@ -85,10 +89,17 @@ CARD_WAIT_SECONDS = 10
 
 class Story:
     def __init__(
-        self, console: Console, timeline: Timeline, dingtalk_url: str, data_dir: Path
+        self,
+        console: Console,
+        timeline: Timeline,
+        dingtalk_url: str,
+        data_dir: Path,
+        jenkins_url: str,
     ) -> None:
         self.console, self.timeline = console, timeline
         self.dingtalk = DingTalkControl(dingtalk_url)
+        self.jenkins_url = jenkins_url
+        self.shell = DemoShell(timeline, {})
         self.data_dir = data_dir
         self.watcher = Watcher(timeline)
         self.release_ids: list[int] = []
@@ -99,10 +110,12 @@ class Story:
     def populate(self) -> None:
         """The demo's logins, and the catalog synced from Jenkins."""
         create_logins(LOGINS)
+        self.shell.tokens = issue_tokens(login.username for login in LOGINS)
         sync_catalog(self.console, self.timeline)
 
     def play(self, releasegate_url: str) -> list[int]:
         """The story from the form to the inboxes; the ids of the releases it made."""
+        self.shell.url = releasegate_url
         self.dingtalk.set_event_url(f"{releasegate_url}dingtalk/events")
         self.dingtalk.configure_connector(url=releasegate_url, node="async")
         self.timeline.step(
@@ -113,6 +126,7 @@ class Story:
         scheduled = self.release_later()
         self.release_that_fails(beside=scheduled)
         self.scheduled_fires(scheduled)
+        Aftermath(self, self.jenkins_url).play(last_good=scheduled)
         self.timeline.chapter("What people saw in DingTalk")
         show_inboxes(self.timeline, self.dingtalk, self.release_ids, self._zone())
         return self.release_ids

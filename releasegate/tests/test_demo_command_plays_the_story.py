@@ -77,12 +77,50 @@ def test_the_failing_application_reports_its_console_tail(
     assert "发布结束：mall/inventory-service #3 (with the console tail)" in lines
 
 
+def test_a_release_jenkins_refused_is_retried_once_its_job_is_enabled(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    lines = demo.stdout
+    assert "ReleaseGate received release #4: payment/gateway" in lines
+    assert "{'TAG': 'v2.5.0', 'ENV': 'prod'}" in lines
+    assert ended("#4", "ERROR: trigger failed permanently: job payment/gateway is not", lines)
+    assert "admin$ releasegate retry 4 --reason payment/gateway enabled again" in lines
+    assert "#4 ERROR → TRIGGERING: retried by api:admin: payment/gateway enabled again" in lines
+    assert ended("#4", "SUCCEEDED: build #2 ended SUCCESS", lines)
+    assert "#4 retried by admin: one build of v2.5.0, as approved" in lines
+
+
+def test_the_bad_release_is_rolled_back_to_the_last_good_one_after_approval(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    lines = demo.stdout
+    assert "zhangsan$ releasegate rollback payment/gateway --reason v2.5.0 支付回调变慢" in lines
+    assert "王五 (wangwu) approves the rollback in DingTalk" in lines
+    assert "ReleaseGate received release #5: payment/gateway" in lines
+    assert "{'TAG': 'v2.4.1', 'ENV': 'prod'}; asked by zhangsan, approved by lisi, wangwu" in lines
+    assert ended("#5", "SUCCEEDED: build #3 ended SUCCESS", lines)
+    assert "#5 rolled payment/gateway back from #4 to the parameters of #2 (v2.4.1)" in lines
+
+
+def test_the_calendar_and_the_insights_count_the_demos_releases(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    lines = demo.stdout
+    calendar = r"GET /api/calendar\?view=week&date=\S+: \S+ to \S+, \d+ releases \(#5 among"
+    assert re.search(calendar, lines)
+    assert "GET /api/insights: 4 deployments, 2 change failures (rate 40%)" in lines
+    assert "/calendar/ draws it" in lines
+    assert "/insights/ charts them week by week" in lines
+
+
 def test_each_persons_inbox_shows_every_outcome(demo: subprocess.CompletedProcess[str]) -> None:
     lines = demo.stdout
     for person in ("张三 (zhangsan)", "李四 (lisi)", "王五 (wangwu)"):
-        assert f"{person}'s DingTalk: 7 work notifications" in lines
+        assert f"{person}'s DingTalk: 12 work notifications" in lines
     assert "发布已排期：payment/gateway #2" in lines
     assert "发布结束：mall/order-service #1" in lines
+    assert "发布出错：payment/gateway #4" in lines
+    assert "发布结束：payment/gateway #5" in lines
 
 
 def test_the_end_shows_the_releases_the_addresses_and_the_logins(
@@ -107,7 +145,7 @@ def test_the_ready_file_tells_where_everything_is(
         {"username": "zhangsan", "password": "releasegate-demo", "dingtalk_user_id": "zhangsan"},
         {"username": "admin", "password": "releasegate-demo"},
     ]
-    assert ready["releases"] == [1, 2, 3]
+    assert ready["releases"] == [1, 2, 3, 4, 5]
     assert not list(demo_dir.glob("*.partial"))
 
 

@@ -74,7 +74,7 @@ def test_keep_leaves_everything_running_then_sigterm_stops_every_process(
     services = children_of(demo.pid)
     assert len(services) == 3
     assert all(answers(url) for url in urls)
-    assert ready["releases"] == [1, 2, 3]
+    assert ready["releases"] == [1, 2, 3, 4, 5]
 
     demo.send_signal(signal.SIGTERM)
 

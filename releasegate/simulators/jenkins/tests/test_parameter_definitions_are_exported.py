@@ -103,6 +103,7 @@ def test_it_exports_a_git_parameter_with_its_values_but_no_choices(api: httpx.Cl
     }
     assert tag["allValueItems"] == {
         "values": [
+            {"name": "v2.5.0", "value": "v2.5.0"},
             {"name": "v2.4.1", "value": "v2.4.1"},
             {"name": "v2.4.0", "value": "v2.4.0"},
             {"name": "master", "value": "master"},
