@@ -103,6 +103,10 @@ def _rolled_back(application: str, release_id: int | None) -> Release:
         if application and release.application_name != application:
             said = gettext_noop("Release #%(id)s is not a release of %(application)s")
             raise RollbackRefused(said, id=release_id, application=application)
+        if release.trigger_attempted_at is None:
+            # Nothing of it reached Jenkins, so there is nothing to undo: it can be cancelled.
+            said = gettext_noop("Release #%(id)s has not run: cancel it instead of rolling back")
+            raise RollbackRefused(said, id=release_id)
         return release
     latest = latest_release(application)
     if latest is None:

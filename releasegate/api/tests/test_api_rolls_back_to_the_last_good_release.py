@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from releasegate.api.tests.conftest import person, token_client
-from releasegate.releases.models import InboundEvent, Notification, Release
+from releasegate.releases.models import InboundEvent, Notification, Release, ReleaseState
 from releasegate.releases.tests.engine_harness import Harness
 from releasegate.releases.tests.rollback_story import (  # noqa: F401
     APPLICATION,
@@ -21,6 +22,7 @@ from releasegate.releases.tests.rollback_story import (  # noqa: F401
     released,
     work_local_approvals,
 )
+from releasegate.web.tests.records import stored_release
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_approvals")]
 
@@ -135,6 +137,19 @@ def test_an_unknown_release_is_refused_by_its_number(api: APIClient) -> None:
 
     assert response.status_code == 400
     assert response.json() == {"problems": ["发布 #999 不存在"]}
+
+
+def test_a_release_that_has_not_run_is_cancelled_not_rolled_back(
+    api: APIClient, jenkins_of_harness: Harness
+) -> None:
+    good_then_bad(jenkins_of_harness)
+    waiting = stored_release("waiting", received_at=timezone.now(), state=ReleaseState.SCHEDULED)
+
+    response = roll_back(api, {"release": waiting.pk})
+
+    assert response.status_code == 400
+    assert response.json() == {"problems": [f"发布 #{waiting.pk} 还没有运行：请取消它，而不是回滚"]}
+    assert not InboundEvent.objects.filter(via="request").exists()
 
 
 def test_an_english_caller_is_told_why_in_english(

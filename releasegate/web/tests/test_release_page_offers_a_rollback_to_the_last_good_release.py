@@ -19,6 +19,7 @@ from releasegate.releases.approvals.ports import Decision
 from releasegate.releases.inbox import pending, process
 from releasegate.releases.models import LocalApproval, Release, ReleaseState
 from releasegate.web.tests.ran import ran
+from releasegate.web.tests.records import stored_release
 
 pytestmark = [
     pytest.mark.django_db,
@@ -61,6 +62,17 @@ def test_the_page_of_a_failed_release_offers_the_good_one(
     assert 'data-testid="rollback-link"' in page
     assert f"回滚到发布 {good.pk}" in page
     assert f'href="/releases/{bad.pk}/rollback/"' in page
+
+
+def test_a_release_that_has_not_run_offers_no_rollback(
+    zhangsan: Client, good_then_bad: tuple[Release, Release]
+) -> None:
+    waiting = stored_release("waiting", received_at=timezone.now(), state=ReleaseState.SCHEDULED)
+
+    page = zhangsan.get(f"/releases/{waiting.pk}/").content.decode()
+
+    assert 'data-testid="rollback-link"' not in page
+    assert 'data-testid="release-state"' in page
 
 
 def test_the_only_good_release_offers_nothing(zhangsan: Client) -> None:

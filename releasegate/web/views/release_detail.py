@@ -48,8 +48,11 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
         "platform_name": platform_name(release.approval.provider),
         "show_console": release.state in CONSOLE_STATES and bool(release.console_tail),
         "may_cancel": may_cancel(request.user) and not release.terminal,
-        # Offered when there is a good release to go back to (other than this one).
-        "last_good": last_good_release(release.application_name, other_than=release.pk),
+        # Offered once the release reached Jenkins, when there is a good release to go
+        # back to (other than this one); one that has not run is cancelled instead.
+        "last_good": last_good_release(release.application_name, other_than=release.pk)
+        if release.trigger_attempted_at
+        else None,
         "rollbacks": _rollbacks(release),
         "may_retry": may_cancel(request.user) and release.state == ReleaseState.ERROR,
         "changes": changes_of(of_release(release), configured_jenkins),
