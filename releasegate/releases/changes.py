@@ -5,8 +5,9 @@ it runs.
 
 The commits come from Jenkins (one request, outside any database transaction): when
 Jenkins cannot answer, the changes say "unavailable" and everything else still shows, so
-a slow or broken Jenkins never holds up an approval. A closed build range (a release
-whose own build is known) never changes, so it is cached.
+a slow or broken Jenkins never holds up an approval, and it is not asked again about that
+job for half a minute. A closed build range (a release whose own build is known) never
+changes, so it is cached.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ BUILDS_READ = 20
 COMMITS_SHOWN = 10
 _CACHED_SECONDS = 3600
 _JENKINS_SECONDS = 5.0
+# After Jenkins failed to answer for a job's changes, it is not asked about that job again
+# for this long: each page view or notice would otherwise wait out the timeouts again (a
+# read is tried three times), and say "unavailable" all the same.
+_UNANSWERED_SECONDS = 30
 
 JenkinsOpener = Callable[[], JenkinsClient]
 
@@ -263,10 +268,15 @@ def _commits(
     if proposed.build_number is not None and (hit := cache.get(key)) is not None:
         commits, complete = hit
         return CommitsStatus.LISTED, commits, complete
+    unanswered = f"releasegate:changes:unanswered:{job}"
+    if cache.get(unanswered):
+        return CommitsStatus.UNAVAILABLE, [], True
     try:
         builds = _read_builds(proposed.job, jenkins)
     except (OutboundError, NotConfigured) as failure:
         logger.warning("changes of %s unavailable: %s", proposed.job, failure)
+        if isinstance(failure, OutboundError):
+            cache.set(unanswered, True, _UNANSWERED_SECONDS)
         return CommitsStatus.UNAVAILABLE, [], True
     commits, complete = since(builds, after=after, upto=proposed.build_number)
     if proposed.build_number is not None:

@@ -149,3 +149,17 @@ def test_the_page_says_changes_are_unavailable_when_jenkins_fails(
 
     assert "Changes unavailable: Jenkins did not answer." in changes
     assert changed_rows(changes) == ["BRANCH"]
+
+
+def test_jenkins_is_not_asked_again_at_once_after_it_failed_to_answer(
+    client: Client, person: Callable[..., User], good: Release, sim: SimulatorControl
+) -> None:
+    asked = registry.for_requests().source.start("zhangsan", ASKED)
+    sim.set_faults(error_rate=1.0)
+    section(page_of(client, person, f"/requests/{asked}/", "en"))
+    asked_before = sim.requests()["total"]
+
+    again = section(client.get(f"/requests/{asked}/").content.decode())
+
+    assert "Changes unavailable: Jenkins did not answer." in again
+    assert sim.requests()["total"] == asked_before
