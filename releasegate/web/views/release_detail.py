@@ -4,6 +4,8 @@ good release)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,11 +39,12 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
     release = get_object_or_404(
         Release.objects.select_related("approval", "application"), pk=release_id
     )
+    proposed = of_release(release)
     context = {
         "release": release,
         "approval": release.approval,
         "timeline": timeline(release),
-        "parameters": _parameters(release),
+        "parameters": _parameters(release, proposed.declared),
         "notifications": release.notifications.all(),
         "queue_url": queue_url(release),
         "approval_url": approval_url(release),
@@ -55,7 +58,7 @@ def show(request: HttpRequest, release_id: int) -> HttpResponse:
         else None,
         "rollbacks": _rollbacks(release),
         "may_retry": may_cancel(request.user) and release.state == ReleaseState.ERROR,
-        "changes": changes_of(of_release(release), configured_jenkins),
+        "changes": changes_of(proposed, configured_jenkins),
         "builds_read": BUILDS_READ,
     }
     return render(request, "web/release_detail.html", context)
@@ -74,13 +77,16 @@ def _rollbacks(release: Release) -> list[tuple[RollbackRequest, Release | None]]
     ]
 
 
-def _parameters(release: Release) -> list[tuple[str, object, object]]:
-    """(name, as requested, as approved) for every parameter either one names; a
-    password parameter's value masked."""
+def _parameters(release: Release, declared: Sequence[str]) -> list[tuple[str, object, object]]:
+    """(name, as requested, as approved) for every parameter either one names, in the
+    order the job declares them (the database may keep another: PostgreSQL's jsonb sorts
+    keys), then the others as they came; a password parameter's value masked."""
     passwords = release_passwords(release)
     requested = shown_parameters(release.requested_parameters, passwords)
     approved = shown_parameters(release.approved_parameters, passwords)
     names = list(dict.fromkeys([*requested, *approved]))
+    order = {name: index for index, name in enumerate(declared)}
+    names.sort(key=lambda name: order.get(name, len(order)))
     return [(name, requested.get(name), approved.get(name)) for name in names]
 
 
