@@ -7,28 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from releasegate.releases.insights.dora import Scope
 from releasegate.releases.insights.ranges import default_since, scope_of, too_long
+from releasegate.web.scope_form import ScopeForm
 
 
-class InsightsForm(forms.Form):
-    project = forms.CharField(label=_("Project"), required=False, max_length=255)
-    application = forms.CharField(label=_("Application"), required=False, max_length=1000)
-    since = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class InsightsForm(ScopeForm):
+    """The insights page's query: a project, an application and a date range."""
 
 
 @dataclass

@@ -19,10 +19,10 @@ from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from releasegate.releases.models import Release, ReleaseState
 from releasegate.web.models import Profile
+from releasegate.web.scope_form import ScopeForm
 
 FILTER_NAMES = ("state", "project", "application", "person", "since", "until")
 LISTED = (
@@ -36,23 +36,12 @@ LISTED = (
 )
 
 
-class ReleaseFilterForm(forms.Form):
+class ReleaseFilterForm(ScopeForm):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", "—"), *ReleaseState.choices]
     )
-    project = forms.CharField(label=_("Project"), required=False, max_length=255)
-    application = forms.CharField(label=_("Application"), required=False, max_length=1000)
     person = forms.CharField(label=_("Person"), required=False, max_length=128)
-    since = forms.DateField(
-        label=pgettext_lazy("date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=pgettext_lazy("date range", "To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    field_order = FILTER_NAMES
 
 
 @dataclass
