@@ -338,25 +338,29 @@ def whose_turn(info: dict[str, Any]) -> list[tuple[int, str]]:
         return []
     nodes = (info.get("process_list") or {}).get("node_list")
     if isinstance(nodes, list):
-        for index, node in enumerate(nodes):
-            if isinstance(node, dict) and node.get("node_type") == 1 and node.get("sp_status") == 1:
-                waiting = [
-                    str(sub.get("userid") or "")
-                    for sub in node.get("sub_node_list") or []
-                    if isinstance(sub, dict) and sub.get("sp_yj") == 1 and sub.get("userid")
-                ]
-                return [
-                    (index, user) for user in waiting[: 1 if node.get("apv_rel") == 3 else None]
-                ]
-        return []
-    for index, record in enumerate(info.get("sp_record") or []):
+        return _turn_in_process(nodes)
+    return _turn_in_records(info.get("sp_record") or [])
+
+
+def _turn_in_process(nodes: list[Any]) -> list[tuple[int, str]]:
+    for index, node in enumerate(nodes):
+        if isinstance(node, dict) and node.get("node_type") == 1 and node.get("sp_status") == 1:
+            waiting = [
+                str(sub["userid"])
+                for sub in node.get("sub_node_list") or []
+                if isinstance(sub, dict) and sub.get("sp_yj") == 1 and sub.get("userid")
+            ]
+            in_turn = node.get("apv_rel") == 3
+            return [(index, user) for user in (waiting[:1] if in_turn else waiting)]
+    return []
+
+
+def _turn_in_records(records: list[Any]) -> list[tuple[int, str]]:
+    for index, record in enumerate(records):
         if isinstance(record, dict) and record.get("sp_status") == 1:
             details = [d for d in record.get("details") or [] if isinstance(d, dict)]
-            return [
-                (index, str((d.get("approver") or {}).get("userid")))
-                for d in details
-                if d.get("sp_status") == 1 and (d.get("approver") or {}).get("userid")
-            ]
+            people = [d.get("approver") or {} for d in details if d.get("sp_status") == 1]
+            return [(index, str(p["userid"])) for p in people if p.get("userid")]
     return []
 
 
