@@ -144,7 +144,7 @@ def _play(
     log = running.enter_context((data_dir / "demo-services.log").open("w"))
     try:
         jenkins, chat = _start_simulators(timeline, running, log, args.platform)
-        port = _free_port() if args.platform == "dingtalk" else 0
+        port = _free_port() if args.platform in ("dingtalk", "wecom") else 0
         prepare_environment(
             data_dir, jenkins.url, chat.url if chat else None, platform=args.platform, port=port
         )
@@ -275,8 +275,8 @@ def prepare_environment(
     """The demo's settings: its own SQLite file and secret key, the simulators as Jenkins
     and the chat platform; without one (None), ReleaseGate's own approvals. Settings of
     the caller's for another platform are dropped, so only the demo's platform is on.
-    DingTalk's approval cards call back to ReleaseGate, so they are on when the server's
-    `port` is known ahead."""
+    DingTalk's approval cards call back to ReleaseGate and WeCom's open its pages, so they
+    are on when the server's `port` is known ahead."""
     from releasegate.cli.demo_feishu import DEMO_FEISHU
     from releasegate.cli.demo_local_story import LOCAL_OPTIONS
     from releasegate.cli.demo_wecom import DEMO_WECOM
@@ -317,6 +317,10 @@ def prepare_environment(
             WECOM_JSSDK_URL=f"{chat_url}jssdk/jwxwork.js",
             WECOM_ROBOT_WEBHOOK=f"{chat_url}cgi-bin/webhook/send?key={corp.robot_key}",
         )
+        if port:
+            os.environ.update(
+                RELEASEGATE_PUBLIC_URL=f"http://127.0.0.1:{port}/", WECOM_APPROVAL_CARDS="1"
+            )
     elif platform == "feishu":
         app = FeishuApp.demo()
         os.environ.update(

@@ -63,7 +63,12 @@ FEISHU_LOGINS = (
     DemoLogin("admin", staff=True),
 )
 # On WeCom the tester is known by their WeCom userid, as on DingTalk.
-WECOM_LOGINS = (DemoLogin("zhangsan", wecom_user_id="zhangsan"), DemoLogin("admin", staff=True))
+WECOM_LOGINS = (
+    DemoLogin("zhangsan", wecom_user_id="zhangsan"),
+    # 李四 opens the request's page from his approval card.
+    DemoLogin("lisi", wecom_user_id="lisi"),
+    DemoLogin("admin", staff=True),
+)
 # Who is in the story, as DingTalk knows them.
 PEOPLE = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}
 

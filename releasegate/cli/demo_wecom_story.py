@@ -4,7 +4,9 @@ A tester opens the release template in (simulated) WeCom; its project and applic
 selectors open ReleaseGate's picker pages, signed for WeCom's JS-SDK, which offer the
 catalog. WeCom has no submit-time check, so a first request with a database change not
 done is approved in WeCom and refused by ReleaseGate's rules, the reason sent to the
-tester; the corrected one runs. A callback WeCom drops is found by the reconcile. Then, as
+tester; the corrected one is shown to 李四 on an approval card (WeCom's approvals are
+decided only in its 审批 app: the card opens the request's page, which says so), and runs.
+A callback WeCom drops is found by the reconcile. Then, as
 on the other platforms, a release at a set time, a failing application beside it, the
 first firing on time; last, everyone's WeCom messages and the group robot.
 """
@@ -21,7 +23,7 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from releasegate.cli.demo_report import PEOPLE, WECOM_LOGINS, create_logins
+from releasegate.cli.demo_report import DEMO_PASSWORD, PEOPLE, WECOM_LOGINS, create_logins
 from releasegate.cli.demo_story import (
     GATEWAY,
     INVENTORY,
@@ -90,7 +92,44 @@ class WeComStory:
         corrected = {**pending, "数据库变更是否完成": "是"}
         sp_no = self.submit(ORDER_SERVICE, corrected)
         self.timeline.step("张三 submits again with the database change done")
+        self.approval_card(sp_no)
         self.watcher.succeeded(self.watcher.follow(self.approve(sp_no)))
+
+    def approval_card(self, sp_no: str) -> None:
+        """李四's card for `sp_no` (the worker's 5-second pass sends it), what it says, and
+        the page it opens when he taps it."""
+
+        def card() -> dict[str, Any] | None:
+            page = f"/requests/{sp_no}/"
+            return next(
+                (
+                    m
+                    for m in self.wecom.messages("message", "lisi")
+                    if m["msgtype"] == "template_card"
+                    and str(m["content"]["card_action"]["url"]).endswith(page)
+                ),
+                None,
+            )
+
+        message = within(15, "approval card", f"李四 got no card for {sp_no}", card)
+        shown = message["content"]
+        self.timeline.step(f"李四 (lisi) gets a card in WeCom: {shown['main_title']['title']}")
+        for item in shown["horizontal_content_list"]:
+            self.timeline.detail(f"{item['keyname']}：{item['value']}")
+        opened = self.wecom.open_card(message["id"], "lisi")
+        said = re.search(r'data-testid="decided-in">([^<]*)', self._page_as("lisi", opened))
+        if said is None:
+            raise DemoFailed("approval card", f"{opened} does not say where to decide")
+        self.timeline.step(f"tapped, it opens {opened}: “{said.group(1).strip()}”")
+
+    def _page_as(self, login: str, url: str) -> str:
+        """`url` as `login` sees it, logged in to the dashboard."""
+        with httpx.Client(base_url=self.releasegate_url, timeout=30) as session:
+            session.get("/accounts/login/")
+            form = {"username": login, "password": DEMO_PASSWORD}
+            token = {"csrfmiddlewaretoken": session.cookies.get("csrftoken") or ""}
+            session.post("/accounts/login/", data={**form, **token})
+            return session.get(url).text
 
     def lost_callback(self) -> None:
         """WeCom's callbacks are best effort: one it drops is found by the reconcile."""
@@ -224,6 +263,10 @@ def show_messages(
 
     def titles(message: dict[str, Any]) -> str:
         content = message.get("content") or {}
+        if message.get("msgtype") == "template_card":
+            return str(content["main_title"]["title"])
+        if message.get("msgtype") == "textcard":  # the news, with the release's page
+            return str(content["title"])
         text = str(content.get("content") or "") if isinstance(content, dict) else str(content)
         return text.partition("\n")[0].lstrip("#* ").strip()
 
@@ -241,7 +284,11 @@ def show_messages(
 
     found = within(20, "notifications", "not every outcome reached everyone", messages)
     for user, listed in found.items():
-        timeline.step(f"{PEOPLE[user]} ({user})'s WeCom: {len(listed)} app messages")
+        # Approval cards come with the worker's 5-second pass: how many depends on how fast
+        # the approvers decided, so they are counted apart from the news.
+        cards = sum(m["msgtype"] == "template_card" for m in listed)
+        said = f"{PEOPLE[user]} ({user})'s WeCom: {len(listed) - cards} app messages"
+        timeline.step(said + (f" and {cards} approval cards" if cards else ""))
         for message in listed:
             at = datetime.fromtimestamp(message["at_ms"] / 1000, tz=UTC).astimezone(zone)
             timeline.detail(f"{at:%H:%M:%S}  {titles(message)}")

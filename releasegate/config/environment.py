@@ -98,6 +98,10 @@ def load(environ: Mapping[str, str]) -> Config:
         problems.append(
             Problem("RELEASEGATE_PUBLIC_URL", "DingTalk cards call back to it: set it too")
         )
+    if loaded.wecom and loaded.wecom.approval_cards and not loaded.public_url:
+        problems.append(
+            Problem("RELEASEGATE_PUBLIC_URL", "WeCom approval cards open pages under it: set it")
+        )
     refuse_placeholders(environ, problems)
     return replace(loaded, problems=tuple(problems))
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from releasegate.config.flags import read_flag
 from releasegate.config.problems import Problem
 from releasegate.lib.msgcrypt import AES_KEY
 
@@ -34,6 +35,10 @@ class WeComSettings:
     # address must carry ("": none).
     jssdk_url: str = ""
     picker_token: str = field(default="", repr=False)
+    # Each approver whose turn it is gets a card showing what the release changes, that
+    # opens the request's page on the dashboard (WeCom's approvals cannot be decided
+    # from outside the 审批 app); needs RELEASEGATE_PUBLIC_URL.
+    approval_cards: bool = False
 
     @property
     def callbacks(self) -> bool:
@@ -85,6 +90,7 @@ def read_wecom(environ: Mapping[str, str], problems: list[Problem]) -> WeComSett
     jssdk_url, picker_token = value("WECOM_JSSDK_URL"), value("WECOM_PICKER_TOKEN")
     if jssdk_url and urlsplit(jssdk_url).scheme not in ("http", "https"):
         problems.append(Problem("WECOM_JSSDK_URL", f"{jssdk_url!r} is not an http(s) URL"))
+    approval_cards = read_flag(environ, "WECOM_APPROVAL_CARDS", problems)
     if len(problems) > found:
         return None
     return WeComSettings(
@@ -98,4 +104,5 @@ def read_wecom(environ: Mapping[str, str], problems: list[Problem]) -> WeComSett
         robot_webhook=webhook,
         jssdk_url=jssdk_url,
         picker_token=picker_token,
+        approval_cards=approval_cards,
     )

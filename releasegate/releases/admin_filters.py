@@ -14,15 +14,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from releasegate.releases.cards import CARD_KINDS
 from releasegate.releases.local.notices import ASKED, EXPIRED, REFUSED
 from releasegate.releases.messages import TITLES
 
 # How each delivery, and so each release, came in (`InboundEvent.via`).
 VIAS = ("event", "stream", "connector", "reconcile", "request")
 # How a message goes out (`Notification.channel`), and what it tells: the news of a
-# release, or of a request in ReleaseGate's own approvals.
+# release, of a request in ReleaseGate's own approvals, or an approver's card.
 CHANNELS = ("people", "group")
-NOTIFICATION_KINDS = (*TITLES, ASKED, REFUSED, EXPIRED)
+NOTIFICATION_KINDS = (*TITLES, ASKED, REFUSED, EXPIRED, *CARD_KINDS)
 
 
 def known_values(field: str, values: Callable[[], Iterable[str]]) -> type[admin.SimpleListFilter]:

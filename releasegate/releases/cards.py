@@ -8,7 +8,10 @@ but who clicked (the platform says it) and which button; the task and approval a
 looked up by the card's id.
 
 Each click is in the approval's release timeline: at once when the release exists, and
-otherwise when it is made (`timeline_entries`, from ingest).
+otherwise when it is made (`timeline_entries`, from ingest). So is each card sent: a
+platform keeps a sent card as a `Notification` of a card kind whose `reference` names its
+task (`card_reference`), and the release takes those as its own when it is made
+(`attach_sent_cards`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from releasegate.lib.http import OutboundError
 from releasegate.releases.approvals.errors import ActionRefused
 from releasegate.releases.approvals.instance import TaskDecision
 from releasegate.releases.approvals.ports import ApprovalSource, Decision
-from releasegate.releases.models import ApprovalCard, CardClick, CardState, Release
+from releasegate.releases.models import (
+    ApprovalCard,
+    CardClick,
+    CardState,
+    Notification,
+    Release,
+)
 from releasegate.releases.transitions import record
 
 logger = logging.getLogger("releasegate.cards")
@@ -33,6 +42,10 @@ NOT_YOURS = "不是你的审批任务，未做任何操作"
 GONE = "该审批任务已不在等待你处理（已在别处处理或审批已结束），未做任何操作"
 BUSY = "暂时无法处理，请稍后再试"
 DONE = {"agree": "你已在卡片中同意", "refuse": "你已在卡片中拒绝"}
+# A sent card kept as a notification: one whose buttons decide the task (Feishu), or one
+# that opens the approval where the platform cannot act on it (WeCom).
+DECISION_CARD, APPROVAL_CARD = "decision_card", "approval_card"
+CARD_KINDS = (DECISION_CARD, APPROVAL_CARD)
 
 
 class UnknownCard(LookupError):
@@ -150,3 +163,22 @@ def timeline_entries(release: Release) -> None:
     clicks = CardClick.objects.filter(card__approval_id=release.approval_id).exclude(outcome="")
     for click in clicks.select_related("card__approval"):
         _record(release, click)
+
+
+def card_reference(instance_id: str, task: str) -> str:
+    """How a sent card's notification names its task (with its approval: a task id is
+    only known to be unique within one)."""
+    return f"task {instance_id} {task}"[:200]
+
+
+def attach_sent_cards(release: Release) -> int:
+    """Make the cards sent about `release`'s approval before it existed notifications of
+    the release, so its timeline shows them (ingest calls this in the transaction that
+    creates it); how many."""
+    approval = release.approval
+    return Notification.objects.filter(
+        release=None,
+        kind__in=CARD_KINDS,
+        provider=approval.provider,
+        reference__startswith=card_reference(approval.instance_id, ""),
+    ).update(release=release)

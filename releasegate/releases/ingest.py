@@ -33,7 +33,7 @@ from releasegate.releases.approvals.instance import (
     TaskDecision,
 )
 from releasegate.releases.approvals.ports import ApprovalSource
-from releasegate.releases.cards import timeline_entries
+from releasegate.releases.cards import attach_sent_cards, timeline_entries
 from releasegate.releases.form import RequestedRelease, UnreadableTime, parse_release_time
 from releasegate.releases.messages import notify
 from releasegate.releases.models import Approval, InboundEvent, Release, ReleaseState
@@ -203,6 +203,7 @@ def _receive(
         _record_decisions(release, instance)
         _record_card_clicks(release, instance)
         timeline_entries(release)
+        attach_sent_cards(release)
         mark_if_rollback(release)
         record(
             release,

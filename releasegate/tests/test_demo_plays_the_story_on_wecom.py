@@ -1,7 +1,9 @@
 """`releasegate demo --platform wecom` plays the story on the WeCom simulator: the
 template's selectors open ReleaseGate's picker pages (signed for WeCom's JS-SDK), a
 request that breaks a rule is approved in WeCom and refused by ReleaseGate with the reason
-sent to the tester, the corrected one runs, a callback WeCom drops is found by the
+sent to the tester, the corrected one is shown to 李四 on an approval card that opens the
+request's page (saying it is decided in WeCom's 审批 app) and runs, a callback WeCom drops is
+found by the
 reconcile, a scheduled release fires on time beside a failing one, and everyone's WeCom
 has a message for each outcome (the group robot too)."""
 
@@ -53,6 +55,17 @@ def test_a_request_that_breaks_a_rule_is_refused_with_the_reason(
     assert "it arrived by: reconcile" in lines
     assert "#4 fired on time: planned " in lines
     assert re.search(r"#5 RUNNING → FAILED", lines)
+
+
+def test_lisi_gets_a_card_that_opens_the_request(
+    demo: subprocess.CompletedProcess[str],
+) -> None:
+    lines = demo.stdout
+    assert "李四 (lisi) gets a card in WeCom: 待你审批：mall/order-service" in lines
+    assert "参数：首次发布，无从比较" in lines and "数据库：有（已执行）" in lines
+    assert re.search(
+        r"tapped, it opens http://127\.0\.0\.1:\d+/requests/\d+/: “审批人在企业微信", lines
+    )
 
 
 def test_everyone_gets_a_message_for_each_outcome(demo: subprocess.CompletedProcess[str]) -> None:

@@ -32,6 +32,7 @@ from releasegate.integrations.feishu.approvals import PROVIDER, FeishuApprovals
 from releasegate.lib.markdown import markdown_link, markdown_text
 from releasegate.releases.approvals.errors import ApprovalNotFound
 from releasegate.releases.approvals.instance import ApprovalInstance, TaskDecision
+from releasegate.releases.cards import DECISION_CARD, card_reference
 from releasegate.releases.change_notes import change_lines
 from releasegate.releases.changes import changes_of, configured_jenkins, of_form
 from releasegate.releases.models import Approval, Notification, NotificationState
@@ -39,7 +40,7 @@ from releasegate.releases.parameters import MASKED, password_fields, password_na
 
 logger = logging.getLogger("releasegate.feishu.cards")
 
-KIND = "decision_card"
+KIND = DECISION_CARD
 APPROVE, REJECT = "approve", "reject"
 # How often pending approvals are looked at (a database query; Feishu is asked only about
 # a task stored as pending without a card), and how far back (older ones were carded
@@ -52,9 +53,9 @@ _COLOURS = {"pending": "blue", "approved": "green", "refused": "red"}
 
 
 def reference(instance_id: str, task_id: str) -> str:
-    """How a sent card's row names its task (with its instance: a task id is only known
-    to be unique within one)."""
-    return f"task {instance_id} {task_id}"[:200]
+    """How a sent card's row names its task: the domain's way, so the release made of the
+    approval takes the card into its timeline."""
+    return card_reference(instance_id, task_id)
 
 
 def decision_card(

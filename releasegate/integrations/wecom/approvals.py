@@ -328,6 +328,42 @@ def _tasks(info: dict[str, Any]) -> list[ApproverTask]:
     return tasks
 
 
+def whose_turn(info: dict[str, Any]) -> list[tuple[int, str]]:
+    """(node, userid) of each approver WeCom waits for now: in the first approver node
+    still 审批中 (WeCom lists the later nodes as 审批中 too, 获取审批申请详情's sample),
+    each approver still 审批中, and only the first of them when they approve in turn
+    (依次, apv_rel 3). `node` is the node's place in process_list, which says how its
+    approvers decide; without one, sp_record's nodes are read (no 依次 there)."""
+    if info.get("sp_status") != 1:
+        return []
+    nodes = (info.get("process_list") or {}).get("node_list")
+    if isinstance(nodes, list):
+        return _turn_in_process(nodes)
+    return _turn_in_records(info.get("sp_record") or [])
+
+
+def _turn_in_process(nodes: list[Any]) -> list[tuple[int, str]]:
+    for index, node in enumerate(nodes):
+        if isinstance(node, dict) and node.get("node_type") == 1 and node.get("sp_status") == 1:
+            waiting = [
+                str(sub["userid"])
+                for sub in node.get("sub_node_list") or []
+                if isinstance(sub, dict) and sub.get("sp_yj") == 1 and sub.get("userid")
+            ]
+            in_turn = node.get("apv_rel") == 3
+            return [(index, user) for user in (waiting[:1] if in_turn else waiting)]
+    return []
+
+
+def _turn_in_records(records: list[Any]) -> list[tuple[int, str]]:
+    for index, record in enumerate(records):
+        if isinstance(record, dict) and record.get("sp_status") == 1:
+            details = [d for d in record.get("details") or [] if isinstance(d, dict)]
+            people = [d.get("approver") or {} for d in details if d.get("sp_status") == 1]
+            return [(index, str(p["userid"])) for p in people if p.get("userid")]
+    return []
+
+
 def _summary(request: ReleaseRequest) -> list[dict[str, Any]]:
     """At most three lines of at most 20 characters, shown in WeCom's lists."""
     lines = [f"应用：{request.application}", f"类型：{request.release_type or '—'}"]

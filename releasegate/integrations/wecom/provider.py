@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from releasegate.config import Config, WeComSettings
 from releasegate.integrations.wecom.approvals import PROVIDER, WeComApprovals
+from releasegate.integrations.wecom.cards import EVERY, ApprovalCards
 from releasegate.integrations.wecom.client import WeComClient
 from releasegate.integrations.wecom.messages import GroupRobot, WeComMessenger
 from releasegate.lib.http import Timeouts
-from releasegate.releases.approvals.registry import Provider
+from releasegate.releases.approvals.registry import Provider, Recurring
 
 
 class _Shared:
@@ -52,14 +53,20 @@ def provider(config: Config) -> Provider | None:
         if settings.robot_webhook
         else None
     )
+    source = WeComApprovals(
+        client, settings.template_id, config.options.form, config.options.releases
+    )
+    recurring: tuple[Recurring, ...] = ()
+    if settings.approval_cards:
+        cards = ApprovalCards(source, config.public_url)
+        recurring = (Recurring("wecom-approval-cards", EVERY, cards.run),)
     return Provider(
         name=PROVIDER,
-        source=WeComApprovals(
-            client, settings.template_id, config.options.form, config.options.releases
-        ),
+        source=source,
         messenger=WeComMessenger(client, robot),
         group_chat=robot is not None,
         reconcile_every=timedelta(minutes=options.reconcile_minutes),
         reconcile_lookback=timedelta(hours=options.reconcile_lookback_hours),
         check=client.access_token,
+        recurring=recurring,
     )

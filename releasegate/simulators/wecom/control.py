@@ -125,6 +125,13 @@ class WeComControl:
         found: list[dict[str, Any]] = self._call("GET", "messages", params=params)
         return found
 
+    def open_card(self, message_id: int, user: str) -> str:
+        """`user` taps their template card `message_id`: the address WeCom opens."""
+        found: dict[str, Any] = self._call(
+            "POST", "cards/open", json={"message": message_id, "user": user}
+        )
+        return str(found["url"])
+
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Replace the fault plan: server_error=N (-1), invalid_token=N (40014),
         rate_limited=N (45009) for the next N token-carrying calls; latency_ms."""

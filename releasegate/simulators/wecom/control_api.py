@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 from pydantic import ValidationError
 
-from releasegate.simulators.wecom import forms, jssdk, page
+from releasegate.simulators.wecom import forms, inbox_page, jssdk, page, template_cards
 from releasegate.simulators.wecom.approvals.applications import Application, ApprovalConflict
 from releasegate.simulators.wecom.approvals.detail import detail
 from releasegate.simulators.wecom.faults import FaultPlan, FaultSpec
@@ -51,6 +51,7 @@ class Control:
             ("POST", "/_sim/callbacks/chances"): self._chances,
             ("POST", "/_sim/callbacks/verify"): self._verify,
             ("GET", "/_sim/messages"): self._messages,
+            ("POST", "/_sim/cards/open"): self._open_card,
             ("GET", "/_sim/faults"): lambda p, r: world.faults.spec.model_dump(),
             ("POST", "/_sim/faults"): self._set_faults,
             ("POST", "/_sim/tokens/expire"): self._expire_tokens,
@@ -70,6 +71,8 @@ class Control:
                 return page.render(self.world)
             if request.method == "GET" and request.path == "/_sim/form":
                 return page.render_form(self.world, request.first("user") or "zhangsan")
+            if request.method == "GET" and request.path == "/_sim/inbox":
+                return inbox_page.render(self.world, request.first("user") or "zhangsan")
             payload = _payload(request, from_form)
             result = self._dispatch(request, payload)
         except ControlError as error:
@@ -212,6 +215,20 @@ class Control:
                 for m in self.world.messaging.messages
                 if kind in (None, m.kind) and (to is None or to in m.to)
             ]
+
+    def _open_card(self, payload: Payload, request: Request) -> Payload:
+        """`user` taps template card `message`: where WeCom takes them (card_action)."""
+        user = str(payload.get("user") or "")
+        with self.world.lock:
+            found = next(
+                (m for m in self.world.messaging.messages if m.id == payload.get("message")), None
+            )
+            if found is None or found.msgtype != "template_card" or user not in found.to:
+                raise ControlError(404, f"{user!r} has no template card {payload.get('message')}")
+            url = template_cards.opens(found.content)
+        if not url:
+            raise ControlError(409, "the card opens a mini program, not a page")
+        return {"url": url}
 
     def _set_faults(self, payload: Payload, request: Request) -> Payload:
         try:

@@ -6,6 +6,8 @@
   a minute: more are accepted and **silently dropped** (recorded as `dropped_for`). With
   `enable_duplicate_check`, the same message within `duplicate_check_interval` (default
   1800 s, ≤ 4 h) is not sent again.
+- `template_card`: checked as WeCom checks it (template_cards.py); the answer carries a
+  `response_code` only for a card that can be updated.
 - `webhook/send?key=`: no signature, the key is the secret (93000 when unknown); 20 a
   minute per robot (45009).
 """
@@ -19,6 +21,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from releasegate.simulators.wecom import template_cards
 from releasegate.simulators.wecom.ratelimits import RATE_LIMITED, Windows
 from releasegate.simulators.wecom.settings import SimSettings
 from releasegate.simulators.wecom.wire import ApiFailure, error
@@ -59,6 +62,8 @@ class Message:
     msgid: str = ""
     # Receivers over their 30/min whom WeCom accepted the message for and never showed it.
     dropped_for: list[str] = field(default_factory=list)
+    # A template card's texts longer than WeCom's doc advises (taken all the same).
+    advice: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +78,7 @@ class Messaging:
         self._ids = itertools.count(1)
         self._windows = Windows()
         self._recent: dict[str, tuple[float, str]] = {}
+        self._task_ids: set[str] = set()
 
     def send(self, body: Any, now: float) -> dict[str, Any]:
         """`POST message/send`: its answer's fields; raises ApiFailure."""
@@ -85,6 +91,8 @@ class Messaging:
             raise ApiFailure(error(INVALID_MSGTYPE, f"invalid msgtype {msgtype!r}"))
         if msgtype == "text" and not body["text"].get("content"):
             raise ApiFailure(error(EMPTY_CONTENT, "empty content"))
+        card = body[msgtype] if msgtype == "template_card" else None
+        advice = template_cards.check(card, self._task_ids) if card is not None else []
         valid, invalid = self._receivers(body)
         answer = {"invaliduser": "|".join(invalid), "invalidparty": "", "invalidtag": ""}
         answer["unlicenseduser"] = ""
@@ -95,6 +103,8 @@ class Messaging:
         msgid = secrets.token_urlsafe(24)
         if check:
             self._recent[check] = (now, msgid)
+        if card is not None and card.get("task_id"):
+            self._task_ids.add(str(card["task_id"]))
         dropped = [
             userid
             for userid in valid
@@ -103,7 +113,8 @@ class Messaging:
             )
         ]
         self._keep("message", now, valid, msgtype, body[msgtype], msgid, dropped)
-        if msgtype == "template_card":
+        self.messages[-1].advice = advice
+        if card is not None and template_cards.answers_with_response_code(card):
             answer["response_code"] = secrets.token_urlsafe(32)
         return {**answer, "msgid": msgid}
 

@@ -1,5 +1,6 @@
 """The page at `/_sim/`: applications with approve/refuse/revoke/remind/delete buttons,
-the latest callbacks and messages, and a link to the form page (form_page.py).
+the latest callbacks and messages, and links to the form page (form_page.py) and to each
+person's messages (inbox_page.py).
 Server-rendered; plain forms, no JS."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from html import escape
 from releasegate.simulators.wecom.approvals.applications import APPROVED, PENDING, Application
 from releasegate.simulators.wecom.form_page import STYLE
 from releasegate.simulators.wecom.form_page import render_form as render_form
+from releasegate.simulators.wecom.inbox_page import CARD_STYLE, message_html
 from releasegate.simulators.wecom.state import World
 from releasegate.simulators.wecom.wire import Response
 
@@ -23,12 +25,16 @@ def render(world: World) -> Response:
         rows = "".join(_row(application) for application in applications)
         messages = "".join(
             f"<tr><td>{m.kind}</td><td>{escape('|'.join(m.to))}</td><td>{escape(m.msgtype)}</td>"
-            f"<td><code>{escape(str(m.content))[:200]}</code></td>"
+            f"<td>{message_html(m) if m.kind == 'message' else _raw(m.content)}</td>"
             f"<td>{escape(', '.join(m.dropped_for))}</td></tr>"
             for m in reversed(world.messaging.messages[-20:])
         )
         people = "".join(
             f"<a href='/_sim/form?user={escape(p.userid)}'>{escape(p.name)}</a> "
+            for p in world.settings.people
+        )
+        inboxes = "".join(
+            f"<a href='/_sim/inbox?user={escape(p.userid)}'>{escape(p.name)}</a> "
             for p in world.settings.people
         )
     callbacks = "".join(
@@ -39,11 +45,12 @@ def render(world: World) -> Response:
     settings = world.settings
     body = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>WeCom simulator</title>"
-        f"<style>{STYLE}</style></head><body><h1>WeCom simulator</h1>"
+        f"<style>{STYLE}{CARD_STYLE}</style></head><body><h1>WeCom simulator</h1>"
         f"<p>Corp {escape(settings.corp_id)}, app {settings.agent_id}, template "
         f"{escape(settings.template_id)}, callbacks to "
         f"{escape(world.callbacks.url or 'nowhere (no callback URL)')}</p>"
         f"<p>Fill in the release form as: {people}</p>"
+        f"<p>Messages from the app to: {inboxes}</p>"
         "<h2>Applications</h2><table><tr><th>sp_no</th><th>by</th><th>status</th>"
         f"<th>form</th><th>actions</th></tr>{rows}</table>"
         "<h2>Callbacks</h2><table><tr><th>sp_no</th><th>StatuChangeEvent</th><th>state</th>"
@@ -52,6 +59,10 @@ def render(world: World) -> Response:
         f"<th>dropped for</th></tr>{messages}</table></body></html>"
     )
     return Response(200, body.encode(), "text/html;charset=utf-8")
+
+
+def _raw(content: object) -> str:
+    return f"<code>{escape(str(content))[:200]}</code>"
 
 
 def _row(application: Application) -> str:

@@ -28,6 +28,7 @@ from releasegate.releases.changes import (
     ReleaseChanges,
     changes_of,
     configured_jenkins,
+    of_form,
     of_request,
 )
 from releasegate.releases.local.approvals import awaiting
@@ -35,6 +36,7 @@ from releasegate.releases.local.decisions import PROVIDER
 from releasegate.releases.local.notices import shown_form
 from releasegate.releases.models import (
     Approval,
+    ApprovalStatus,
     InboundEvent,
     LocalApproval,
     LocalDecision,
@@ -43,7 +45,7 @@ from releasegate.releases.models import (
 from releasegate.releases.refusals import GENERAL
 from releasegate.releases.requests import RequestRefused, submit
 from releasegate.web.models import platform_user_id
-from releasegate.web.platform_names import platform_name
+from releasegate.web.platform_names import APPROVAL_APPS, DECIDED_ONLY_THERE, platform_name
 from releasegate.web.request_form import (
     chosen,
     parameter_fields,
@@ -174,6 +176,8 @@ def sent(request: HttpRequest, instance_id: str) -> HttpResponse:
     if local is not None:
         provider = PROVIDER
         context.update(_decided_here(request, local))
+    elif approval is not None and approval.status == ApprovalStatus.PENDING:
+        context.update(_decided_there(approval))
     context["platform_name"] = platform_name(provider) if provider else _("the approval platform")
     # The approvers of a rollback should know it is one, and why.
     context["rollback"] = RollbackRequest.objects.filter(
@@ -199,6 +203,19 @@ def _decided_here(request: HttpRequest, local: LocalApproval) -> dict[str, objec
         "local_status": STATUS_NAMES.get(local.status, local.status),
         "tasks": [ApproverRow.of(approver, said.get(approver)) for approver in local.approvers],
         "may_decide": local in awaiting(platform_user_id(request.user, PROVIDER)),
+    }
+
+
+def _decided_there(approval: Approval) -> dict[str, object]:
+    """A request pending in a platform's own approvals (a WeCom approval card opens this
+    page): where its approvers decide it, and what it changes, read from its form."""
+    options = settings.CONFIG.options
+    values = {str(item.get("name", "")): str(item.get("value", "")) for item in approval.form}
+    return {
+        "approval_app": APPROVAL_APPS.get(approval.provider, ""),
+        "decided_only_there": approval.provider in DECIDED_ONLY_THERE,
+        "changes": changes_of(of_form(values, options.form, options.releases), configured_jenkins),
+        "builds_read": BUILDS_READ,
     }
 
 

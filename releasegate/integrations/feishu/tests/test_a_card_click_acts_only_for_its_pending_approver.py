@@ -96,6 +96,9 @@ def test_every_click_is_in_the_release_timeline(card_world: CardWorld) -> None:
         (f"feishu:{OPEN_ID['wangwu']}", f"approve clicked on a decision card: {APPROVED}"),
         (f"feishu:{OPEN_ID['lisi']}", f"reject clicked on a decision card: {NOT_PENDING}"),
     ]
+    # The cards themselves, sent before the release existed, are its notifications too.
+    cards = release.notifications.filter(kind="decision_card")
+    assert sorted(n.recipients[0] for n in cards) == sorted(OPEN_ID[u] for u in ("lisi", "wangwu"))
 
 
 def test_a_click_whose_release_appears_while_it_is_answered_is_in_the_timeline_once(

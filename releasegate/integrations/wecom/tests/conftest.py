@@ -12,6 +12,11 @@ from pytest_django.fixtures import Settings
 from releasegate.cli.demo_wecom import DEMO_WECOM
 from releasegate.config import WeComSettings, load
 from releasegate.integrations.wecom.client import WeComClient
+from releasegate.integrations.wecom.tests.card_world import (  # noqa: F401
+    good,
+    jenkins_configured,
+    start_world,
+)
 from releasegate.lib.http import Timeouts
 from releasegate.simulators.wecom.control import WeComControl
 from releasegate.simulators.wecom.server import WeComSimulator
