@@ -62,6 +62,7 @@ class _NoIndexChoice(Func):
     3 ms for the month's rows from the list's index (release_listing) and a small sort."""
 
     arity = 1
+    template = "%(expressions)s"
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
