@@ -25,8 +25,11 @@ by minutes, not hours.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import cast
 
 from django.db.models import (
     Case,
@@ -37,9 +40,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
-from django.db.models.functions import Coalesce, Mod
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from releasegate.releases.insights.durations import Medians, Seconds, numbers, week_number
@@ -111,11 +115,13 @@ def insights(scope: Scope) -> Insights:
     week = week_number("finished_at", starts)
     weeks = [Figures() for _ in starts]
     total = Figures()
-    failure = _failure(scope)
-    _count(ended, week, weeks, total, failure)
+    rolled_back = _rolled_back(scope)
+    failure = _failure(rolled_back)
+    _count(scope, [scope.since, *starts[1:], scope.until], weeks, total, rolled_back)
     total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
     step = -(-total.ended // SAMPLE_LIMIT) or 1
-    sample = ended.annotate(_one_in=Mod("pk", step)).filter(_one_in=0) if step > 1 else ended
+    # `%`, not Django's Mod: SQLite runs that as a Python function, once per release.
+    sample = ended.annotate(_one_in=F("pk") % step).filter(_one_in=0) if step > 1 else ended
     _restores(sample.filter(failure), week, weeks, total)
     _medians(sample, week, weeks, total)
     days = [timezone.localtime(start).date() for start in starts]
@@ -123,10 +129,15 @@ def insights(scope: Scope) -> Insights:
     return Insights(scope, total, listed, sampled_one_in=step)
 
 
-def _ended(scope: Scope) -> QuerySet[Release]:
+def _ended(
+    scope: Scope, since: datetime | None = None, until: datetime | None = None
+) -> QuerySet[Release]:
+    """The releases of `scope` that ended in it, or between `since` and `until` in it."""
     # Without the model's ordering: every query here sorts, if at all, by what it needs.
     rows = Release.objects.order_by().filter(
-        state__in=ENDED, finished_at__gte=scope.since, finished_at__lt=scope.until
+        state__in=ENDED,
+        finished_at__gte=since or scope.since,
+        finished_at__lt=until or scope.until,
     )
     if scope.project:
         rows = rows.filter(project_key=scope.project)
@@ -135,10 +146,10 @@ def _ended(scope: Scope) -> QuerySet[Release]:
     return rows
 
 
-def _failure(scope: Scope) -> Q:
-    """Failed, or rolled back. Rollbacks are few: their ids are read once, so the
-    database does not look for a rollback of every release; a range with more than
-    `LISTED_ROLLBACKS` of them is asked release by release instead."""
+def _rolled_back(scope: Scope) -> list[int] | None:
+    """The ids of the releases rolled back since the range began, or None when there
+    are more than `LISTED_ROLLBACKS`. Rollbacks are few: their ids are read once, so the
+    database does not look for a rollback of every release."""
     # A rollback is received after the release it rolls back ended: only the rollbacks
     # since the range began are read (index release_rollbacks). Some may roll back a
     # release outside the range; the range's own filter leaves those out.
@@ -149,29 +160,57 @@ def _failure(scope: Scope) -> Q:
         .filter(is_rollback__in=[True], received_at__gte=scope.since, rollback_of__isnull=False)
         .values_list("rollback_of_id", flat=True)
     )
-    rolled_back = list(rollbacks[: LISTED_ROLLBACKS + 1])
-    if len(rolled_back) > LISTED_ROLLBACKS:
+    rolled_back = sorted(set(rollbacks[: LISTED_ROLLBACKS + 1]))
+    return None if len(rolled_back) > LISTED_ROLLBACKS else rolled_back
+
+
+def _failure(rolled_back: list[int] | None) -> Q:
+    """Failed, or rolled back: one of `rolled_back`, or, when they were too many to
+    list (None), any release a rollback names, asked release by release."""
+    if rolled_back is None:
         return Q(state__in=FAILED) | Q(Exists(Release.objects.filter(rollback_of=OuterRef("pk"))))
-    return Q(state__in=FAILED) | Q(pk__in=sorted(set(rolled_back)))
+    return Q(state__in=FAILED) | Q(pk__in=rolled_back)
 
 
 def _count(
-    ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures, failure: Q
+    scope: Scope,
+    edges: list[datetime],
+    weeks: list[Figures],
+    total: Figures,
+    rolled_back: list[int] | None,
 ) -> None:
-    per_week = (
-        ended.annotate(week=week)
-        .values("week")
+    """Each week's counts, one aggregate per week joined by UNION ALL: each reads its own
+    week's releases from the index (state, finished_at). Numbering every release's week
+    with a CASE and grouping by it cost four times as much on SQLite (a sort of every
+    release: 55 ms against 13 at 100,000). Two years make 105 parts, within SQLite's
+    limit of 500 on a compound SELECT. Each part has its week's edges as its only range:
+    given the range's too, SQLite read the whole range for every week.
+
+    The parts count the failed states; the listed rollbacks (not a list in each part:
+    105 of them would pass SQLite's limit on a statement's parameters) are added after,
+    each in the week it ended."""
+    failed = _failure(None) if rolled_back is None else Q(state__in=FAILED)
+    parts = [
+        _ended(scope, start, end)
+        .values(week=Value(number))
         .annotate(
             ended=Count("pk"),
             deployments=Count("pk", filter=Q(state=S.SUCCEEDED)),
-            failures=Count("pk", filter=failure),
+            failures=Count("pk", filter=failed),
         )
-        .order_by()
-    )
-    for row in per_week:
+        for number, (start, end) in enumerate(pairwise(edges))
+    ]
+    for row in parts[0].union(*parts[1:], all=True):
         for name in ("ended", "deployments", "failures"):
             setattr(weeks[row["week"]], name, row[name])
             setattr(total, name, getattr(total, name) + row[name])
+    if rolled_back:
+        restored_later = _ended(scope).filter(pk__in=rolled_back).exclude(state__in=FAILED)
+        # Never NULL: the range is on it.
+        ends = cast("list[datetime]", list(restored_later.values_list("finished_at", flat=True)))
+        for finished_at in ends:
+            weeks[bisect_right(edges, finished_at) - 1].failures += 1
+            total.failures += 1
 
 
 def _restores(
