@@ -124,13 +124,26 @@ def insights(scope: Scope) -> Insights:
     _count(scope, [scope.since, *starts[1:], scope.until], weeks, total, rolled_back)
     total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
     step = -(-total.ended // SAMPLE_LIMIT) or 1
-    # `%`, not Django's Mod: SQLite runs that as a Python function, once per release.
-    sample = ended.annotate(_one_in=F("pk") % step).filter(_one_in=0) if step > 1 else ended
+    sample = _sample(ended, step)
     _restores(sample.filter(failure), week, weeks, total)
     _medians(sample, week, weeks, total)
     days = [timezone.localtime(start).date() for start in starts]
     listed = [Week(day, figures) for day, figures in zip(days, weeks, strict=True)]
     return Insights(scope, total, listed, sampled_one_in=step)
+
+
+def _sample(ended: QuerySet[Release], step: int) -> QuerySet[Release]:
+    """Every `step`-th of `ended`, by id. `%`, not Django's Mod: SQLite runs that as a
+    Python function, once per release. SQLite tests the id in the index of ended
+    releases before it reads a row; PostgreSQL tests it on the row, so there the ids are
+    picked from that index alone first, and only their rows are read (a year: 30 ms
+    instead of 60 reading every release's row; on SQLite, the direct test is quicker)."""
+    if step == 1:
+        return ended
+    picked = ended.annotate(_one_in=F("pk") % step).filter(_one_in=0)
+    if connections[ended.db].vendor != "postgresql":
+        return picked
+    return Release.objects.order_by().filter(pk__in=picked.values("pk"))
 
 
 def _ended(
