@@ -125,7 +125,7 @@ def insights(scope: Scope) -> Insights:
     total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
     step = -(-total.ended // SAMPLE_LIMIT) or 1
     sample = _sample(ended, step)
-    _restores(sample.filter(failure), week, weeks, total)
+    _restores(_sample(ended.filter(failure), step), week, weeks, total)
     _medians(sample, week, weeks, total)
     days = [timezone.localtime(start).date() for start in starts]
     listed = [Week(day, figures) for day, figures in zip(days, weeks, strict=True)]
