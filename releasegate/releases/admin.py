@@ -74,6 +74,15 @@ class ReleaseAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["state", known_values("received_via", lambda: VIAS), "is_rollback"]
     search_fields = ["application_name", "originator_user_id", "approval__instance_id"]
+    list_only = (
+        "application_name",
+        "state",
+        "originator_user_id",
+        "scheduled_for",
+        "build_number",
+        "result",
+        "received_at",
+    )
     inlines = [EventInline, NotificationInline]
     actions = ["cancel"]
 
@@ -145,6 +154,16 @@ class ApprovalAdmin(ReadOnlyAdmin):
     ]
     list_filter = [known_values("provider", registry.known), "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
+    list_only = (
+        "provider",
+        "instance_id",
+        "title",
+        "status",
+        "provider_status",
+        "taken_back",
+        "originator_user_id",
+        "refreshed_at",
+    )
 
 
 @admin.register(ApprovalCard)
@@ -189,5 +208,16 @@ class NotificationAdmin(ReadOnlyAdmin):
         known_values("kind", lambda: NOTIFICATION_KINDS),
         known_values("channel", lambda: CHANNELS),
     ]
-    # Each row names its release: one query for the page, not one per row.
+    # Each row names its release: one query for the page, not one per row, reading
+    # only what names it.
     list_select_related = ["release"]
+    list_only = (
+        "created_at",
+        "kind",
+        "channel",
+        "recipients",
+        "state",
+        "attempts",
+        "release__application_name",
+        "release__state",
+    )

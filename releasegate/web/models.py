@@ -3,6 +3,8 @@ platform."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -33,16 +35,24 @@ class Profile(models.Model):
 def platform_user_id(user: AbstractBaseUser | AnonymousUser, provider: str) -> str:
     """Who the user is on the approval platform `provider`, or "" when they have no id
     there (or no profile yet). In ReleaseGate's own approvals they are their username."""
+    return platform_user_ids(user, [provider])[provider]
+
+
+def platform_user_ids(
+    user: AbstractBaseUser | AnonymousUser, providers: Iterable[str]
+) -> dict[str, str]:
+    """`platform_user_id` for each of `providers`, from one read of the profile."""
+    wanted = list(providers)
     if not user.is_authenticated:
-        return ""
-    if provider == "local":
-        return user.get_username()
-    profile = Profile.objects.filter(user_id=user.pk).first()
-    if profile is None:
-        return ""
-    ids = {
-        "dingtalk": profile.dingtalk_user_id,
-        "feishu": profile.feishu_user_id,
-        "wecom": profile.wecom_user_id,
-    }
-    return ids.get(provider, "")
+        return dict.fromkeys(wanted, "")
+    profile = None
+    if any(provider != "local" for provider in wanted):
+        profile = Profile.objects.filter(user_id=user.pk).first()
+    ids = {"local": user.get_username()}
+    if profile is not None:
+        ids |= {
+            "dingtalk": profile.dingtalk_user_id,
+            "feishu": profile.feishu_user_id,
+            "wecom": profile.wecom_user_id,
+        }
+    return {provider: ids.get(provider, "") for provider in wanted}

@@ -25,21 +25,29 @@ by minutes, not hours.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Any, cast
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
+    Field,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     When,
 )
-from django.db.models.functions import Coalesce, Mod
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from releasegate.releases.insights.durations import Medians, Seconds, numbers, week_number
@@ -111,22 +119,42 @@ def insights(scope: Scope) -> Insights:
     week = week_number("finished_at", starts)
     weeks = [Figures() for _ in starts]
     total = Figures()
-    failure = _failure(scope)
-    _count(ended, week, weeks, total, failure)
+    rolled_back = _rolled_back(scope)
+    failure = _failure(rolled_back)
+    _count(scope, [scope.since, *starts[1:], scope.until], weeks, total, rolled_back)
     total.not_restored = ended.filter(failure, ~Exists(_next_success())).count()
     step = -(-total.ended // SAMPLE_LIMIT) or 1
-    sample = ended.annotate(_one_in=Mod("pk", step)).filter(_one_in=0) if step > 1 else ended
-    _restores(sample.filter(failure), week, weeks, total)
+    sample = _sample(ended, step)
+    _restores(_sample(ended.filter(failure), step), week, weeks, total)
     _medians(sample, week, weeks, total)
     days = [timezone.localtime(start).date() for start in starts]
     listed = [Week(day, figures) for day, figures in zip(days, weeks, strict=True)]
     return Insights(scope, total, listed, sampled_one_in=step)
 
 
-def _ended(scope: Scope) -> QuerySet[Release]:
+def _sample(ended: QuerySet[Release], step: int) -> QuerySet[Release]:
+    """Every `step`-th of `ended`, by id. `%`, not Django's Mod: SQLite runs that as a
+    Python function, once per release. SQLite tests the id in the index of ended
+    releases before it reads a row; PostgreSQL tests it on the row, so there the ids are
+    picked from that index alone first, and only their rows are read (a year: 30 ms
+    instead of 60 reading every release's row; on SQLite, the direct test is quicker)."""
+    if step == 1:
+        return ended
+    picked = ended.annotate(_one_in=F("pk") % step).filter(_one_in=0)
+    if connections[ended.db].vendor != "postgresql":
+        return picked
+    return Release.objects.order_by().filter(pk__in=picked.values("pk"))
+
+
+def _ended(
+    scope: Scope, since: datetime | RawSQL | None = None, until: datetime | RawSQL | None = None
+) -> QuerySet[Release]:
+    """The releases of `scope` that ended in it, or between `since` and `until` in it."""
     # Without the model's ordering: every query here sorts, if at all, by what it needs.
     rows = Release.objects.order_by().filter(
-        state__in=ENDED, finished_at__gte=scope.since, finished_at__lt=scope.until
+        state__in=ENDED,
+        finished_at__gte=since or scope.since,
+        finished_at__lt=until or scope.until,
     )
     if scope.project:
         rows = rows.filter(project_key=scope.project)
@@ -135,10 +163,10 @@ def _ended(scope: Scope) -> QuerySet[Release]:
     return rows
 
 
-def _failure(scope: Scope) -> Q:
-    """Failed, or rolled back. Rollbacks are few: their ids are read once, so the
-    database does not look for a rollback of every release; a range with more than
-    `LISTED_ROLLBACKS` of them is asked release by release instead."""
+def _rolled_back(scope: Scope) -> list[int] | None:
+    """The ids of the releases rolled back since the range began, or None when there
+    are more than `LISTED_ROLLBACKS`. Rollbacks are few: their ids are read once, so the
+    database does not look for a rollback of every release."""
     # A rollback is received after the release it rolls back ended: only the rollbacks
     # since the range began are read (index release_rollbacks). Some may roll back a
     # release outside the range; the range's own filter leaves those out.
@@ -149,29 +177,84 @@ def _failure(scope: Scope) -> Q:
         .filter(is_rollback__in=[True], received_at__gte=scope.since, rollback_of__isnull=False)
         .values_list("rollback_of_id", flat=True)
     )
-    rolled_back = list(rollbacks[: LISTED_ROLLBACKS + 1])
-    if len(rolled_back) > LISTED_ROLLBACKS:
+    rolled_back = sorted(set(rollbacks[: LISTED_ROLLBACKS + 1]))
+    return None if len(rolled_back) > LISTED_ROLLBACKS else rolled_back
+
+
+def _failure(rolled_back: list[int] | None) -> Q:
+    """Failed, or rolled back: one of `rolled_back`, or, when they were too many to
+    list (None), any release a rollback names, asked release by release."""
+    if rolled_back is None:
         return Q(state__in=FAILED) | Q(Exists(Release.objects.filter(rollback_of=OuterRef("pk"))))
-    return Q(state__in=FAILED) | Q(pk__in=sorted(set(rolled_back)))
+    return Q(state__in=FAILED) | Q(pk__in=rolled_back)
 
 
 def _count(
-    ended: QuerySet[Release], week: Case, weeks: list[Figures], total: Figures, failure: Q
+    scope: Scope,
+    edges: list[datetime],
+    weeks: list[Figures],
+    total: Figures,
+    rolled_back: list[int] | None,
 ) -> None:
-    per_week = (
-        ended.annotate(week=week)
-        .values("week")
+    """Each week's counts, one aggregate per week joined by UNION ALL: each reads its own
+    week's releases from the index (state, finished_at). Numbering every release's week
+    with a CASE and grouping by it cost four times as much on SQLite (a sort of every
+    release: 55 ms against 13 at 100,000). Two years make 105 parts, within SQLite's
+    limit of 500 on a compound SELECT. Each part has its week's edges as its only range:
+    given the range's too, SQLite read the whole range for every week. One part is
+    compiled, and repeated with each week's parameters: a queryset built and compiled
+    for each week cost 20 ms more.
+
+    The parts count the failed states; the listed rollbacks (not a list in each part:
+    105 of them would pass SQLite's limit on a statement's parameters) are added after,
+    each in the week it ended."""
+    failed = _failure(None) if rolled_back is None else Q(state__in=FAILED)
+    part = (
+        _ended(scope, _given(_SINCE, DateTimeField()), _given(_UNTIL, DateTimeField()))
+        .values(week=_given(_WEEK, IntegerField()))
+        # Counting a column of the index (never NULL), not the id: PostgreSQL then
+        # counts from the index alone, without a read of each release's row.
         .annotate(
-            ended=Count("pk"),
-            deployments=Count("pk", filter=Q(state=S.SUCCEEDED)),
-            failures=Count("pk", filter=failure),
+            ended=Count("state"),
+            deployments=Count("state", filter=Q(state=S.SUCCEEDED)),
+            failures=Count("state", filter=failed),
         )
-        .order_by()
     )
-    for row in per_week:
-        for name in ("ended", "deployments", "failures"):
-            setattr(weeks[row["week"]], name, row[name])
-            setattr(total, name, getattr(total, name) + row[name])
+    sql, params = part.query.sql_with_params()
+    connection = connections[part.db]
+    adapt = connection.ops.adapt_datetimefield_value
+    every: list[Any] = []
+    for number, (start, end) in enumerate(pairwise(edges)):
+        given = {id(_WEEK): number, id(_SINCE): adapt(start), id(_UNTIL): adapt(end)}
+        every += [given.get(id(value), value) for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([sql] * len(weeks)), every)
+        for number, *counts in cursor:
+            for name, count in zip(("ended", "deployments", "failures"), counts, strict=True):
+                setattr(weeks[number], name, count)
+                setattr(total, name, getattr(total, name) + count)
+    if rolled_back:
+        restored_later = _ended(scope).filter(pk__in=rolled_back).exclude(state__in=FAILED)
+        # Never NULL: the range is on it.
+        ends = cast("list[datetime]", list(restored_later.values_list("finished_at", flat=True)))
+        for finished_at in ends:
+            weeks[bisect_right(edges, finished_at) - 1].failures += 1
+            total.failures += 1
+
+
+# Stand-ins for a week's number and edges in the part `_count` compiles once.
+_WEEK, _SINCE, _UNTIL = object(), object(), object()
+
+
+class _Given(RawSQL):
+    """A parameter of the compiled part: a constant of the part, so not grouped by."""
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+
+def _given(stand_in: object, field: Field[Any, Any]) -> RawSQL:
+    return _Given("%s", (stand_in,), output_field=field)
 
 
 def _restores(

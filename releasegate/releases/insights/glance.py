@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Max
+from django.db.models import F, Func, Max
 
 from releasegate.releases.models import Release, ReleaseState
 
@@ -53,11 +54,25 @@ def glance(now: datetime) -> Glance:
     return Glance(list(running), list(scheduled), list(failures), _latest(now))
 
 
+class _NoIndexChoice(Func):
+    """The value as is; on SQLite, written `+value` so that its planner does not read
+    the table in the order of an index on it. Grouping the last month by application,
+    it walked every release in application order (index release_by_outcome) to skip a
+    sort, and looked up each one's receiving time: 60 ms at 100,000 releases, against
+    3 ms for the month's rows from the list's index (release_listing) and a small sort."""
+
+    arity = 1
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 def _latest(now: datetime) -> list[Release]:
     latest_ids = (
         Release.objects.order_by()
         .filter(received_at__gte=now - LATELY)
-        .values("application_name")
+        .values(named=_NoIndexChoice(F("application_name")))
         .annotate(latest=Max("id"))
         .order_by("-latest")
         .values_list("latest", flat=True)[:APPLICATIONS]
