@@ -77,11 +77,11 @@ def main() -> int:
     chosen = seed(args.releases)
     _analyse()
     client = _signed_in()
-    # What start-up and the seeding left in memory is frozen, as `releasegate serve` freezes
-    # what its start-up made: a server holds no 100,000 seeded rows, and the collector
-    # walking them would be timed as the pages' (pauses of 100 ms and more).
-    gc.collect()
-    gc.freeze()
+    # What start-up, the seeding and a first view of each page left in memory is frozen,
+    # as `releasegate serve` freezes what its start-up made and, once, what its first
+    # requests made: a server holds no 100,000 seeded rows, and the collector walking them
+    # would be timed as the pages' (pauses of 100 ms and more).
+    settle(client, [path.format(**chosen) for name, path in PAGES.items() if name in args.pages])
     pages = {
         name: _measure(client, path.format(**chosen), args)
         for name, path in PAGES.items()
@@ -177,6 +177,15 @@ def _signed_in() -> Any:
     return client
 
 
+def settle(client: Any, paths: list[str]) -> None:
+    """One view of each page, then what is in memory frozen, as `releasegate serve` does
+    after its first requests (cli/serve.py, SettleAfter)."""
+    for path in paths:
+        client.get(path)
+    gc.collect()
+    gc.freeze()
+
+
 def _measure(client: Any, path: str, args: argparse.Namespace) -> dict[str, Any]:
     times: list[float] = []
     for n in range(WARMUP + args.requests):
@@ -217,6 +226,7 @@ def insights_part(client: Any, args: argparse.Namespace, chosen: dict[str, Any])
     wanted = {name: path for name, path in INSIGHTS_PAGES.items() if name in args.pages}
     days = _give_releases_their_times() if wanted else {}
     _analyse()
+    settle(client, [path.format(**chosen, **days) for path in wanted.values()])
     pages = {
         name: _measure(client, path.format(**chosen, **days), args) for name, path in wanted.items()
     }

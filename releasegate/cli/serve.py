@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
+import threading
+from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     load_every_view()
     try:
         server = create_server(
-            application,
+            SettleAfter(application),
             host=args.host,
             port=args.port,
             threads=args.threads,
@@ -98,3 +100,30 @@ def prepare_interpreter() -> None:
     here, on a quiet machine, for throughput and for the tail (bench/load.py)."""
     gc.collect()
     gc.freeze()
+
+
+# What the first requests make that lives as long as the process (modules imported and
+# templates compiled on first use: some 40,000 objects) is frozen as start-up's was, once
+# this many requests have been answered: each full collection walked it, about 24 ms with
+# the GIL held, a few times per hundred requests (bench/dashboard.py, docs/dashboard.md).
+SETTLE_AFTER_REQUESTS = 200
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class SettleAfter:
+    """The WSGI application, freezing what the process holds once, after its first
+    `after` requests (counted as they start)."""
+
+    def __init__(self, application: Wsgi, after: int = SETTLE_AFTER_REQUESTS) -> None:
+        self.application, self.left = application, after
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.left > 0:
+            with self._lock:
+                self.left -= 1
+                settle = self.left == 0
+            if settle:
+                prepare_interpreter()
+        return self.application(environ, start_response)
