@@ -63,12 +63,13 @@ def run(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt  # ends waitress' loop the way Ctrl-C does
 
     signal.signal(signal.SIGTERM, stop)
-    if background is not None:
-        background.start()
-    # One listening socket (one host), so create_server gives a TcpWSGIServer.
+    # One listening socket (one host), so create_server gives a TcpWSGIServer. Said before
+    # the worker starts, so the address comes first, before anything the worker logs.
     port = getattr(server, "effective_port", args.port)
     alone = " (no worker here: run `releasegate worker`)" if background is None else ""
     console.print(f"ReleaseGate serving on http://{args.host}:{port}/{alone}")
+    if background is not None:
+        background.start()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -73,9 +73,13 @@ def serving(env: dict[str, str], data_dir: Path, *args: str) -> Iterator[str]:
     )
     try:
         assert server.stdout is not None
-        banner = server.stdout.readline()
-        assert "serving on " in banner, banner + server.stdout.read()
-        yield banner.split("serving on ")[1].split()[0]
+        said: list[str] = []
+        # Up to the banner (anything logged before it is kept for the failure's message);
+        # an empty line is the end of the output: the server has stopped.
+        while not said or ("serving on " not in said[-1] and said[-1]):
+            said.append(server.stdout.readline())
+        assert "serving on " in said[-1], "".join(said)
+        yield said[-1].split("serving on ")[1].split()[0]
     finally:
         server.send_signal(signal.SIGTERM)
         try:
