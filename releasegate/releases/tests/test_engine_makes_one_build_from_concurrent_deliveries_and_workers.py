@@ -19,7 +19,6 @@ from releasegate.releases.models.release import TERMINAL_STATES
 from releasegate.releases.tests.approvals import (
     ORDER_FORM,
     PROVIDER,
-    FakeApprovals,
     instance,
     sources,
 )
@@ -110,7 +109,10 @@ def run_side_by_side(harness: Harness, workers: list[Worker], done: Callable[[],
 def test_every_delivery_at_once_with_two_workers_makes_one_release_and_one_build(
     harness: Harness,
 ) -> None:
-    source = FakeApprovals(instance("inst-race"))
+    # One platform for the arrivals and the workers: a worker's pass may take up a
+    # delivery before its arrival thread does, and must find the same approval there.
+    source = harness.approvals
+    source.instances["inst-race"] = instance("inst-race")
     deliveries = [
         record_delivery(
             via=via,
