@@ -60,29 +60,35 @@ class NotificationInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+# The columns of the release and approval lists: what each shows is all it reads.
+RELEASE_COLUMNS = (
+    "id",
+    "application_name",
+    "state",
+    "originator_user_id",
+    "scheduled_for",
+    "build_number",
+    "result",
+    "received_at",
+)
+APPROVAL_COLUMNS = (
+    "provider",
+    "instance_id",
+    "title",
+    "status",
+    "provider_status",
+    "taken_back",
+    "originator_user_id",
+    "refreshed_at",
+)
+
+
 @admin.register(Release)
 class ReleaseAdmin(ReadOnlyAdmin):
-    list_display = [
-        "id",
-        "application_name",
-        "state",
-        "originator_user_id",
-        "scheduled_for",
-        "build_number",
-        "result",
-        "received_at",
-    ]
+    list_display = [*RELEASE_COLUMNS]
     list_filter = ["state", known_values("received_via", lambda: VIAS), "is_rollback"]
     search_fields = ["application_name", "originator_user_id", "approval__instance_id"]
-    list_only = (
-        "application_name",
-        "state",
-        "originator_user_id",
-        "scheduled_for",
-        "build_number",
-        "result",
-        "received_at",
-    )
+    list_only = RELEASE_COLUMNS
     inlines = [EventInline, NotificationInline]
     actions = ["cancel"]
 
@@ -142,28 +148,10 @@ class RollbackRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdmin):
-    list_display = [
-        "provider",
-        "instance_id",
-        "title",
-        "status",
-        "provider_status",
-        "taken_back",
-        "originator_user_id",
-        "refreshed_at",
-    ]
+    list_display = [*APPROVAL_COLUMNS]
     list_filter = [known_values("provider", registry.known), "status", "taken_back"]
     search_fields = ["instance_id", "title", "originator_user_id"]
-    list_only = (
-        "provider",
-        "instance_id",
-        "title",
-        "status",
-        "provider_status",
-        "taken_back",
-        "originator_user_id",
-        "refreshed_at",
-    )
+    list_only = APPROVAL_COLUMNS
 
 
 @admin.register(ApprovalCard)
